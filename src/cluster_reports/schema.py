@@ -1,0 +1,371 @@
+"""The one input schema: a cluster's params file, validated by pydantic.
+
+Every model forbids unknown keys, so a misspelt key is an error rather than a silently ignored
+value. Money is in Rupiah (integers); the US$ rate is Rupiah per US dollar. Texts that appear in a
+document are given in both languages (``{en: ..., id: ...}``) so that neither edition is left
+incomplete.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from . import regions
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Rupiah = Annotated[int, Field(ge=0, description="Amount in Rupiah (IDR), no decimals")]
+
+GROWTH_OPPORTUNITY_MAX = 54
+ACTION_CAPACITY_MAX = 36
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """A text in both document languages."""
+
+    en: NonEmpty
+    id: NonEmpty
+
+    def get(self, lang: str) -> str:
+        return getattr(self, lang)
+
+
+class ClusterGroup(str, Enum):
+    metal_machinery = "metal-machinery"
+    export_oriented = "export-oriented"
+    rural_indigenous = "rural-indigenous"
+
+
+class Source(str, Enum):
+    """Where a value comes from, as the data-sources section of every document reports it."""
+
+    survey = "survey"
+    study_table = "study-table"
+    study_text = "study-text"
+    official_statistics = "official-statistics"
+    workshop = "workshop"
+    illustrative = "illustrative"
+    synthetic = "synthetic"
+
+
+class Location(Strict):
+    province: NonEmpty = Field(description="Province name or code, as in the official list")
+    regency: NonEmpty = Field(description="Regency (kabupaten) or city (kota) name or code")
+    district: NonEmpty | None = Field(None, description="Kecamatan")
+    village: NonEmpty | None = Field(None, description="Desa / kelurahan")
+    note: Text | None = Field(None, description="E.g. how the 2004 location maps to today's regency")
+
+    @model_validator(mode="after")
+    def _known_area(self) -> Location:
+        province = regions.find_province(self.province)
+        if province is None:
+            raise ValueError(f"unknown province {self.province!r}: not in the official list")
+        if regions.find_regency(self.regency, province) is None:
+            raise ValueError(
+                f"unknown regency {self.regency!r} in {province.name}: not in the official list"
+            )
+        return self
+
+    @property
+    def province_record(self) -> regions.Province:
+        found = regions.find_province(self.province)
+        assert found is not None  # checked at validation
+        return found
+
+    @property
+    def regency_record(self) -> regions.Regency:
+        found = regions.find_regency(self.regency, self.province_record)
+        assert found is not None
+        return found
+
+
+class Product(Strict):
+    name: Text
+    main: bool = False
+
+
+class Industry(Strict):
+    isic: Annotated[str, StringConstraints(pattern=r"^\d{4}$")] = Field(
+        description="ISIC Rev.2 four-digit code, as the study's Table 2.1 uses"
+    )
+    kbli: Annotated[str, StringConstraints(pattern=r"^\d{5}$")] | None = Field(
+        None, description="KBLI 2020 five-digit code"
+    )
+    description: Text
+
+
+class Currency(Strict):
+    usd_rate: Annotated[float, Field(gt=0, description="Rupiah per US dollar")]
+    rate_note: Text | None = None
+
+
+class SizeCounts(Strict):
+    """Firms by the study's size classes: micro 1-4, small 5-19, medium 20-99, large 100+ workers."""
+
+    micro: Annotated[int, Field(ge=0)] = 0
+    small: Annotated[int, Field(ge=0)] = 0
+    medium: Annotated[int, Field(ge=0)] = 0
+    large: Annotated[int, Field(ge=0)] = 0
+
+
+class Firm(Strict):
+    name: NonEmpty
+    workers: Annotated[int, Field(ge=1)]
+    annual_sales: Rupiah
+    cooperative_member: bool = False
+    willing_to_improve: bool = False
+    established: Annotated[int, Field(ge=1800, le=2100)] | None = None
+    products: Text | None = None
+
+
+class Firms(Strict):
+    """Firms of the cluster: counts by size class, or a table with one row per firm."""
+
+    by_size: SizeCounts | None = None
+    table: list[Firm] | None = None
+    cooperative: Text | None = Field(None, description="Name of the cluster's cooperative, if any")
+    cooperative_members: Annotated[int, Field(ge=0)] | None = None
+    potentially_viable: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="Firms with willingness to improve, when no firm table says it firm by firm"
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Firms:
+        if self.by_size is None and not self.table:
+            raise ValueError("give either 'by_size' counts or a firm 'table'")
+        if self.by_size is not None and self.table:
+            raise ValueError("give either 'by_size' or 'table', not both: counts follow from the table")
+        if self.table:
+            names = [f.name for f in self.table]
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if dupes:
+                raise ValueError(f"firm names repeat in the table: {', '.join(dupes)}")
+        return self
+
+
+class Channel(str, Enum):
+    intermediary = "intermediary"
+    direct_retail = "direct-retail"
+    wholesale = "wholesale"
+    cooperative = "cooperative"
+    subcontract = "subcontract"
+    export = "export"
+    government = "government"
+    online = "online"
+
+
+class Market(Strict):
+    channel: Channel
+    destination: Text
+    share_pct: Annotated[float, Field(ge=0, le=100)]
+
+
+class RawMaterial(Strict):
+    name: Text
+    origin: Text
+    note: Text | None = None
+
+
+class ConstraintCategory(str, Enum):
+    """The categories of the study's Table 2.2."""
+
+    products = "products"
+    technology = "technology"
+    market = "market"
+    price = "price"
+    institutional = "institutional"
+    social = "social"
+
+
+class Constraint(Strict):
+    category: ConstraintCategory
+    text: Text
+
+
+class Swot(Strict):
+    strengths: list[Text] = Field(min_length=1)
+    weaknesses: list[Text] = Field(min_length=1)
+    opportunities: list[Text] = Field(min_length=1)
+    threats: list[Text] = Field(min_length=1)
+
+
+ConditionScore = Annotated[int, Field(ge=1, le=5, description="1 very weak ... 5 very strong")]
+
+
+class ConditionAssessment(Strict):
+    score: ConditionScore
+    note: Text
+
+
+class Assessment(Strict):
+    """The five conditions: Porter's four determinants and social capital."""
+
+    demand: ConditionAssessment
+    factor: ConditionAssessment
+    firm_strategy: ConditionAssessment
+    related_supporting: ConditionAssessment
+    social_capital: ConditionAssessment
+
+
+class Selection(Strict):
+    """Scores of the selection method (Table 3.1)."""
+
+    growth_opportunity: Annotated[int, Field(ge=0, le=GROWTH_OPPORTUNITY_MAX)]
+    action_capacity: Annotated[int, Field(ge=0, le=ACTION_CAPACITY_MAX)]
+
+
+class StakeholderType(str, Enum):
+    national_government = "national-government"
+    provincial_government = "provincial-government"
+    regency_government = "regency-government"
+    cooperative = "cooperative"
+    association = "association"
+    bds_provider = "bds-provider"
+    university = "university"
+    bank = "bank"
+    large_firm = "large-firm"
+    donor = "donor"
+    working_group = "working-group"
+    forum = "forum"
+    other = "other"
+
+
+class Stakeholder(Strict):
+    id: Slug
+    name: NonEmpty
+    type: StakeholderType
+    role: Text
+
+
+class ValueChainStage(Strict):
+    stage: Text
+    actors: Text
+    note: Text | None = None
+
+
+class Facilitator(Strict):
+    name: NonEmpty
+    organisation: NonEmpty
+    type: Literal["bds-provider", "university-lpm", "field-facilitator", "consultant", "other"]
+    appointed: Annotated[int, Field(ge=1990, le=2100)] | None = None
+
+
+class Provenance(Strict):
+    field: NonEmpty = Field(description="Dotted path of a params field, e.g. 'firms' or 'assessment.demand'")
+    source: Source
+    reference: NonEmpty | None = Field(None, description="E.g. 'JICA 2004 study, Table 3.1'")
+
+
+# Top-level sections whose values carry a provenance entry.
+DATA_SECTIONS = (
+    "location", "products", "industry", "currency", "firms", "workers", "annual_sales",
+    "value_added", "markets", "raw_materials", "constraints", "swot", "assessment", "selection",
+    "stakeholders", "value_chain", "facilitator",
+)
+
+
+class ClusterParams(Strict):
+    """A cluster's params file."""
+
+    id: Slug = Field(description="Stable slug of the cluster, also its folder in the outputs")
+    name: Text
+    synthetic: bool = Field(False, description="True for generated demonstration data")
+    group: ClusterGroup
+    location: Location
+    products: list[Product] = Field(min_length=1)
+    industry: Industry
+    reference_year: Annotated[int, Field(ge=1990, le=2100)]
+    currency: Currency
+    firms: Firms
+    workers: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="Total workers; follows from the firm table when there is one"
+    )
+    annual_sales: Rupiah | None = Field(None, description="Total annual sales of the cluster")
+    value_added: Rupiah | None = None
+    markets: list[Market] = Field(default_factory=list)
+    raw_materials: list[RawMaterial] = Field(default_factory=list)
+    constraints: list[Constraint] = Field(default_factory=list)
+    swot: Swot
+    assessment: Assessment
+    selection: Selection
+    stakeholders: list[Stakeholder] = Field(default_factory=list)
+    value_chain: list[ValueChainStage] = Field(default_factory=list)
+    facilitator: Facilitator | None = None
+    provenance: list[Provenance] = Field(min_length=1)
+
+    @field_validator("markets")
+    @classmethod
+    def _shares_add_up(cls, markets: list[Market]) -> list[Market]:
+        total = sum(m.share_pct for m in markets)
+        if markets and abs(total - 100) > 0.5:
+            raise ValueError(f"market shares add up to {total:g} %, not 100 %")
+        return markets
+
+    @field_validator("stakeholders")
+    @classmethod
+    def _unique_stakeholders(cls, items: list[Stakeholder]) -> list[Stakeholder]:
+        ids = [s.id for s in items]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"stakeholder ids repeat: {', '.join(dupes)}")
+        return items
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ClusterParams:
+        if self.firms.table and self.workers is not None:
+            counted = sum(f.workers for f in self.firms.table)
+            if counted != self.workers:
+                raise ValueError(
+                    f"'workers' is {self.workers} but the firm table counts {counted}: "
+                    "leave 'workers' out or make them agree"
+                )
+        mains = [p for p in self.products if p.main]
+        if len(mains) > 1:
+            raise ValueError("only one product may be marked 'main'")
+        for entry in self.provenance:
+            if not _path_exists(self, entry.field):
+                raise ValueError(f"provenance names {entry.field!r}, which is not a field of this file")
+        covered = {e.field.split(".")[0] for e in self.provenance}
+        missing = [s for s in DATA_SECTIONS if getattr(self, s) not in (None, []) and s not in covered]
+        if missing:
+            raise ValueError(
+                "provenance does not say where these come from: " + ", ".join(missing)
+            )
+        return self
+
+    def source_of(self, path: str) -> Provenance | None:
+        """The most specific provenance entry covering a dotted path."""
+        best = None
+        for entry in self.provenance:
+            if path == entry.field or path.startswith(entry.field + "."):
+                if best is None or len(entry.field) > len(best.field):
+                    best = entry
+        return best
+
+
+def _path_exists(model: BaseModel, path: str) -> bool:
+    node: object = model
+    for part in path.split("."):
+        if isinstance(node, BaseModel) and part in type(node).model_fields:
+            node = getattr(node, part)
+        elif isinstance(node, list) and re.fullmatch(r"\d+", part) and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return False
+    return True
