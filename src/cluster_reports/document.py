@@ -1,0 +1,139 @@
+"""The composed document: a small tree that both writers (Word and HTML) consume.
+
+Templates produce Markdown; ``markdown.parse`` turns it into this tree. Nothing here knows about
+Word or HTML, so the two outputs cannot drift apart in content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of inline text with its emphasis; ``text == "\\n"`` is a line break."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    href: str | None = None
+
+
+Inline = list[Run]
+
+
+def plain(runs: Inline) -> str:
+    return "".join(r.text for r in runs)
+
+
+@dataclass
+class Paragraph:
+    runs: Inline
+
+
+@dataclass
+class Heading:
+    level: int
+    runs: Inline
+    id: str | None = None
+
+
+@dataclass
+class BulletList:
+    items: list[Inline]
+    ordered: bool = False
+
+
+@dataclass
+class Table:
+    id: str
+    caption: Inline
+    header: list[Inline]
+    rows: list[list[Inline]]
+    align: list[str | None]  # "left", "right", "center" or None per column
+
+
+@dataclass
+class Figure:
+    id: str
+    caption: Inline
+    chart: str  # key into the document's charts
+    alt: str
+
+
+@dataclass
+class Block:
+    """A narrative block: the unit a reviewer edits, with a stable id in both outputs."""
+
+    id: str
+    children: list[Paragraph | BulletList]
+
+
+@dataclass
+class Note:
+    """A boxed remark, e.g. that some values are illustrative."""
+
+    kind: str
+    children: list[Paragraph | BulletList]
+
+
+@dataclass
+class Cover:
+    title: Inline
+    lines: list[Inline]
+
+
+@dataclass
+class Toc:
+    pass
+
+
+@dataclass
+class PageBreak:
+    pass
+
+
+Node = Paragraph | Heading | BulletList | Table | Figure | Block | Note | Cover | Toc | PageBreak
+
+
+@dataclass
+class Chart:
+    """A chart as both writers need it: PNG for Word, SVG for HTML, and its alt text."""
+
+    png: bytes
+    svg: str
+    alt: str
+
+
+@dataclass
+class Properties:
+    """Document metadata: Word core and custom properties, HTML meta elements."""
+
+    title: str
+    subject: str
+    lang: str  # "id" or "en"
+    cluster_id: str
+    params_hash: str
+    generator_version: str
+    document_kind: str
+    author: str = "cluster-reports"
+    keywords: list[str] = field(default_factory=list)
+
+    @property
+    def language_tag(self) -> str:
+        return {"id": "id-ID", "en": "en-US"}[self.lang]
+
+
+@dataclass
+class Document:
+    nodes: list[Node]
+    charts: dict[str, Chart]
+    properties: Properties
+    labels: dict[str, str] = field(default_factory=dict)  # writer words: "Table", "Figure", "Contents"
+
+    def headings(self) -> list[Heading]:
+        return [n for n in self.nodes if isinstance(n, Heading)]
+
+    def block_ids(self) -> list[str]:
+        return [n.id for n in self.nodes if isinstance(n, Block)]
