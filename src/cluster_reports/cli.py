@@ -1,0 +1,129 @@
+"""The command line: validate, schema, render. Errors name file, field and reason, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from . import __version__, params_io, render, templating
+from .schema import ClusterParams
+
+app = typer.Typer(
+    help="Documents of the SME cluster-development method for Indonesian sentra, "
+    "in Word and HTML, in Bahasa Indonesia and English.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DEFAULT_PARAMS = Path("params/clusters")
+
+
+def _split(values: list[str]) -> list[str]:
+    """Accept both `--lang id,en` and `--lang id --lang en`."""
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def _report(problems: list[params_io.Problem]) -> None:
+    for p in problems:
+        err.print(f"[red]error[/red] {p.file}: {p.field}: {p.reason}", markup=True)
+
+
+def _resolve(targets: list[str], params_root: Path) -> tuple[list[Path], list[params_io.Problem]]:
+    """Paths as given; a bare cluster id is looked up below the params root."""
+    paths, problems = [], []
+    for target in targets:
+        path = Path(target)
+        if path.exists() or "/" in target or target.endswith(params_io.PARAMS_SUFFIXES):
+            paths.append(path)
+            continue
+        try:
+            paths.append(params_io.find_by_id(target, params_root))
+        except params_io.ParamsError as exc:
+            problems.extend(exc.problems)
+    return paths, problems
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Params files or folders of them")],
+) -> None:
+    """Check params files; list every problem as file, field, reason. Exit 0 only if all are valid."""
+    loaded, problems = params_io.load_many(paths)
+    _report(problems)
+    bad_files = len({p.file for p in problems})
+    out.print(f"{len(loaded)} valid, {bad_files} invalid")
+    raise typer.Exit(1 if problems else 0)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a params file (for editors' YAML completion)."""
+    document = ClusterParams.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "cluster-reports params file"
+    print(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+@app.command("render")
+def render_command(
+    targets: Annotated[
+        list[str], typer.Argument(help="Params files, folders, or cluster ids", show_default=False)
+    ],
+    doc: Annotated[list[str], typer.Option("--doc", help="Documents, e.g. profile")] = ["profile"],  # noqa: B006
+    lang: Annotated[list[str], typer.Option("--lang", help="Languages: id,en")] = ["id,en"],  # noqa: B006
+    fmt: Annotated[list[str], typer.Option("--format", help="Formats: docx,html")] = ["docx,html"],  # noqa: B006
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder")] = Path("outputs"),
+    params_root: Annotated[
+        Path, typer.Option("--params-root", help="Where cluster ids and group peers are looked up")
+    ] = DEFAULT_PARAMS,
+) -> None:
+    """Render documents to OUT/<province>/<cluster-id>/<doc>.<lang>.<docx|html>."""
+    kinds, langs, formats = _split(doc), _split(lang), _split(fmt)
+    choice_problems = render.check_choices(kinds, langs, formats)
+    if choice_problems:
+        for message in choice_problems:
+            err.print(f"[red]error[/red] {message}")
+        raise typer.Exit(2)
+    paths, problems = _resolve(targets, params_root)
+    loaded, load_problems = params_io.load_many(paths) if paths else ([], [])
+    problems += load_problems
+    _report(problems)
+    peers = _peers(loaded, params_root)
+    templates = templating.templates_dir()
+    failed = bool(problems)
+    for item in loaded:
+        outcome = render.render_cluster(item, kinds, langs, formats, out_dir, peers, templates)
+        if outcome.error:
+            failed = True
+            err.print(f"[red]error[/red] {item.path}: (render): {outcome.error}")
+            continue
+        for path in outcome.written:
+            out.print(f"wrote {path}")
+    raise typer.Exit(1 if failed else 0)
+
+
+def _peers(loaded: list[params_io.LoadedParams], params_root: Path) -> list[ClusterParams]:
+    """Clusters to compare with in the selection table: the params root's, plus those rendered."""
+    peers = {item.params.id: item.params for item in loaded}
+    if params_root.is_dir():
+        others, _ = params_io.load_many([params_root])
+        for item in others:
+            peers.setdefault(item.params.id, item.params)
+    return list(peers.values())
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    print(__version__)
+
+
+if __name__ == "__main__":
+    app()

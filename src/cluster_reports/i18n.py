@@ -1,0 +1,119 @@
+"""Languages: the label catalogue (templates/labels/<lang>.yaml) and Babel formatting.
+
+Labels are data: the words a document uses for categories, table headers and the writers' own
+words ("Table", "Contents"). Both catalogues must have the same keys, so no document can fall back
+to the other language's word.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import yaml
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LANGUAGES = ("id", "en")
+LOCALES = {"id": "id_ID", "en": "en_US"}
+
+
+class CatalogueError(ValueError):
+    pass
+
+
+@cache
+def _load_catalogue(path: Path) -> dict[str, str]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    flat: dict[str, str] = {}
+
+    def walk(prefix: str, node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), value)
+        else:
+            flat[prefix] = str(node)
+
+    walk("", data)
+    return flat
+
+
+@dataclass(frozen=True)
+class Labels:
+    lang: str
+    entries: dict[str, str]
+
+    def __call__(self, key: str) -> str:
+        try:
+            return self.entries[key]
+        except KeyError:
+            raise CatalogueError(f"label '{key}' is missing from the {self.lang} catalogue") from None
+
+    def group(self, prefix: str) -> dict[str, str]:
+        """Every label below a prefix, keyed by the rest of the key."""
+        start = prefix + "."
+        return {k[len(start):]: v for k, v in self.entries.items() if k.startswith(start)}
+
+
+def labels(templates: Path, lang: str) -> Labels:
+    if lang not in LANGUAGES:
+        raise CatalogueError(f"unknown language {lang!r}: choose from {', '.join(LANGUAGES)}")
+    return Labels(lang, _load_catalogue(templates / "labels" / f"{lang}.yaml"))
+
+
+def check_catalogues(templates: Path) -> list[str]:
+    """Keys present in one language's catalogue and not in another's."""
+    keys = {lang: set(labels(templates, lang).entries) for lang in LANGUAGES}
+    problems = []
+    for lang in LANGUAGES:
+        for other in LANGUAGES:
+            for key in sorted(keys[other] - keys[lang]):
+                problems.append(f"labels/{lang}.yaml lacks '{key}' (present in {other})")
+    return problems
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Numbers, money and dates in the conventions of one language (Rp 1.500.000 in Indonesian)."""
+
+    lang: str
+
+    @property
+    def locale(self) -> str:
+        return LOCALES[self.lang]
+
+    @staticmethod
+    def _check(value: object) -> float | int | Decimal:
+        if value is None or isinstance(value, bool):
+            raise ValueError(f"cannot format {value!r} as a number")
+        if isinstance(value, float) and math.isnan(value):
+            raise ValueError("cannot format NaN as a number")
+        return value  # type: ignore[return-value]
+
+    def number(self, value: float | int | Decimal) -> str:
+        return format_decimal(self._check(value), format="#,##0", locale=self.locale)
+
+    def decimal(self, value: float | int | Decimal, places: int = 1) -> str:
+        pattern = "#,##0." + "0" * places if places else "#,##0"
+        return format_decimal(self._check(value), format=pattern, locale=self.locale)
+
+    def percent(self, value: float | int | Decimal, places: int = 1) -> str:
+        """A percentage given in percent units (65.6 -> '65,6 %' / '65.6%')."""
+        number = self.decimal(value, places)
+        return f"{number} %" if self.lang == "id" else f"{number}%"
+
+    def rupiah(self, value: int | float | Decimal) -> str:
+        return "Rp " + self.number(round(self._check(value)))
+
+    def usd(self, value: float | Decimal) -> str:
+        return "US$ " + self.number(round(self._check(value)))
+
+    def date(self, value: dt.date) -> str:
+        return format_date(value, format="long", locale=self.lang)
+
+    def month_year(self, value: dt.date) -> str:
+        return format_date(value, format="MMMM y", locale=self.lang)

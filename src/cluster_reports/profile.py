@@ -1,0 +1,187 @@
+"""What the profiling report presents: plain data computed from a cluster's params and its peers.
+
+The template decides wording and layout; this module decides the numbers. Charts are described
+here (data, translated labels, alt text) and rendered once per language by ``compose``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+
+from . import charts, firms, scoring
+from .i18n import Formatter, Labels
+from .schema import ClusterParams, Source
+
+CONDITIONS = ("demand", "factor", "firm_strategy", "related_supporting", "social_capital")
+
+
+@dataclass(frozen=True)
+class ConditionRow:
+    key: str
+    label: str
+    score: int
+    word: str
+    note: str
+
+
+@dataclass(frozen=True)
+class PeerRow:
+    cluster_id: str
+    name: str
+    growth: int
+    action: int
+    percentage: float
+    rank: int
+    selected: bool
+    is_self: bool
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    section: str
+    source: str
+    reference: str
+    illustrative: bool
+
+
+def assessment_rows(params: ClusterParams, labels: Labels) -> list[ConditionRow]:
+    rows = []
+    for key in CONDITIONS:
+        item = getattr(params.assessment, key)
+        rows.append(
+            ConditionRow(
+                key=key,
+                label=labels(f"condition.{key}"),
+                score=item.score,
+                word=labels(f"score_word.{item.score}"),
+                note=item.note.get(labels.lang),
+            )
+        )
+    return rows
+
+
+def peer_rows(params: ClusterParams, peers: list[ClusterParams], lang: str) -> list[PeerRow]:
+    """The cluster's group, ranked by the selection method; the cluster itself is always in."""
+    members = {p.id: p for p in peers if p.group == params.group}
+    members[params.id] = params
+    ranked = scoring.rank_clusters(members.values())
+    rows = [
+        PeerRow(
+            cluster_id=cid,
+            name=members[cid].name.get(lang),
+            growth=s.growth,
+            action=s.action,
+            percentage=float(s.percentage),
+            rank=s.rank,
+            selected=s.selected,
+            is_self=cid == params.id,
+        )
+        for cid, s in ranked.items()
+    ]
+    return sorted(rows, key=lambda r: (r.rank, r.name))
+
+
+def source_rows(params: ClusterParams, labels: Labels) -> list[SourceRow]:
+    rows = []
+    for entry in params.provenance:
+        head = entry.field.split(".")[0]
+        section = labels(f"section.{head}")
+        rest = entry.field[len(head) + 1:]
+        if rest:
+            sub = rest.split(".")[0]
+            sub_label = labels.entries.get(f"condition.{sub}") or rest
+            section = f"{section}: {sub_label}"
+        rows.append(
+            SourceRow(
+                section=section,
+                source=labels(f"source.{entry.source.value}"),
+                reference=entry.reference or "-",
+                illustrative=entry.source in (Source.illustrative, Source.synthetic),
+            )
+        )
+    return rows
+
+
+def is_illustrative(params: ClusterParams, path: str) -> bool:
+    entry = params.source_of(path)
+    return entry is not None and entry.source in (Source.illustrative, Source.synthetic)
+
+
+def context(params: ClusterParams, peers: list[ClusterParams], labels: Labels) -> dict:
+    lang = labels.lang
+    structure = firms.structure(params)
+    peer_table = peer_rows(params, peers, lang)
+    me = next(r for r in peer_table if r.is_self)
+    conditions = assessment_rows(params, labels)
+    main_product = next((p for p in params.products if p.main), params.products[0])
+    sales = structure.total_sales
+    return {
+        "c": params,
+        "province": params.location.province_record,
+        "regency": params.location.regency_record,
+        "fs": structure,
+        "sales_reference": firms.SALES_REFERENCE,
+        "main_product": main_product,
+        "conditions": conditions,
+        "strongest": max(conditions, key=lambda r: r.score),
+        "weakest": min(conditions, key=lambda r: r.score),
+        "peers": peer_table,
+        "me": me,
+        "sources": source_rows(params, labels),
+        "illustrative": lambda path: is_illustrative(params, path),
+        "usd": lambda rupiah: rupiah / params.currency.usd_rate,
+        "sales_per_firm": (sales / structure.total_firms) if sales and structure.total_firms else None,
+        "markets": sorted(params.markets, key=lambda m: -m.share_pct),
+    }
+
+
+def chart_specs(ctx: dict, labels: Labels, fmt: Formatter) -> dict[str, tuple[alt.Chart, str]]:
+    """The profile's charts with their alt texts, keyed by the names the template uses."""
+    lang = labels.lang
+    params: ClusterParams = ctx["c"]
+    name = params.name.get(lang)
+    sizes = [
+        {"class": labels(f"size.{row.size}"), "firms": row.firms} for row in ctx["fs"].rows
+    ]
+    size_alt = (
+        f"{labels('chart.firms')}, {name}: "
+        + "; ".join(f"{r['class']} {fmt.number(r['firms'])}" for r in sizes)
+    )
+    conditions = [{"condition": r.label, "score": r.score} for r in ctx["conditions"]]
+    cond_alt = (
+        f"{labels('section.assessment')}, {name}: "
+        + "; ".join(f"{r['condition']} {r['score']}" for r in conditions)
+    )
+    peers = [{"cluster": r.name, "pct": r.percentage} for r in ctx["peers"]]
+    peer_alt = (
+        f"{labels('chart.selection')}, {labels('group.' + params.group.value)}: "
+        + "; ".join(f"{r['cluster']} {fmt.percent(r['pct'])}" for r in peers)
+    )
+    specs = {
+        "firm-sizes": (charts.bar(sizes, "class", "firms", labels("chart.firms")), size_alt),
+        "conditions": (
+            charts.bar(conditions, "condition", "score", labels("chart.score"), domain=(0, 5)),
+            cond_alt,
+        ),
+        "selection": (
+            charts.bar(peers, "cluster", "pct", labels("chart.selection"), highlight=name,
+                       value_format=",.1f", domain=(0, 100)),
+            peer_alt,
+        ),
+    }
+    if params.markets:
+        markets = [
+            {"channel": labels(f"channel.{m.channel.value}"), "share": m.share_pct}
+            for m in ctx["markets"]
+        ]
+        market_alt = f"{labels('chart.share')}: " + "; ".join(
+            f"{r['channel']} {fmt.percent(r['share'], 0)}" for r in markets
+        )
+        specs["markets"] = (
+            charts.bar(markets, "channel", "share", labels("chart.share"), value_format=",.0f",
+                       domain=(0, 100)),
+            market_alt,
+        )
+    return specs

@@ -1,0 +1,80 @@
+"""The template environment: Jinja2 producing Markdown, with every value escaped for Markdown.
+
+Autoescaping is on and ``finalize`` turns each printed value into Markdown-escaped text, so user
+text can neither become markup nor template code (values are data, never templates). Template
+literals and macro output are trusted Markdown. Printing ``None`` or NaN is an error rather than a
+"None" in a report.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from . import i18n
+from .markdown import escape
+from .schema import Text
+
+
+class TemplateOutputError(ValueError):
+    pass
+
+
+def templates_dir() -> Path:
+    """The template library: $CLUSTER_REPORTS_TEMPLATES, else the source tree's templates/."""
+    configured = os.environ.get("CLUSTER_REPORTS_TEMPLATES")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def _finalize(value: object) -> Markup:
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        raise TemplateOutputError("a template printed an empty value (None)")
+    if isinstance(value, float) and math.isnan(value):
+        raise TemplateOutputError("a template printed a missing number (NaN)")
+    return Markup(escape(str(value)))
+
+
+def environment(templates: Path, lang: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        # "{#id}" before a heading is Markdown (an id), so comments are {## ... ##}.
+        comment_start_string="{##",
+        comment_end_string="##}",
+    )
+    fmt = i18n.Formatter(lang)
+    labels = i18n.labels(templates, lang)
+
+    def tr(text: Text | None) -> str:
+        if text is None:
+            raise TemplateOutputError("a template printed an empty text (None)")
+        return text.get(lang)
+
+    env.filters.update(
+        num=fmt.number,
+        dec=fmt.decimal,
+        pct=fmt.percent,
+        rp=fmt.rupiah,
+        usd=fmt.usd,
+        date=fmt.date,
+        tr=tr,
+    )
+    env.globals.update(t=labels, lang=lang, fmt=fmt)
+    return env
+
+
+def render(templates: Path, name: str, lang: str, context: dict) -> str:
+    return environment(templates, lang).get_template(name).render(context)
