@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from . import __version__, params_io, render, templating
 from .schema import ClusterParams
@@ -32,7 +33,7 @@ def _split(values: list[str]) -> list[str]:
 
 def _report(problems: list[params_io.Problem]) -> None:
     for p in problems:
-        err.print(f"[red]error[/red] {p.file}: {p.field}: {p.reason}", markup=True)
+        err.print(f"[red]error[/red] {escape(str(p))}")
 
 
 def _resolve(targets: list[str], params_root: Path) -> tuple[list[Path], list[params_io.Problem]]:
@@ -89,7 +90,7 @@ def render_command(
     choice_problems = render.check_choices(kinds, langs, formats)
     if choice_problems:
         for message in choice_problems:
-            err.print(f"[red]error[/red] {message}")
+            err.print(f"[red]error[/red] {escape(message)}")
         raise typer.Exit(2)
     paths, problems = _resolve(targets, params_root)
     loaded, load_problems = params_io.load_many(paths) if paths else ([], [])
@@ -102,7 +103,7 @@ def render_command(
         outcome = render.render_cluster(item, kinds, langs, formats, out_dir, peers, templates)
         if outcome.error:
             failed = True
-            err.print(f"[red]error[/red] {item.path}: (render): {outcome.error}")
+            err.print(f"[red]error[/red] {escape(f'{item.path}: (render): {outcome.error}')}")
             continue
         for path in outcome.written:
             out.print(f"wrote {path}")

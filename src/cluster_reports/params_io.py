@@ -75,6 +75,11 @@ def _reason(error: dict) -> str:
         return "unknown key (misspelt, or not part of the schema)"
     if error["type"] == "missing":
         return "required field is missing"
+    if error["type"] == "string_pattern_mismatch" and error["loc"][-1:] == ("id",):
+        return (
+            f"{error['input']!r} is not a valid id: use lower-case letters, digits and single "
+            "hyphens (no '/', spaces or dots); it names the cluster's output folder"
+        )
     msg = error["msg"]
     return msg.removeprefix("Value error, ")
 

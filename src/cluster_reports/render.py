@@ -8,8 +8,6 @@ from pathlib import Path
 from . import compose, i18n
 from .params_io import LoadedParams
 from .schema import ClusterParams
-from .writers import docx as docx_writer
-from .writers import html as html_writer
 
 FORMATS = ("docx", "html")
 
@@ -44,6 +42,10 @@ def check_choices(kinds: list[str], langs: list[str], formats: list[str]) -> lis
 def render_cluster(loaded: LoadedParams, kinds: list[str], langs: list[str], formats: list[str],
                    out: Path, peers: list[ClusterParams], templates: Path) -> Outcome:
     """Compose every document first, then write: a cluster whose composition fails writes nothing."""
+    # Imported here so that `validate` and `schema` do not pay for python-docx and the writers.
+    from .writers import docx as docx_writer
+    from .writers import html as html_writer
+
     outcome = Outcome(loaded.params.id, loaded.path)
     try:
         documents = [

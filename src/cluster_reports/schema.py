@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -71,16 +72,22 @@ class Location(Strict):
     village: NonEmpty | None = Field(None, description="Desa / kelurahan")
     note: Text | None = Field(None, description="E.g. how the 2004 location maps to today's regency")
 
-    @model_validator(mode="after")
-    def _known_area(self) -> Location:
-        province = regions.find_province(self.province)
-        if province is None:
-            raise ValueError(f"unknown province {self.province!r}: not in the official list")
-        if regions.find_regency(self.regency, province) is None:
+    @field_validator("province")
+    @classmethod
+    def _known_province(cls, value: str) -> str:
+        if regions.find_province(value) is None:
+            raise ValueError(f"unknown province {value!r}: not in the official list")
+        return value
+
+    @field_validator("regency")
+    @classmethod
+    def _known_regency(cls, value: str, info: ValidationInfo) -> str:
+        province = regions.find_province(info.data.get("province") or "")
+        if province is not None and regions.find_regency(value, province) is None:
             raise ValueError(
-                f"unknown regency {self.regency!r} in {province.name}: not in the official list"
+                f"unknown regency {value!r} in {province.name}: not in the official list"
             )
-        return self
+        return value
 
     @property
     def province_record(self) -> regions.Province:

@@ -1,0 +1,35 @@
+# The README's two commands: `make demo` (set up, render the shipped sample) and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+OUT ?= outputs
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test lint system-deps clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test,notebook]"
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Render every sample cluster's profiling report in both languages and formats into $(OUT)/.
+demo: setup
+	$(VENV)/bin/cluster-reports validate params/clusters
+	$(VENV)/bin/cluster-reports render params/clusters --doc profile --lang id,en --format docx,html --out $(OUT)
+
+## Real-client tests need LibreOffice, Chromium, poppler and Java: installed from Debian's packages.
+system-deps:
+	bash .ci/system-deps
+
+test: system-deps setup
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check src tests bench
+
+clean:
+	rm -rf $(OUT)/*/ build *.egg-info
