@@ -39,6 +39,7 @@ class FirmStructure:
     total_firms: int
     total_workers: int | None
     total_sales: int | None
+    surveyed: int | None  # firms in the table, when it is a sample of a larger sentra
     potentially_viable: list[Firm] | None  # named firms, when the params have a firm table
     potentially_viable_count: int | None
     above_reference: list[Firm] | None
@@ -48,6 +49,11 @@ class FirmStructure:
     def has_table(self) -> bool:
         return self.potentially_viable is not None
 
+    @property
+    def workers_by_class(self) -> bool:
+        """Workers per size class are known only when the table is the whole sentra."""
+        return self.has_table and self.surveyed is None
+
 
 def _share(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
@@ -55,41 +61,42 @@ def _share(part: int, whole: int) -> float:
 
 def structure(params: ClusterParams) -> FirmStructure:
     firms = params.firms
-    if firms.table:
-        table = firms.table
-        counts = {s: 0 for s in SIZE_CLASSES}
-        workers = {s: 0 for s in SIZE_CLASSES}
-        for f in table:
-            cls = size_class(f.workers)
-            counts[cls] += 1
-            workers[cls] += f.workers
-        total = len(table)
-        rows = [SizeRow(s, counts[s], _share(counts[s], total), workers[s]) for s in SIZE_CLASSES]
-        viable = [f for f in table if f.willing_to_improve]
-        above = sorted(
-            (f for f in table if f.annual_sales > SALES_REFERENCE), key=lambda f: -f.annual_sales
-        )
-        return FirmStructure(
-            rows=rows,
-            total_firms=total,
-            total_workers=sum(f.workers for f in table),
-            total_sales=sum(f.annual_sales for f in table),
-            potentially_viable=viable,
-            potentially_viable_count=len(viable),
-            above_reference=above,
-            cooperative_members=sum(1 for f in table if f.cooperative_member),
-        )
-    assert firms.by_size is not None  # the schema requires one of the two
-    counts = firms.by_size.model_dump()
+    table = firms.table or []
+    counts = {s: 0 for s in SIZE_CLASSES}
+    workers = {s: 0 for s in SIZE_CLASSES}
+    for f in table:
+        cls = size_class(f.workers)
+        counts[cls] += 1
+        workers[cls] += f.workers
+    whole = firms.by_size is None  # the table, if any, is the whole sentra
+    if not whole:
+        counts = firms.by_size.model_dump()
     total = sum(counts.values())
-    rows = [SizeRow(s, counts[s], _share(counts[s], total), None) for s in SIZE_CLASSES]
+    rows = [
+        SizeRow(s, counts[s], _share(counts[s], total), workers[s] if whole else None)
+        for s in SIZE_CLASSES
+    ]
+    viable = [f for f in table if f.willing_to_improve] if table else None
+    above = sorted(
+        (f for f in table if f.annual_sales > SALES_REFERENCE), key=lambda f: -f.annual_sales
+    ) if table else None
+    table_workers = sum(f.workers for f in table) if whole and table else None
+    table_sales = sum(f.annual_sales for f in table) if whole and table else None
+    if firms.potentially_viable is not None:
+        viable_count = firms.potentially_viable
+    else:
+        viable_count = len(viable) if viable is not None and whole else None
+    members = firms.cooperative_members
+    if members is None and whole and table:
+        members = sum(1 for f in table if f.cooperative_member)
     return FirmStructure(
         rows=rows,
         total_firms=total,
-        total_workers=params.workers,
-        total_sales=params.annual_sales,
-        potentially_viable=None,
-        potentially_viable_count=firms.potentially_viable,
-        above_reference=None,
-        cooperative_members=firms.cooperative_members,
+        total_workers=params.workers if params.workers is not None else table_workers,
+        total_sales=params.annual_sales if params.annual_sales is not None else table_sales,
+        surveyed=None if whole else len(table) or None,
+        potentially_viable=viable,
+        potentially_viable_count=viable_count,
+        above_reference=above,
+        cooperative_members=members,
     )

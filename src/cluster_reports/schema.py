@@ -9,7 +9,7 @@ incomplete.
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -47,13 +47,13 @@ class Text(Strict):
         return getattr(self, lang)
 
 
-class ClusterGroup(str, Enum):
+class ClusterGroup(StrEnum):
     metal_machinery = "metal-machinery"
     export_oriented = "export-oriented"
     rural_indigenous = "rural-indigenous"
 
 
-class Source(str, Enum):
+class Source(StrEnum):
     """Where a value comes from, as the data-sources section of every document reports it."""
 
     survey = "survey"
@@ -142,31 +142,49 @@ class Firm(Strict):
 
 
 class Firms(Strict):
-    """Firms of the cluster: counts by size class, or a table with one row per firm."""
+    """Firms of the cluster: counts by size class for the whole sentra, and/or a per-firm table.
+
+    With counts alone the report describes the sentra as a whole. With a table alone the table is
+    the whole sentra. With both, the table holds the surveyed firms (a sample of the sentra): the
+    counts describe the sentra, the table names its growth seeds.
+    """
 
     by_size: SizeCounts | None = None
     table: list[Firm] | None = None
-    cooperative: Text | None = Field(None, description="Name of the cluster's cooperative, if any")
+    cooperative: Text | None = Field(None, description="Name of the cluster's cooperative(s), if any")
     cooperative_members: Annotated[int, Field(ge=0)] | None = None
     potentially_viable: Annotated[int, Field(ge=0)] | None = Field(
-        None, description="Firms with willingness to improve, when no firm table says it firm by firm"
+        None, description="Firms with willingness to improve in the whole sentra, if estimated"
     )
 
     @model_validator(mode="after")
-    def _one_source(self) -> Firms:
+    def _consistent(self) -> Firms:
         if self.by_size is None and not self.table:
-            raise ValueError("give either 'by_size' counts or a firm 'table'")
-        if self.by_size is not None and self.table:
-            raise ValueError("give either 'by_size' or 'table', not both: counts follow from the table")
+            raise ValueError("give 'by_size' counts, a firm 'table', or both")
         if self.table:
             names = [f.name for f in self.table]
             dupes = sorted({n for n in names if names.count(n) > 1})
             if dupes:
                 raise ValueError(f"firm names repeat in the table: {', '.join(dupes)}")
+        if self.by_size is not None and self.table:
+            from .firms import size_class  # the size bounds live with the domain logic
+
+            for size in ("micro", "small", "medium", "large"):
+                listed = sum(1 for f in self.table if size_class(f.workers) == size)
+                if listed > getattr(self.by_size, size):
+                    raise ValueError(
+                        f"the table lists {listed} {size} firms but by_size counts only "
+                        f"{getattr(self.by_size, size)} in the whole sentra"
+                    )
+        total = (
+            sum(self.by_size.model_dump().values()) if self.by_size is not None else len(self.table or [])
+        )
+        if self.potentially_viable is not None and self.potentially_viable > total:
+            raise ValueError(f"potentially_viable ({self.potentially_viable}) exceeds the {total} firms")
         return self
 
 
-class Channel(str, Enum):
+class Channel(StrEnum):
     intermediary = "intermediary"
     direct_retail = "direct-retail"
     wholesale = "wholesale"
@@ -189,7 +207,7 @@ class RawMaterial(Strict):
     note: Text | None = None
 
 
-class ConstraintCategory(str, Enum):
+class ConstraintCategory(StrEnum):
     """The categories of the study's Table 2.2."""
 
     products = "products"
@@ -237,7 +255,7 @@ class Selection(Strict):
     action_capacity: Annotated[int, Field(ge=0, le=ACTION_CAPACITY_MAX)]
 
 
-class StakeholderType(str, Enum):
+class StakeholderType(StrEnum):
     national_government = "national-government"
     provincial_government = "provincial-government"
     regency_government = "regency-government"
@@ -324,6 +342,20 @@ class ClusterParams(Strict):
             raise ValueError(f"market shares add up to {total:g} %, not 100 %")
         return markets
 
+    @field_validator("provenance")
+    @classmethod
+    def _provenance_covers_the_data(cls, entries: list[Provenance], info: ValidationInfo) -> list[Provenance]:
+        for entry in entries:
+            if not _path_exists(info.data, entry.field):
+                raise ValueError(f"names {entry.field!r}, which is not a field of this file")
+        covered = {e.field.split(".")[0] for e in entries}
+        missing = [
+            s for s in DATA_SECTIONS if info.data.get(s) not in (None, []) and s not in covered
+        ]
+        if missing:
+            raise ValueError("does not say where these come from: " + ", ".join(missing))
+        return entries
+
     @field_validator("stakeholders")
     @classmethod
     def _unique_stakeholders(cls, items: list[Stakeholder]) -> list[Stakeholder]:
@@ -335,25 +367,21 @@ class ClusterParams(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> ClusterParams:
-        if self.firms.table and self.workers is not None:
-            counted = sum(f.workers for f in self.firms.table)
-            if counted != self.workers:
-                raise ValueError(
-                    f"'workers' is {self.workers} but the firm table counts {counted}: "
-                    "leave 'workers' out or make them agree"
-                )
+        table_is_whole = self.firms.table and self.firms.by_size is None
+        if table_is_whole:
+            for name, counted in (
+                ("workers", sum(f.workers for f in self.firms.table)),
+                ("annual_sales", sum(f.annual_sales for f in self.firms.table)),
+            ):
+                given = getattr(self, name)
+                if given is not None and given != counted:
+                    raise ValueError(
+                        f"'{name}' is {given} but the firm table adds up to {counted}: "
+                        f"leave '{name}' out or make them agree"
+                    )
         mains = [p for p in self.products if p.main]
         if len(mains) > 1:
             raise ValueError("only one product may be marked 'main'")
-        for entry in self.provenance:
-            if not _path_exists(self, entry.field):
-                raise ValueError(f"provenance names {entry.field!r}, which is not a field of this file")
-        covered = {e.field.split(".")[0] for e in self.provenance}
-        missing = [s for s in DATA_SECTIONS if getattr(self, s) not in (None, []) and s not in covered]
-        if missing:
-            raise ValueError(
-                "provenance does not say where these come from: " + ", ".join(missing)
-            )
         return self
 
     def source_of(self, path: str) -> Provenance | None:
@@ -366,10 +394,13 @@ class ClusterParams(Strict):
         return best
 
 
-def _path_exists(model: BaseModel, path: str) -> bool:
-    node: object = model
+def _path_exists(data: dict, path: str) -> bool:
+    """Whether a dotted path names a value given in the file (data: the fields validated so far)."""
+    node: object = data
     for part in path.split("."):
-        if isinstance(node, BaseModel) and part in type(node).model_fields:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, BaseModel) and part in type(node).model_fields:
             node = getattr(node, part)
         elif isinstance(node, list) and re.fullmatch(r"\d+", part) and int(part) < len(node):
             node = node[int(part)]
