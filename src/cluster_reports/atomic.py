@@ -20,6 +20,10 @@ def write_atomic(path: Path, produce: Callable[[Path], None]) -> None:
     tmp = Path(tmp_name)
     try:
         produce(tmp)
+        # mkstemp creates 0600; a document gets the permissions of any newly created file.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
