@@ -37,6 +37,10 @@ DEFAULT_LABELS = {
     "en": {"table": "Table", "figure": "Figure", "contents": "Contents"},
 }
 
+# Charts are drawn at the size Word shows them (about 460 px of plot); a screen column is wider and
+# their 11 px labels read small, so the page shows the (scalable) SVG a quarter larger.
+FIGURE_SCALE = 1.25
+
 _SAFE_SCHEMES = {"http", "https", "mailto"}
 _BAD_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f<>\"'`\\]")
 _CLASS_UNSAFE = re.compile(r"[^a-z0-9_-]+")
@@ -97,10 +101,12 @@ def svg_data_uri(svg: str) -> str:
 
 
 def _svg_size(svg: str) -> tuple[int | None, int | None]:
+    """The size to show the SVG at (its own size times FIGURE_SCALE), if it states one."""
     match = _SVG_SIZE.search(svg)
     if not match:
         return None, None
-    return round(float(match.group(1))), round(float(match.group(2)))
+    width, height = (float(match.group(i)) * FIGURE_SCALE for i in (1, 2))
+    return round(width), round(height)
 
 
 class _Ids:
@@ -111,6 +117,8 @@ class _Ids:
         for node in nodes:
             ident = getattr(node, "id", None)
             if ident:
+                if any(c.isspace() for c in ident):
+                    raise HtmlWriterError(f"id {ident!r} holds white space, which HTML ids cannot")
                 if ident in self.used:
                     raise HtmlWriterError(f"id '{ident}' is used twice in one document")
                 self.used.add(ident)
