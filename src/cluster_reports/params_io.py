@@ -75,6 +75,8 @@ def _reason(error: dict) -> str:
         return "unknown key (misspelt, or not part of the schema)"
     if error["type"] == "missing":
         return "required field is missing"
+    if error["type"] == "model_type" and "instance of Text" in error["msg"]:
+        return "give this text in both languages, as a mapping with keys 'en' and 'id'"
     if error["type"] == "string_pattern_mismatch" and error["loc"][-1:] == ("id",):
         return (
             f"{error['input']!r} is not a valid id: use lower-case letters, digits and single "

@@ -83,25 +83,32 @@ def peer_rows(params: ClusterParams, peers: list[ClusterParams], lang: str) -> l
     return sorted(rows, key=lambda r: (r.rank, r.name))
 
 
-def source_rows(params: ClusterParams, labels: Labels) -> list[SourceRow]:
-    rows = []
-    for entry in params.provenance:
-        head = entry.field.split(".")[0]
-        section = labels(f"section.{head}")
-        rest = entry.field[len(head) + 1:]
-        if rest:
-            sub = rest.split(".")[0]
-            sub_label = labels.entries.get(f"condition.{sub}") or rest
-            section = f"{section}: {sub_label}"
-        rows.append(
-            SourceRow(
-                section=section,
-                source=labels(f"source.{entry.source.value}"),
-                reference=entry.reference or "-",
-                illustrative=entry.source in (Source.illustrative, Source.synthetic),
+def field_label(path: str, labels: Labels) -> str:
+    """A provenance path in the document's words: 'constraints.1' -> 'Constraints: item 2'."""
+    head, *rest = path.split(".")
+    words = []
+    for part in rest:
+        if part.isdigit():
+            words.append(f"{labels('field.item')} {int(part) + 1}")
+        else:
+            words.append(
+                labels.entries.get(f"condition.{part}")
+                or labels.entries.get(f"field.{part}")
+                or part.replace("_", " ")
             )
+    return ": ".join([labels(f"section.{head}"), ", ".join(words)] if words else [labels(f"section.{head}")])
+
+
+def source_rows(params: ClusterParams, labels: Labels) -> list[SourceRow]:
+    return [
+        SourceRow(
+            section=field_label(entry.field, labels),
+            source=labels(f"source.{entry.source.value}"),
+            reference=entry.reference.get(labels.lang) if entry.reference else "-",
+            illustrative=entry.source in (Source.illustrative, Source.synthetic),
         )
-    return rows
+        for entry in params.provenance
+    ]
 
 
 def is_illustrative(params: ClusterParams, path: str) -> bool:

@@ -294,7 +294,9 @@ class Facilitator(Strict):
 class Provenance(Strict):
     field: NonEmpty = Field(description="Dotted path of a params field, e.g. 'firms' or 'assessment.demand'")
     source: Source
-    reference: NonEmpty | None = Field(None, description="E.g. 'JICA 2004 study, Table 3.1'")
+    reference: Text | None = Field(
+        None, description="Where exactly, in both languages, e.g. en: 'JICA 2004 study, Table 3.1'"
+    )
 
 
 # Top-level sections whose values carry a provenance entry.
