@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import papermill as pm
 import pytest
-
 from conftest import ROOT, SAMPLE
 
 NOTEBOOK = ROOT / "notebooks" / "profile.ipynb"

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import docx
 import pytest
+from clients import chromium_dump_dom, docx_to_pdf, pdf_text, validate_html
+from conftest import SAMPLE
 
 from cluster_reports import firms, i18n, scoring
 from cluster_reports.writers.docx import read_custom_properties
-from clients import chromium_dump_dom, docx_to_pdf, pdf_text, validate_html
-from conftest import SAMPLE
 
 LANGS = ("id", "en")
 LEFTOVERS = re.compile(r"\{\{|\{%|\bNone\b|\bnan\b|\bNaN\b")
