@@ -17,7 +17,7 @@ FONT = "Liberation Sans, Arial, sans-serif"
 WIDTH = 460
 
 
-def _config(chart: alt.Chart) -> alt.Chart:
+def style(chart: alt.Chart) -> alt.Chart:
     return (
         chart.configure(font=FONT)
         .configure_view(stroke=None)
@@ -49,7 +49,7 @@ def bar(rows: list[dict], category: str, value: str, value_title: str,
         text=alt.Text(f"{value}:Q", format=value_format)
     )
     height = max(60, 28 * len(rows))
-    return _config((bars + text).properties(width=WIDTH, height=height))
+    return style((bars + text).properties(width=WIDTH, height=height))
 
 
 def render(chart: alt.Chart, alt_text: str, locale: str) -> Chart:

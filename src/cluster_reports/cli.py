@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from . import __version__, params_io, render, templating
+from . import __version__, compose, params_io, programmes, render, templating
 from .schema import ClusterParams
 
 app = typer.Typer(
@@ -57,6 +57,11 @@ def validate(
 ) -> None:
     """Check params files; list every problem as file, field, reason. Exit 0 only if all are valid."""
     loaded, problems = params_io.load_many(paths)
+    for folder in {programmes.find_folder(p.resolve()) for p in paths} - {None}:
+        try:
+            programmes.load(folder)
+        except params_io.ParamsError as exc:
+            problems += exc.problems
     _report(problems)
     bad_files = len({p.file for p in problems})
     out.print(f"{len(loaded)} valid, {bad_files} invalid")
@@ -75,9 +80,16 @@ def schema() -> None:
 @app.command("render")
 def render_command(
     targets: Annotated[
-        list[str], typer.Argument(help="Params files, folders, or cluster ids", show_default=False)
-    ],
-    doc: Annotated[list[str], typer.Option("--doc", help="Documents, e.g. profile")] = ["profile"],  # noqa: B006
+        list[str] | None,
+        typer.Argument(
+            help="Params files, folders, or cluster ids. None: the general editions "
+            "(the facilitator guideline for no particular cluster)",
+            show_default=False,
+        ),
+    ] = None,
+    doc: Annotated[
+        list[str], typer.Option("--doc", help="Documents: profile,strategy,action-plan,monitoring,guideline")
+    ] = ["profile"],  # noqa: B006
     lang: Annotated[list[str], typer.Option("--lang", help="Languages: id,en")] = ["id,en"],  # noqa: B006
     fmt: Annotated[list[str], typer.Option("--format", help="Formats: docx,html")] = ["docx,html"],  # noqa: B006
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder")] = Path("outputs"),
@@ -85,29 +97,47 @@ def render_command(
         Path, typer.Option("--params-root", help="Where cluster ids and group peers are looked up")
     ] = DEFAULT_PARAMS,
 ) -> None:
-    """Render documents to OUT/<province>/<cluster-id>/<doc>.<lang>.<docx|html>."""
+    """Render documents to OUT/<province>/<cluster-id>/<doc>.<lang>.<docx|html>.
+
+    A document a cluster has no data for (no plan for the action plan) is reported as not
+    available and skipped; it does not fail the run.
+    """
     kinds, langs, formats = _split(doc), _split(lang), _split(fmt)
     choice_problems = render.check_choices(kinds, langs, formats)
+    if not targets:
+        choice_problems += [
+            f"--doc {kind}: has no general edition; name the clusters to render it for"
+            for kind in kinds if kind in compose.KINDS and not compose.KINDS[kind].general
+        ]
     if choice_problems:
         for message in choice_problems:
             err.print(f"[red]error[/red] {escape(message)}")
         raise typer.Exit(2)
-    paths, problems = _resolve(targets, params_root)
+    templates = templating.templates_dir()
+    failed = False
+    if not targets:
+        failed = not _show(render.render_general(kinds, langs, formats, out_dir, templates))
+    paths, problems = _resolve(targets or [], params_root)
     loaded, load_problems = params_io.load_many(paths) if paths else ([], [])
     problems += load_problems
     _report(problems)
     peers = _peers(loaded, params_root)
-    templates = templating.templates_dir()
-    failed = bool(problems)
+    failed |= bool(problems)
     for item in loaded:
-        outcome = render.render_cluster(item, kinds, langs, formats, out_dir, peers, templates)
-        if outcome.error:
-            failed = True
-            err.print(f"[red]error[/red] {escape(f'{item.path}: (render): {outcome.error}')}")
-            continue
-        for path in outcome.written:
-            out.print(f"wrote {path}")
+        failed |= not _show(render.render_cluster(item, kinds, langs, formats, out_dir, peers, templates))
     raise typer.Exit(1 if failed else 0)
+
+
+def _show(outcome: render.Outcome) -> bool:
+    """Print what a render wrote, skipped and failed; True when it did not fail."""
+    for path in outcome.written:
+        out.print(f"wrote {escape(str(path))}")
+    for reason in outcome.unavailable:
+        out.print(f"[yellow]not available:[/yellow] {escape(reason)}")
+    if outcome.error:
+        where = outcome.source or outcome.cluster_id
+        err.print(f"[red]error[/red] {escape(f'{where}: (render): {outcome.error}')}")
+    return outcome.error is None
 
 
 def _peers(loaded: list[params_io.LoadedParams], params_root: Path) -> list[ClusterParams]:

@@ -7,31 +7,85 @@ the Markdown is parsed into the tree, and the charts the template uses are rende
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__, charts, i18n, markdown, profile, templating
+from . import (
+    __version__,
+    action_plan,
+    charts,
+    guideline,
+    i18n,
+    markdown,
+    monitoring_report,
+    profile,
+    strategy,
+    templating,
+)
 from .document import Document, Figure, Properties
 from .params_io import LoadedParams
 from .schema import ClusterParams
 
+Context = Callable[[LoadedParams | None, list[ClusterParams], i18n.Labels], dict]
+Charts = Callable[[dict, i18n.Labels, i18n.Formatter], dict]
+Tables = Callable[[dict, i18n.Labels], dict]  # context -> {name: pandas.DataFrame}, for notebooks
+
 
 @dataclass(frozen=True)
 class Kind:
+    """A document kind: how its context and charts are made, and what it needs besides the cluster."""
+
     name: str
-    context: Callable[[ClusterParams, list[ClusterParams], i18n.Labels], dict]
-    charts: Callable[[dict, i18n.Labels, i18n.Formatter], dict]
+    context: Context
+    charts: Charts
+    tables: Tables
+    requires: tuple[str, ...] = ()  # sidecar parts: "strategy", "plan", "monitoring"
+    general: bool = False  # also has an edition for no particular cluster
+
+
+def _profile_context(loaded: LoadedParams | None, peers: list[ClusterParams], labels: i18n.Labels) -> dict:
+    assert loaded is not None  # the profile has no general edition
+    return profile.context(loaded.params, peers, labels)
 
 
 KINDS: dict[str, Kind] = {
-    "profile": Kind("profile", profile.context, profile.chart_specs),
+    "profile": Kind("profile", _profile_context, profile.chart_specs, profile.tables),
+    "strategy": Kind("strategy", strategy.context, strategy.chart_specs, strategy.tables,
+                     requires=("strategy",)),
+    "action-plan": Kind("action-plan", action_plan.context, action_plan.chart_specs, action_plan.tables,
+                        requires=("plan",)),
+    "monitoring": Kind("monitoring", monitoring_report.context, monitoring_report.chart_specs,
+                       monitoring_report.tables, requires=("plan", "monitoring")),
+    "guideline": Kind("guideline", guideline.context, guideline.chart_specs, guideline.tables,
+                      general=True),
 }
+
+
+def register(kind: Kind) -> None:
+    KINDS[kind.name] = kind
 
 
 class ComposeError(ValueError):
     pass
+
+
+class NotAvailable(ComposeError):
+    """The cluster lacks what a document kind needs (e.g. no plan for the action plan)."""
+
+
+def missing_parts(loaded: LoadedParams, kind: str) -> list[str]:
+    return [part for part in KINDS[kind].requires if part not in loaded.parts]
+
+
+def unavailable_reason(loaded: LoadedParams, kind: str) -> str | None:
+    missing = missing_parts(loaded, kind)
+    if not missing:
+        return None
+    files = ", ".join(f"{loaded.params.id}.{part}.yaml" for part in missing)
+    return f"{kind} for {loaded.params.id}: it needs {files} beside {loaded.path.name}"
 
 
 def generation_date() -> dt.date:
@@ -42,16 +96,21 @@ def generation_date() -> dt.date:
     return dt.date.today()
 
 
-def compose(loaded: LoadedParams, kind: str, lang: str, peers: list[ClusterParams],
+def compose(loaded: LoadedParams | None, kind: str, lang: str, peers: list[ClusterParams],
             templates: Path) -> Document:
+    """The document of a kind for a cluster; ``loaded=None`` composes a kind's general edition."""
     spec = KINDS.get(kind)
     if spec is None:
         raise ComposeError(f"unknown document kind {kind!r}: choose from {', '.join(KINDS)}")
-    params = loaded.params
+    if loaded is None and not spec.general:
+        raise ComposeError(f"{kind} is written for a cluster: name one")
+    if loaded is not None:
+        reason = unavailable_reason(loaded, kind)
+        if reason:
+            raise NotAvailable(reason)
     labels = i18n.labels(templates, lang)
     fmt = i18n.Formatter(lang)
-    context = spec.context(params, peers, labels)
-    context.update(generated=generation_date(), version=__version__, kind=kind)
+    context = make_context(loaded, kind, peers, labels)
     source = templating.render(templates, f"{kind}/{lang}.md.j2", lang, context)
     nodes = markdown.parse(source)
     specs = spec.charts(context, labels, fmt)
@@ -63,13 +122,51 @@ def compose(loaded: LoadedParams, kind: str, lang: str, peers: list[ClusterParam
             chart, alt_text = specs[node.chart]
             rendered[node.chart] = charts.render(chart, alt_text, fmt.locale)
             node.alt = node.alt or alt_text
-    title = f"{labels(f'document.{kind}')}: {params.name.get(lang)}"
-    properties = Properties(
-        title=title,
+    writer_words = {k: labels(f"writer.{k}") for k in ("table", "figure", "contents")}
+    return Document(nodes, rendered, _properties(loaded, kind, lang, labels), writer_words)
+
+
+def make_context(loaded: LoadedParams | None, kind: str, peers: list[ClusterParams],
+                 labels: i18n.Labels) -> dict:
+    context = KINDS[kind].context(loaded, peers, labels)
+    context.update(generated=generation_date(), version=__version__, kind=kind)
+    return context
+
+
+def input_hash(loaded: LoadedParams, kind: str) -> str:
+    """Hash of what a cluster's document is made from: its params file, plus the sidecars it uses.
+
+    For the profile (the params file alone) it is the file's own SHA-256.
+    """
+    extras = [
+        f"{part}:{digest}" for part, digest in sorted(loaded.part_hashes.items())
+        if part in KINDS[kind].requires or kind == "guideline"
+    ]
+    if "plan" in KINDS[kind].requires and loaded.library is not None:
+        extras.append(f"library:{loaded.library.sha256}")
+    if not extras:
+        return loaded.sha256
+    return hashlib.sha256("\n".join([loaded.sha256, *extras]).encode()).hexdigest()
+
+
+def _properties(loaded: LoadedParams | None, kind: str, lang: str, labels: i18n.Labels) -> Properties:
+    if loaded is None:
+        return Properties(
+            title=labels(f"document.{kind}"),
+            subject=labels(f"document.{kind}"),
+            lang=lang,
+            cluster_id="",
+            params_hash="",
+            generator_version=__version__,
+            document_kind=kind,
+        )
+    params = loaded.params
+    return Properties(
+        title=f"{labels(f'document.{kind}')}: {params.name.get(lang)}",
         subject=labels(f"group.{params.group.value}"),
         lang=lang,
         cluster_id=params.id,
-        params_hash=loaded.sha256,
+        params_hash=input_hash(loaded, kind),
         generator_version=__version__,
         document_kind=kind,
         keywords=[
@@ -79,5 +176,3 @@ def compose(loaded: LoadedParams, kind: str, lang: str, peers: list[ClusterParam
             *(p.name.get(lang) for p in params.products),
         ],
     )
-    writer_words = {k: labels(f"writer.{k}") for k in ("table", "figure", "contents")}
-    return Document(nodes, rendered, properties, writer_words)

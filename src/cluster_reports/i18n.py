@@ -59,20 +59,47 @@ class Labels:
         return {k[len(start):]: v for k, v in self.entries.items() if k.startswith(start)}
 
 
+def catalogue_files(templates: Path, lang: str) -> list[Path]:
+    """The shared catalogue ``labels/<lang>.yaml`` and each document kind's ``labels/<kind>.<lang>.yaml``."""
+    folder = templates / "labels"
+    return [folder / f"{lang}.yaml", *sorted(folder.glob(f"*.{lang}.yaml"))]
+
+
 def labels(templates: Path, lang: str) -> Labels:
     if lang not in LANGUAGES:
         raise CatalogueError(f"unknown language {lang!r}: choose from {', '.join(LANGUAGES)}")
-    return Labels(lang, _load_catalogue(templates / "labels" / f"{lang}.yaml"))
+    return Labels(lang, _merged(tuple(catalogue_files(templates, lang))))
+
+
+@cache
+def _merged(files: tuple[Path, ...]) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    origin: dict[str, Path] = {}
+    for path in files:
+        for key, value in _load_catalogue(path).items():
+            if key in merged:
+                raise CatalogueError(f"label '{key}' is defined in both {origin[key]} and {path}")
+            merged[key] = value
+            origin[key] = path
+    return merged
 
 
 def check_catalogues(templates: Path) -> list[str]:
-    """Keys present in one language's catalogue and not in another's."""
-    keys = {lang: set(labels(templates, lang).entries) for lang in LANGUAGES}
+    """Keys present in one language's catalogue file and not in the other language's."""
     problems = []
+    names = {
+        lang: {p.name.removesuffix(f"{lang}.yaml"): p for p in catalogue_files(templates, lang)}
+        for lang in LANGUAGES
+    }
     for lang in LANGUAGES:
         for other in LANGUAGES:
-            for key in sorted(keys[other] - keys[lang]):
-                problems.append(f"labels/{lang}.yaml lacks '{key}' (present in {other})")
+            for prefix, path in names[other].items():
+                mine = names[lang].get(prefix)
+                if mine is None:
+                    problems.append(f"labels/{prefix}{lang}.yaml is missing (labels/{path.name} exists)")
+                    continue
+                for key in sorted(set(_load_catalogue(path)) - set(_load_catalogue(mine))):
+                    problems.append(f"labels/{mine.name} lacks '{key}' (present in {path.name})")
     return problems
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import compose, firms, i18n, params_io, profile, render, templating
+from . import compose, i18n, params_io, render, templating
 from .params_io import LoadedParams
 from .schema import ClusterParams
 
@@ -37,19 +37,29 @@ def _as_list(value: str | list[str], name: str, allowed: tuple[str, ...]) -> lis
 class Session:
     """One cluster, as a notebook works with it."""
 
-    def __init__(self, cluster: str, params_root: str | Path, languages: str | list[str],
+    def __init__(self, cluster: str | None, params_root: str | Path, languages: str | list[str],
                  formats: str | list[str], output_dir: str | Path, documents: str | list[str]):
         self.languages = _as_list(languages, "languages", i18n.LANGUAGES)
         self.formats = _as_list(formats, "formats", render.FORMATS)
         self.documents = _as_list(documents, "documents", tuple(compose.KINDS))
         self.params_root = Path(params_root)
         self.output_dir = Path(output_dir)
+        self.templates = templating.templates_dir()
+        if not cluster:  # the general edition of a kind that has one (the facilitator guideline)
+            not_general = [k for k in self.documents if not compose.KINDS[k].general]
+            if not_general:
+                raise ParameterError(f"cluster = {cluster!r}: {', '.join(not_general)} needs a cluster id")
+            self.loaded, self.peers = None, []
+            return
         self.loaded = self._load(cluster)
+        for kind in self.documents:
+            reason = compose.unavailable_reason(self.loaded, kind)
+            if reason:
+                raise ParameterError(reason)
         peers, _ = params_io.load_many([self.params_root]) if self.params_root.is_dir() else ([], [])
         by_id = {p.params.id: p.params for p in peers}
         by_id[self.params.id] = self.params
         self.peers: list[ClusterParams] = list(by_id.values())
-        self.templates = templating.templates_dir()
 
     def _load(self, cluster: str) -> LoadedParams:
         path = Path(cluster)
@@ -76,40 +86,37 @@ class Session:
     def params(self) -> ClusterParams:
         return self.loaded.params
 
-    def tables(self, lang: str = "en") -> dict[str, pd.DataFrame]:
-        """The key tables of the profile, with the document's labels as column names."""
+    def _context(self, kind: str, lang: str) -> tuple[dict, i18n.Labels]:
+        if kind not in self.documents:
+            raise ParameterError(f"{kind!r} is not among this notebook's documents {self.documents}")
         labels = i18n.labels(self.templates, lang)
-        structure = firms.structure(self.params)
-        sizes = pd.DataFrame(
-            [(labels(f"size.{r.size}"), r.firms, r.share_pct) for r in structure.rows],
-            columns=[labels("head.size_class"), labels("head.firms"), labels("head.share")],
-        )
-        conditions = pd.DataFrame(
-            [(r.label, r.score, r.note) for r in profile.assessment_rows(self.params, labels)],
-            columns=[labels("head.condition"), labels("head.score"), labels("head.assessment")],
-        )
-        selection = pd.DataFrame(
-            [(r.name, r.growth, r.action, r.percentage, r.rank)
-             for r in profile.peer_rows(self.params, self.peers, lang)],
-            columns=[labels("head.cluster"), labels("head.growth"), labels("head.action"),
-                     labels("head.percentage"), labels("head.rank")],
-        )
-        return {"firm_sizes": sizes, "conditions": conditions, "selection": selection}
+        return compose.make_context(self.loaded, kind, self.peers, labels), labels
 
-    def charts(self, lang: str = "en") -> dict:
-        """The profile's charts as Altair objects, which Jupyter draws inline."""
-        labels = i18n.labels(self.templates, lang)
-        context = profile.context(self.params, self.peers, labels)
-        specs = profile.chart_specs(context, labels, i18n.Formatter(lang))
+    def tables(self, lang: str = "en", kind: str | None = None) -> dict[str, pd.DataFrame]:
+        """A document's key tables, with the document's labels as column names."""
+        kind = kind or self.documents[0]
+        context, labels = self._context(kind, lang)
+        return compose.KINDS[kind].tables(context, labels)
+
+    def charts(self, lang: str = "en", kind: str | None = None) -> dict:
+        """A document's charts as Altair objects, which Jupyter draws inline."""
+        kind = kind or self.documents[0]
+        context, labels = self._context(kind, lang)
+        specs = compose.KINDS[kind].charts(context, labels, i18n.Formatter(lang))
         return {name: chart for name, (chart, _alt) in specs.items()}
 
     def render(self) -> list[Path]:
-        outcome = render.render_cluster(
-            self.loaded, self.documents, self.languages, self.formats, self.output_dir,
-            self.peers, self.templates,
-        )
+        if self.loaded is None:
+            outcome = render.render_general(
+                self.documents, self.languages, self.formats, self.output_dir, self.templates
+            )
+        else:
+            outcome = render.render_cluster(
+                self.loaded, self.documents, self.languages, self.formats, self.output_dir,
+                self.peers, self.templates,
+            )
         if outcome.error:
-            raise ParameterError(f"rendering {self.params.id} failed: {outcome.error}")
+            raise ParameterError(f"rendering {outcome.cluster_id} failed: {outcome.error}")
         return outcome.written
 
 

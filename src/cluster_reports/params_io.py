@@ -1,35 +1,28 @@
-"""Reading params files: YAML to validated models, with every problem named by file, field, reason."""
+"""Reading a cluster's params: its file, the sidecar files beside it, and the programme library.
+
+A cluster is ``<province>/<cluster-id>.yaml``; the later steps of the method add sidecar files
+beside it (``<cluster-id>.strategy.yaml``, ``.plan.yaml``, ``.monitoring.yaml``), validated against
+the cluster (stakeholders, firms), the programme library and each other (monitoring against the
+plan). Every problem is named by file, field and reason.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel
 
-from .schema import ClusterParams
+from . import programmes
+from .schema import PARTS, ClusterParams, Monitoring, Plan, Strategy
+from .yaml_io import ParamsError, Problem, parse_csv, parse_yaml, read_bytes, validate
+
+__all__ = ["LoadedParams", "ParamsError", "Problem", "discover", "find_by_id", "load_file", "load_many"]
 
 PARAMS_SUFFIXES = (".yaml", ".yml")
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.field}: {self.reason}"
-
-
-class ParamsError(Exception):
-    """One or more params files are invalid."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+FIRM_COLUMNS = ("firm", "period", "turnover", "channel", "reached_goal")
 
 
 @dataclass(frozen=True)
@@ -37,101 +30,142 @@ class LoadedParams:
     path: Path
     params: ClusterParams
     sha256: str
+    parts: dict[str, BaseModel] = field(default_factory=dict)
+    part_hashes: dict[str, str] = field(default_factory=dict)
+    library: programmes.ProgrammeLibrary | None = None
+
+    @property
+    def strategy(self) -> Strategy | None:
+        return self.parts.get("strategy")  # type: ignore[return-value]
+
+    @property
+    def plan(self) -> Plan | None:
+        return self.parts.get("plan")  # type: ignore[return-value]
+
+    @property
+    def monitoring(self) -> Monitoring | None:
+        return self.parts.get("monitoring")  # type: ignore[return-value]
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key given twice in one mapping (YAML would keep the last)."""
+def _is_cluster_file(path: Path) -> bool:
+    return path.suffix in PARAMS_SUFFIXES and path.name.count(".") == 1
 
 
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
-    seen = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} is given twice", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node, deep)
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
-
-
-def _field_path(loc: tuple) -> str:
-    parts: list[str] = []
-    for item in loc:
-        if isinstance(item, int):
-            parts.append(f"[{item}]")
-        else:
-            parts.append(("." if parts else "") + str(item))
-    return "".join(parts) or "(file)"
-
-
-def _reason(error: dict) -> str:
-    if error["type"] == "extra_forbidden":
-        return "unknown key (misspelt, or not part of the schema)"
-    if error["type"] == "missing":
-        return "required field is missing"
-    if error["type"] == "model_type" and "instance of Text" in error["msg"]:
-        return "give this text in both languages, as a mapping with keys 'en' and 'id'"
-    if error["type"] == "string_pattern_mismatch" and error["loc"][-1:] == ("id",):
-        return (
-            f"{error['input']!r} is not a valid id: use lower-case letters, digits and single "
-            "hyphens (no '/', spaces or dots); it names the cluster's output folder"
-        )
-    msg = error["msg"]
-    return msg.removeprefix("Value error, ")
+def sidecar_path(cluster_file: Path, part: str) -> Path | None:
+    for suffix in PARAMS_SUFFIXES:
+        candidate = cluster_file.with_name(f"{cluster_file.stem}.{part}{suffix}")
+        if candidate.exists():
+            return candidate
+    return None
 
 
 def load_file(path: Path) -> LoadedParams:
-    """Read and validate one params file; raise ParamsError naming every problem."""
-    shown = str(path)
+    """Read and validate a cluster's params file and its sidecars; raise ParamsError naming every problem."""
+    raw = read_bytes(path)
+    params = validate(ClusterParams, parse_yaml(raw, path), path)
+    parts: dict[str, BaseModel] = {}
+    hashes: dict[str, str] = {}
+    problems: list[Problem] = []
+    library = None
+    context: dict = {"cluster": params}
+    for part, model in PARTS.items():
+        side = sidecar_path(path, part)
+        if side is None:
+            continue
+        try:
+            if part == "plan":
+                library = _library_for(path)
+                context["library"] = library
+            loaded, digest = _load_part(side, model, context)
+        except ParamsError as exc:
+            problems += exc.problems
+            continue
+        parts[part] = loaded
+        hashes[part] = digest
+        context[part] = loaded
+    if problems:
+        raise ParamsError(problems)
+    return LoadedParams(path, params, hashlib.sha256(raw).hexdigest(), parts, hashes, library)
+
+
+def _library_for(path: Path) -> programmes.ProgrammeLibrary | None:
+    folder = programmes.find_folder(path.parent)
+    return programmes.load(folder) if folder is not None else None
+
+
+def _load_part(path: Path, model: type[BaseModel], context: dict) -> tuple[BaseModel, str]:
+    raw = read_bytes(path)
+    data = parse_yaml(raw, path)
+    digest = hashlib.sha256(raw)
+    csv_path = None
+    if model is Monitoring and isinstance(data.get("firms_csv"), str):
+        csv_path = path.parent / data["firms_csv"]
+        if data.get("firms"):
+            raise ParamsError(
+                [Problem(str(path), "firms", "give firms in the YAML or in firms_csv, not both")]
+            )
+        if not csv_path.is_file():
+            raise ParamsError([Problem(str(path), "firms_csv", f"no such file: {csv_path}")])
+        csv_raw = read_bytes(csv_path)
+        digest.update(csv_raw)
+        data["firms"] = parse_csv(csv_raw, csv_path, FIRM_COLUMNS)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ParamsError([Problem(shown, "(file)", f"cannot be read: {exc.strerror}")]) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ParamsError(
-            [Problem(shown, "(file)", f"is not UTF-8 text (byte {exc.start}); save it as UTF-8")]
-        ) from None
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ParamsError([Problem(shown, where, f"malformed YAML: {problem}")]) from None
-    if not isinstance(data, dict):
-        raise ParamsError([Problem(shown, "(file)", "must be a YAML mapping of fields")])
-    try:
-        params = ClusterParams.model_validate(data)
-    except ValidationError as exc:
-        raise ParamsError(
-            [Problem(shown, _field_path(e["loc"]), _reason(e)) for e in exc.errors()]
-        ) from None
-    return LoadedParams(path, params, hashlib.sha256(raw).hexdigest())
+        return validate(model, data, path, context), digest.hexdigest()
+    except ParamsError as exc:
+        if csv_path is None:
+            raise
+        raise ParamsError([_csv_problem(p, csv_path) for p in exc.problems]) from None
+
+
+def _csv_problem(problem: Problem, csv_path: Path) -> Problem:
+    """Point problems of CSV-given firm observations at the CSV row (header is row 1)."""
+    match = re.match(r"firms\[(\d+)\]\.?(.*)", problem.field)
+    if match:
+        row, column = int(match.group(1)) + 2, match.group(2) or "(row)"
+        return Problem(str(csv_path), f"row {row}, column {column}", problem.reason)
+    text = re.sub(r"firms\[(\d+)\]", lambda m: f"{csv_path.name} row {int(m.group(1)) + 2}", problem.reason)
+    return Problem(problem.file, problem.field, text)
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """Params files named directly or found below folders, in a stable order."""
+    """Cluster params files named directly or found below folders (not sidecars, not the library)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in PARAMS_SUFFIXES))
+            found.extend(
+                sorted(
+                    p for p in path.rglob("*")
+                    if _is_cluster_file(p) and programmes.FOLDER not in p.relative_to(path).parts[:-1]
+                )
+            )
         else:
             found.append(path)
     return found
 
 
+def _stray_sidecars(paths: list[Path]) -> list[Problem]:
+    """Sidecar-looking files with an unknown part name or no cluster file beside them."""
+    problems = []
+    for root in (p for p in paths if p.is_dir()):
+        for side in sorted(root.rglob("*")):
+            if side.suffix not in PARAMS_SUFFIXES or side.name.count(".") != 2:
+                continue
+            stem, part = side.name.split(".")[:2]
+            if part not in PARTS:
+                problems.append(Problem(
+                    str(side), "(file)",
+                    f"unknown kind of params file {part!r}: a cluster's files are <id>.yaml and "
+                    f"<id>.<{'|'.join(PARTS)}>.yaml",
+                ))
+            elif not any(side.with_name(stem + s).exists() for s in PARAMS_SUFFIXES):
+                problems.append(Problem(str(side), "(file)", f"no cluster params file {stem}.yaml beside it"))
+    return problems
+
+
 def load_many(paths: list[Path]) -> tuple[list[LoadedParams], list[Problem]]:
-    """Load every file; return the valid ones and the problems of the rest (ids unique across all)."""
+    """Load every cluster; return the valid ones and the problems of the rest (ids unique across all)."""
     loaded: list[LoadedParams] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = _stray_sidecars(paths)
     files = discover(paths)
     if not files:
         problems.append(

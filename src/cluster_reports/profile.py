@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import altair as alt
+import pandas as pd
 
 from . import charts, firms, scoring
 from .i18n import Formatter, Labels
@@ -192,3 +193,21 @@ def chart_specs(ctx: dict, labels: Labels, fmt: Formatter) -> dict[str, tuple[al
             market_alt,
         )
     return specs
+
+
+def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
+    """The key tables of the profile, for notebooks, with the document's labels as column names."""
+    sizes = pd.DataFrame(
+        [(labels(f"size.{r.size}"), r.firms, r.share_pct) for r in ctx["fs"].rows],
+        columns=[labels("head.size_class"), labels("head.firms"), labels("head.share")],
+    )
+    conditions = pd.DataFrame(
+        [(r.label, r.score, r.note) for r in ctx["conditions"]],
+        columns=[labels("head.condition"), labels("head.score"), labels("head.assessment")],
+    )
+    selection = pd.DataFrame(
+        [(r.name, r.growth, r.action, r.percentage, r.rank) for r in ctx["peers"]],
+        columns=[labels("head.cluster"), labels("head.growth"), labels("head.action"),
+                 labels("head.percentage"), labels("head.rank")],
+    )
+    return {"firm_sizes": sizes, "conditions": conditions, "selection": selection}

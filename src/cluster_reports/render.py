@@ -6,21 +6,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import compose, i18n
+from .document import Document
 from .params_io import LoadedParams
 from .schema import ClusterParams
 
 FORMATS = ("docx", "html")
+GENERAL = "general"  # output folder of the editions written for no particular cluster
 
 
 @dataclass
 class Outcome:
     cluster_id: str
-    source: Path
+    source: Path | None
     written: list[Path] = field(default_factory=list)
+    unavailable: list[str] = field(default_factory=list)  # reasons, one per document kind skipped
     error: str | None = None
 
 
-def output_path(out: Path, params: ClusterParams, kind: str, lang: str, fmt: str) -> Path:
+def output_path(out: Path, params: ClusterParams | None, kind: str, lang: str, fmt: str) -> Path:
+    if params is None:
+        return out / GENERAL / f"{kind}.{lang}.{fmt}"
     province = params.location.province_record.slug
     return out / province / params.id / f"{kind}.{lang}.{fmt}"
 
@@ -39,28 +44,59 @@ def check_choices(kinds: list[str], langs: list[str], formats: list[str]) -> lis
     return problems
 
 
-def render_cluster(loaded: LoadedParams, kinds: list[str], langs: list[str], formats: list[str],
-                   out: Path, peers: list[ClusterParams], templates: Path) -> Outcome:
-    """Compose every document first, then write: a cluster whose composition fails writes nothing."""
+def write(doc: Document, path: Path, fmt: str, templates: Path) -> None:
     # Imported here so that `validate` and `schema` do not pay for python-docx and the writers.
     from .writers import docx as docx_writer
     from .writers import html as html_writer
 
+    if fmt == "docx":
+        docx_writer.write_docx(doc, path, templates / "reference.docx")
+    else:
+        html_writer.write_html(doc, path, templates)
+
+
+def render_cluster(loaded: LoadedParams, kinds: list[str], langs: list[str], formats: list[str],
+                   out: Path, peers: list[ClusterParams], templates: Path) -> Outcome:
+    """Compose every document first, then write: a cluster whose composition fails writes nothing.
+
+    A kind the cluster has no data for (no plan for the action plan) is skipped with its reason.
+    """
     outcome = Outcome(loaded.params.id, loaded.path)
     try:
+        documents = []
+        for kind in kinds:
+            reason = compose.unavailable_reason(loaded, kind)
+            if reason:
+                outcome.unavailable.append(reason)
+                continue
+            for lang in langs:
+                documents.append((kind, lang, compose.compose(loaded, kind, lang, peers, templates)))
+        for kind, lang, doc in documents:
+            for fmt in formats:
+                path = output_path(out, loaded.params, kind, lang, fmt)
+                write(doc, path, fmt, templates)
+                outcome.written.append(path)
+    except Exception as exc:  # noqa: BLE001 - reported per cluster, the others go on
+        outcome.error = f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)
+    return outcome
+
+
+def render_general(kinds: list[str], langs: list[str], formats: list[str], out: Path,
+                   templates: Path) -> Outcome:
+    """The general editions (for no particular cluster) of the kinds that have one."""
+    outcome = Outcome(GENERAL, None)
+    try:
         documents = [
-            (kind, lang, compose.compose(loaded, kind, lang, peers, templates))
+            (kind, lang, compose.compose(None, kind, lang, [], templates))
             for kind in kinds
+            if compose.KINDS[kind].general
             for lang in langs
         ]
         for kind, lang, doc in documents:
             for fmt in formats:
-                path = output_path(out, loaded.params, kind, lang, fmt)
-                if fmt == "docx":
-                    docx_writer.write_docx(doc, path, templates / "reference.docx")
-                else:
-                    html_writer.write_html(doc, path, templates)
+                path = output_path(out, None, kind, lang, fmt)
+                write(doc, path, fmt, templates)
                 outcome.written.append(path)
-    except Exception as exc:  # noqa: BLE001 - reported per cluster, the others go on
+    except Exception as exc:  # noqa: BLE001 - reported, like a cluster's failure
         outcome.error = f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)
     return outcome

@@ -8,13 +8,10 @@ incomplete.
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     ValidationInfo,
@@ -22,47 +19,25 @@ from pydantic import (
     model_validator,
 )
 
-from . import regions
-
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Rupiah = Annotated[int, Field(ge=0, description="Amount in Rupiah (IDR), no decimals")]
+from .. import regions
+from .common import (
+    NonEmpty,
+    Provenance,
+    Rupiah,
+    Slug,
+    Strict,
+    Text,
+    check_provenance,
+)
 
 GROWTH_OPPORTUNITY_MAX = 54
 ACTION_CAPACITY_MAX = 36
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(Strict):
-    """A text in both document languages."""
-
-    en: NonEmpty
-    id: NonEmpty
-
-    def get(self, lang: str) -> str:
-        return getattr(self, lang)
 
 
 class ClusterGroup(StrEnum):
     metal_machinery = "metal-machinery"
     export_oriented = "export-oriented"
     rural_indigenous = "rural-indigenous"
-
-
-class Source(StrEnum):
-    """Where a value comes from, as the data-sources section of every document reports it."""
-
-    survey = "survey"
-    study_table = "study-table"
-    study_text = "study-text"
-    official_statistics = "official-statistics"
-    workshop = "workshop"
-    illustrative = "illustrative"
-    synthetic = "synthetic"
 
 
 class Location(Strict):
@@ -167,7 +142,7 @@ class Firms(Strict):
             if dupes:
                 raise ValueError(f"firm names repeat in the table: {', '.join(dupes)}")
         if self.by_size is not None and self.table:
-            from .firms import size_class  # the size bounds live with the domain logic
+            from ..firms import size_class  # the size bounds live with the domain logic
 
             for size in ("micro", "small", "medium", "large"):
                 listed = sum(1 for f in self.table if size_class(f.workers) == size)
@@ -291,14 +266,6 @@ class Facilitator(Strict):
     appointed: Annotated[int, Field(ge=1990, le=2100)] | None = None
 
 
-class Provenance(Strict):
-    field: NonEmpty = Field(description="Dotted path of a params field, e.g. 'firms' or 'assessment.demand'")
-    source: Source
-    reference: Text | None = Field(
-        None, description="Where exactly, in both languages, e.g. en: 'JICA 2004 study, Table 3.1'"
-    )
-
-
 # Top-level sections whose values carry a provenance entry.
 DATA_SECTIONS = (
     "location", "products", "industry", "currency", "firms", "workers", "annual_sales",
@@ -347,15 +314,7 @@ class ClusterParams(Strict):
     @field_validator("provenance")
     @classmethod
     def _provenance_covers_the_data(cls, entries: list[Provenance], info: ValidationInfo) -> list[Provenance]:
-        for entry in entries:
-            if not _path_exists(info.data, entry.field):
-                raise ValueError(f"names {entry.field!r}, which is not a field of this file")
-        covered = {e.field.split(".")[0] for e in entries}
-        missing = [
-            s for s in DATA_SECTIONS if info.data.get(s) not in (None, []) and s not in covered
-        ]
-        if missing:
-            raise ValueError("does not say where these come from: " + ", ".join(missing))
+        check_provenance(entries, info.data, DATA_SECTIONS)
         return entries
 
     @field_validator("stakeholders")
@@ -396,16 +355,3 @@ class ClusterParams(Strict):
         return best
 
 
-def _path_exists(data: dict, path: str) -> bool:
-    """Whether a dotted path names a value given in the file (data: the fields validated so far)."""
-    node: object = data
-    for part in path.split("."):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, BaseModel) and part in type(node).model_fields:
-            node = getattr(node, part)
-        elif isinstance(node, list) and re.fullmatch(r"\d+", part) and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return False
-    return True

@@ -1,0 +1,128 @@
+"""Monitoring observations: a sidecar file ``<cluster-id>.monitoring.yaml`` (and optionally a CSV).
+
+The facilitator records, per period of the plan year, the actual value of the plan's indicators,
+each programme's progress and spending, the latest five-condition scores, and per supported firm its
+turnover, main market channel and whether it reached the plan's goal. Firm observations may be kept
+in a CSV file beside the YAML (``firms_csv``), one row per firm and period, as a spreadsheet exports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from .cluster import Assessment, Channel
+from .common import NonEmpty, Provenance, Rupiah, Slug, Strict, Text, check_cluster_id, check_provenance
+
+
+class Period(Strict):
+    id: Slug
+    label: Text
+    end: dt.date = Field(description="Last day of the period (YYYY-MM-DD)")
+
+
+class IndicatorActuals(Strict):
+    indicator: Slug = Field(description="Id of an indicator of the cluster's plan")
+    actuals: dict[Slug, float] = Field(description="Actual value per period id")
+
+
+class ProgrammeProgress(Strict):
+    programme: Slug = Field(description="Id of a programme of the cluster's plan")
+    status: Literal["not-started", "in-progress", "done", "dropped"]
+    done_pct: Annotated[float, Field(ge=0, le=100)]
+    spent: Rupiah
+    note: Text | None = None
+
+
+class FirmObservation(Strict):
+    firm: NonEmpty
+    period: Slug
+    turnover: Rupiah = Field(description="Sales in the period, in Rupiah")
+    channel: Channel = Field(description="Main market channel in the period")
+    reached_goal: bool = False
+
+
+class Monitoring(Strict):
+    cluster: Slug
+    plan_year: Annotated[int, Field(ge=1990, le=2100)]
+    periods: list[Period] = Field(min_length=1)
+    indicators: list[IndicatorActuals] = Field(default_factory=list)
+    conditions: Assessment = Field(description="The five conditions as assessed at the latest period")
+    programmes: list[ProgrammeProgress] = Field(default_factory=list)
+    firms_csv: NonEmpty | None = Field(
+        None, description="CSV file beside this one with columns firm,period,turnover,channel,reached_goal"
+    )
+    firms: list[FirmObservation] = Field(default_factory=list)
+    lessons: list[Text] = Field(min_length=1)
+    provenance: list[Provenance] = Field(min_length=1)
+
+    DATA_SECTIONS: ClassVar[tuple[str, ...]] = ("indicators", "conditions", "programmes", "firms", "lessons")
+
+    @field_validator("cluster")
+    @classmethod
+    def _same_cluster(cls, value: str, info: ValidationInfo) -> str:
+        return check_cluster_id(value, info.context)
+
+    @field_validator("plan_year")
+    @classmethod
+    def _plan_year(cls, value: int, info: ValidationInfo) -> int:
+        plan = (info.context or {}).get("plan")
+        if plan is not None and value != plan.year:
+            raise ValueError(f"is {value} but the cluster's plan is for {plan.year}")
+        return value
+
+    @field_validator("periods")
+    @classmethod
+    def _periods(cls, items: list[Period], info: ValidationInfo) -> list[Period]:
+        ids = [p.id for p in items]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"period ids repeat: {', '.join(dupes)}")
+        ends = [p.end for p in items]
+        if ends != sorted(ends):
+            raise ValueError("periods must be in date order")
+        return items
+
+    @field_validator("provenance")
+    @classmethod
+    def _provenance(cls, entries: list[Provenance], info: ValidationInfo) -> list[Provenance]:
+        check_provenance(entries, info.data, cls.DATA_SECTIONS)
+        return entries
+
+    @model_validator(mode="after")
+    def _references(self, info: ValidationInfo) -> Monitoring:
+        context = info.context or {}
+        problems: list[str] = []
+        periods = {p.id for p in self.periods}
+        plan = context.get("plan")
+        cluster = context.get("cluster")
+        if context.get("cluster") is not None and plan is None:
+            problems.append("the cluster has no plan (<cluster-id>.plan.yaml) to monitor against")
+        for n, item in enumerate(self.indicators):
+            if plan is not None and item.indicator not in plan.indicators():
+                problems.append(
+                    f"indicators[{n}].indicator: {item.indicator!r} is not an indicator of the plan"
+                )
+            for period in item.actuals:
+                if period not in periods:
+                    problems.append(f"indicators[{n}].actuals: unknown period {period!r}")
+        for n, item in enumerate(self.programmes):
+            if plan is not None and item.programme not in {p.id for p in plan.programmes}:
+                problems.append(
+                    f"programmes[{n}].programme: {item.programme!r} is not a programme of the plan"
+                )
+        known_firms = {f.name for f in (cluster.firms.table or [])} if cluster is not None else set()
+        seen = set()
+        for n, obs in enumerate(self.firms):
+            if obs.period not in periods:
+                problems.append(f"firms[{n}].period: unknown period {obs.period!r}")
+            if known_firms and obs.firm not in known_firms:
+                problems.append(f"firms[{n}].firm: {obs.firm!r} is not in the cluster's firm table")
+            if (obs.firm, obs.period) in seen:
+                problems.append(f"firms[{n}]: {obs.firm!r} is observed twice in period {obs.period!r}")
+            seen.add((obs.firm, obs.period))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
