@@ -35,6 +35,14 @@ class ProgrammeProgress(Strict):
     spent: Rupiah
     note: Text | None = None
 
+    @model_validator(mode="after")
+    def _consistent(self) -> ProgrammeProgress:
+        if self.status == "done" and self.done_pct < 100:
+            raise ValueError(f"status is 'done' but done_pct is {self.done_pct:g}: make it 100")
+        if self.status == "not-started" and (self.done_pct or self.spent):
+            raise ValueError("status is 'not-started' but done_pct or spent is above 0")
+        return self
+
 
 class FirmObservation(Strict):
     firm: NonEmpty
@@ -83,6 +91,11 @@ class Monitoring(Strict):
         ends = [p.end for p in items]
         if ends != sorted(ends):
             raise ValueError("periods must be in date order")
+        year = info.data.get("plan_year")
+        outside = [f"{p.id} ({p.end})" for p in items if year is not None and p.end.year != year]
+        if outside:
+            # Periods are parts of the plan year: annualised turnover counts days from 1 January.
+            raise ValueError(f"periods end outside the plan year {year}: {', '.join(outside)}")
         return items
 
     @field_validator("provenance")
@@ -100,6 +113,8 @@ class Monitoring(Strict):
         cluster = context.get("cluster")
         if context.get("cluster") is not None and plan is None:
             problems.append("the cluster has no plan (<cluster-id>.plan.yaml) to monitor against")
+        problems += _repeats("indicators", [i.indicator for i in self.indicators])
+        problems += _repeats("programmes", [p.programme for p in self.programmes])
         for n, item in enumerate(self.indicators):
             if plan is not None and item.indicator not in plan.indicators():
                 problems.append(
@@ -114,6 +129,8 @@ class Monitoring(Strict):
                     f"programmes[{n}].programme: {item.programme!r} is not a programme of the plan"
                 )
         known_firms = {f.name for f in (cluster.firms.table or [])} if cluster is not None else set()
+        if cluster is not None and self.firms and not known_firms:
+            problems.append("firms: the cluster's params file has no firm table to trace these firms in")
         seen = set()
         for n, obs in enumerate(self.firms):
             if obs.period not in periods:
@@ -126,3 +143,14 @@ class Monitoring(Strict):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+
+def _repeats(section: str, ids: list[str]) -> list[str]:
+    """Ids given more than once in a list of the monitoring file (each must be reported once)."""
+    seen: dict[str, int] = {}
+    found = []
+    for n, value in enumerate(ids):
+        if value in seen:
+            found.append(f"{section}[{n}]: {value!r} is reported twice (also {section}[{seen[value]}])")
+        seen.setdefault(value, n)
+    return found
