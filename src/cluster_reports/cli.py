@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import __version__, compose, params_io, programmes, render, templating
-from .schema import ClusterParams
+from .schema import PARTS, ClusterParams, Library
 
 app = typer.Typer(
     help="Documents of the SME cluster-development method for Indonesian sentra, "
@@ -69,11 +69,21 @@ def validate(
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    kind: Annotated[
+        str,
+        typer.Option("--kind", help="Which file: cluster, strategy, plan, monitoring or library"),
+    ] = "cluster",
+) -> None:
     """Print the JSON Schema of a params file (for editors' YAML completion)."""
-    document = ClusterParams.model_json_schema()
+    models = {"cluster": ClusterParams, **PARTS, "library": Library}
+    model = models.get(kind)
+    if model is None:
+        err.print(f"[red]error[/red] --kind: unknown {escape(repr(kind))} (choose from {', '.join(models)})")
+        raise typer.Exit(2)
+    document = model.model_json_schema()
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    document["title"] = "cluster-reports params file"
+    document["title"] = f"cluster-reports {kind} file"
     print(json.dumps(document, indent=2, ensure_ascii=False))
 
 
