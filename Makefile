@@ -15,10 +15,14 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## Render every sample cluster's profiling report in both languages and formats into $(OUT)/.
+DOCS := profile,strategy,action-plan,monitoring,guideline
+
+## Render every document of every sample cluster (those it has data for) in both languages and
+## formats into $(OUT)/, and the general edition of the facilitator guideline into $(OUT)/general/.
 demo: setup
 	$(VENV)/bin/cluster-reports validate params/clusters
-	$(VENV)/bin/cluster-reports render params/clusters --doc profile --lang id,en --format docx,html --out $(OUT)
+	$(VENV)/bin/cluster-reports render params/clusters --doc $(DOCS) --lang id,en --format docx,html --out $(OUT)
+	$(VENV)/bin/cluster-reports render --doc guideline --lang id,en --format docx,html --out $(OUT)
 
 ## Real-client tests need LibreOffice, Chromium, poppler and Java: installed from Debian's packages.
 system-deps:
