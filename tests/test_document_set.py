@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import docx
-from docx.oxml.ns import qn
 import pytest
 from clients import validate_html
 from conftest import SAMPLE
+from docx.oxml.ns import qn
 
 KINDS = ("profile", "strategy", "action-plan", "monitoring", "guideline")
 NEEDS = {"strategy": ("strategy",), "action-plan": ("plan",), "monitoring": ("plan", "monitoring")}
