@@ -9,11 +9,13 @@ cluster's params file.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from .common import Provenance, Slug, Strict, Text, check_cluster_id, check_provenance, stakeholder_problems
+
+ShortName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
 
 
 class ConditionStrategy(Strict):
@@ -53,6 +55,17 @@ class Transformation(Strict):
     description: Text
     steps: list[Text] = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _moves_forward(self) -> Transformation:
+        # Checked here rather than on Strategy so that the error names the field 'transformation'.
+        order = list(OrganisationStage)
+        if order.index(self.target) < order.index(self.current):
+            raise ValueError(
+                f"target {self.target.value!r} comes before current {self.current.value!r} "
+                f"(stages in order: {', '.join(order)})"
+            )
+        return self
+
 
 class ResponsibilityArea(StrEnum):
     """The rows of Table 4.1: strategies required for capacity strengthening of SME clusters."""
@@ -74,6 +87,14 @@ class Responsibility(Strict):
     lead: Slug = Field(description="Stakeholder id of the one who takes the initiative")
     support: list[Slug] = Field(default_factory=list, description="Stakeholder ids")
 
+    @model_validator(mode="after")
+    def _lead_not_support(self) -> Responsibility:
+        if self.lead in self.support:
+            raise ValueError(f"{self.lead!r} is the lead and cannot also be listed in support")
+        if len(set(self.support)) < len(self.support):
+            raise ValueError("a stakeholder is listed twice in support")
+        return self
+
 
 class Strategy(Strict):
     """A cluster's development strategy."""
@@ -85,6 +106,10 @@ class Strategy(Strict):
     beneficiaries: Text = Field(description="Who the support goes to first, and why")
     transformation: Transformation
     responsibilities: list[Responsibility] = Field(min_length=1)
+    short_names: dict[Slug, ShortName] = Field(
+        default_factory=dict,
+        description="Short names of stakeholders for the matrix's column heads (e.g. 'BRI Sidoarjo')",
+    )
     provenance: list[Provenance] = Field(min_length=1)
 
     DATA_SECTIONS: ClassVar[tuple[str, ...]] = (
@@ -112,18 +137,16 @@ class Strategy(Strict):
             raise ValueError("; ".join(problems))
         return items
 
+    @field_validator("short_names")
+    @classmethod
+    def _known_short_names(cls, names: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        problems = stakeholder_problems({f"[{k}]": k for k in names}, info.context)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return names
+
     @field_validator("provenance")
     @classmethod
     def _provenance(cls, entries: list[Provenance], info: ValidationInfo) -> list[Provenance]:
         check_provenance(entries, info.data, cls.DATA_SECTIONS)
         return entries
-
-    @model_validator(mode="after")
-    def _moves_forward(self) -> Strategy:
-        order = list(OrganisationStage)
-        if order.index(self.transformation.target) < order.index(self.transformation.current):
-            raise ValueError(
-                f"transformation: target {self.transformation.target.value!r} comes before "
-                f"current {self.transformation.current.value!r} (order: {', '.join(order)})"
-            )
-        return self
