@@ -99,3 +99,10 @@ def test_calendar_is_in_date_order_with_starts_before_and_ends_after_a_same_day_
 def test_bad_input_is_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_running_programmes_of_a_month():
+    plan = [Prog("a", 1, 3), Prog("b", 3, 8), Prog("c", 11, 2)]
+    assert routine.running(plan, 3) == ["a", "b"]
+    assert routine.running(plan, 4) == ["b"]
+    assert routine.running(plan, 12) == ["c"]

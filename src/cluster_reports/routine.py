@@ -109,3 +109,8 @@ def calendar(year: int, routine: RoutineLike, programmes: Iterable[Scheduled] = 
     """The plan year's dated calendar: gatherings and joint-action milestones, in date order."""
     events = gatherings(year, routine) + milestones(year, programmes)
     return sorted(events, key=lambda e: (e.date, _ORDER[e.kind]))
+
+
+def running(programmes: Iterable[Scheduled], month: int) -> list[str]:
+    """Ids of the joint actions under way in a month: what that month's gathering reviews."""
+    return [p.id for p in programmes if p.start_month <= month <= p.end_month]
