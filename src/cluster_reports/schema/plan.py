@@ -112,9 +112,14 @@ class Programme(Strict):
     def _complete(self, info: ValidationInfo) -> Programme:
         if self.end_month > 12:
             raise ValueError(
-                f"starts in month {self.start_month} and lasts {self.duration_months} months, "
-                "so it runs past December of the plan year"
+                f"programme {self.id!r} starts in month {self.start_month} and lasts "
+                f"{self.duration_months} months, so it runs past December of the plan year"
             )
+        if self.lead in self.partners:
+            raise ValueError(f"programme {self.id!r}: {self.lead!r} is the lead, so it is not also a partner")
+        repeated = sorted({p for p in self.partners if self.partners.count(p) > 1})
+        if repeated:
+            raise ValueError(f"programme {self.id!r}: partners repeat: {', '.join(repeated)}")
         library = (info.context or {}).get("library")
         entry = library.get(self.library) if library is not None and self.library else None
         if self.library is None or library is not None:
@@ -124,7 +129,9 @@ class Programme(Strict):
                     f"give {' and '.join(missing)}, or name a library programme to take them from"
                 )
             if not self.budget and not (entry is not None and entry.budget):
-                raise ValueError("give budget lines (no library programme to take them from)")
+                why = (f"library programme {self.library!r} has none" if entry is not None
+                       else "no library programme to take them from")
+                raise ValueError(f"programme {self.id!r} needs budget lines ({why})")
         return self
 
     @property
