@@ -306,3 +306,15 @@ def test_notebook_runs_for_general_and_cluster(tmp_path, cluster, folder, shown)
     assert "guideline.en.html" in shown_text
     if cluster:
         assert "BRI Cabang Kebumen" in shown_text  # stakeholders table (pandas cuts long cells)
+
+
+def test_notebook_tables_have_distinct_labelled_columns(sample_by_id, templates):
+    for lang in LANGS:
+        labels = i18n.labels(templates, lang)
+        for loaded in (None, sample_by_id["kebumen-roof-tile"]):
+            ctx = compose.make_context(loaded, "guideline", [], labels)
+            found = guideline.tables(ctx, labels)
+            assert set(found) == ({"steps"} if loaded is None else {"steps", "stakeholders", "calendar"})
+            for frame in found.values():
+                assert frame.columns.is_unique and len(frame) > 0
+            assert len(found["steps"]) == 8

@@ -25,7 +25,7 @@ from .schema import ClusterParams, Source
 from .schema.plan import Routine
 
 BLANK = "_" * 12  # a visible line to write on; empty cells would collapse in print and on screen
-LONG_BLANK = "_" * 36
+LONG_BLANK = "_" * 28
 
 
 @dataclass(frozen=True)
@@ -273,7 +273,7 @@ def timeline(rows: list[dict], month_labels: list[str], axis_title: str,
     x_axis = alt.Axis(values=[i + 0.5 for i in range(12)], labelExpr=f"[{names}][floor(datum.value)]",
                       title=axis_title, ticks=False)
     scale = alt.Scale(domain=[0, 12])
-    y = alt.Y("label:N", sort=order, title=None)
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=340))  # long step names
     layers = [
         alt.Chart(alt.Data(values=bars_data)).mark_bar(height=14, color=charts.ACCENT).encode(
             y=y, x=alt.X("x0:Q", scale=scale, axis=x_axis), x2="x1:Q"
@@ -332,7 +332,7 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
     g = "guideline.head."
     steps = pd.DataFrame(
         [(s.number, s.title, s.output, "; ".join(s.commands) or s.tool_note) for s in ctx["steps"]],
-        columns=[labels(g + "step"), labels(g + "title"), labels(g + "output"), labels(g + "tool")],
+        columns=[labels(g + "number"), labels(g + "step"), labels(g + "output"), labels(g + "tool")],
     )
     result = {"steps": steps}
     if ctx["tailored"]:
