@@ -309,7 +309,13 @@ def test_bad_csv_row_is_named_by_file_and_row(tree, tmp_path):
 def test_unknown_firm_in_csv_names_the_csv_row(tree):
     path = rewrite_csv(tree, 3, "firm", "UD Tidak Ada")
     message = "\n".join(problems_of(tree))
-    assert path.name in message and "row 3" in message and "'UD Tidak Ada'" in message, message
+    assert f"{path}: row 3, column firm: 'UD Tidak Ada' is not in the cluster's firm table" in message
+
+
+def test_unknown_period_in_csv_names_the_csv_row(tree):
+    path = rewrite_csv(tree, 10, "period", "q5")
+    message = "\n".join(problems_of(tree))
+    assert f"{path.name} row 10: period 'q5' is not one of the periods (q1, q2, q3, q4)" in message
 
 
 def test_monitoring_without_a_plan(tree):

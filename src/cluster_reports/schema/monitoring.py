@@ -27,6 +27,16 @@ class IndicatorActuals(Strict):
     indicator: Slug = Field(description="Id of an indicator of the cluster's plan")
     actuals: dict[Slug, float] = Field(description="Actual value per period id")
 
+    @field_validator("indicator")
+    @classmethod
+    def _in_plan(cls, value: str, info: ValidationInfo) -> str:
+        plan = (info.context or {}).get("plan")
+        if plan is not None and value not in plan.indicators():
+            raise ValueError(
+                f"{value!r} is not an indicator of the plan (it has: {', '.join(plan.indicators())})"
+            )
+        return value
+
 
 class ProgrammeProgress(Strict):
     programme: Slug = Field(description="Id of a programme of the cluster's plan")
@@ -34,6 +44,15 @@ class ProgrammeProgress(Strict):
     done_pct: Annotated[float, Field(ge=0, le=100)]
     spent: Rupiah
     note: Text | None = None
+
+    @field_validator("programme")
+    @classmethod
+    def _in_plan(cls, value: str, info: ValidationInfo) -> str:
+        plan = (info.context or {}).get("plan")
+        known = [p.id for p in plan.programmes] if plan is not None else []
+        if plan is not None and value not in known:
+            raise ValueError(f"{value!r} is not a programme of the plan (it has: {', '.join(known)})")
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> ProgrammeProgress:
@@ -50,6 +69,15 @@ class FirmObservation(Strict):
     turnover: Rupiah = Field(description="Sales in the period, in Rupiah")
     channel: Channel = Field(description="Main market channel in the period")
     reached_goal: bool = False
+
+    @field_validator("firm")
+    @classmethod
+    def _in_firm_table(cls, value: str, info: ValidationInfo) -> str:
+        cluster = (info.context or {}).get("cluster")
+        table = cluster.firms.table if cluster is not None else None
+        if table and value not in {f.name for f in table}:
+            raise ValueError(f"{value!r} is not in the cluster's firm table (firms.table of its params file)")
+        return value
 
 
 class Monitoring(Strict):
@@ -108,7 +136,7 @@ class Monitoring(Strict):
     def _references(self, info: ValidationInfo) -> Monitoring:
         context = info.context or {}
         problems: list[str] = []
-        periods = {p.id for p in self.periods}
+        periods = [p.id for p in self.periods]
         plan = context.get("plan")
         cluster = context.get("cluster")
         if context.get("cluster") is not None and plan is None:
@@ -116,27 +144,19 @@ class Monitoring(Strict):
         problems += _repeats("indicators", [i.indicator for i in self.indicators])
         problems += _repeats("programmes", [p.programme for p in self.programmes])
         for n, item in enumerate(self.indicators):
-            if plan is not None and item.indicator not in plan.indicators():
-                problems.append(
-                    f"indicators[{n}].indicator: {item.indicator!r} is not an indicator of the plan"
-                )
             for period in item.actuals:
                 if period not in periods:
                     problems.append(f"indicators[{n}].actuals: unknown period {period!r}")
-        for n, item in enumerate(self.programmes):
-            if plan is not None and item.programme not in {p.id for p in plan.programmes}:
-                problems.append(
-                    f"programmes[{n}].programme: {item.programme!r} is not a programme of the plan"
-                )
         known_firms = {f.name for f in (cluster.firms.table or [])} if cluster is not None else set()
         if cluster is not None and self.firms and not known_firms:
             problems.append("firms: the cluster's params file has no firm table to trace these firms in")
+        # Messages start with "firms[n]:" so that a CSV's problems can be pointed at its row.
         seen = set()
         for n, obs in enumerate(self.firms):
             if obs.period not in periods:
-                problems.append(f"firms[{n}].period: unknown period {obs.period!r}")
-            if known_firms and obs.firm not in known_firms:
-                problems.append(f"firms[{n}].firm: {obs.firm!r} is not in the cluster's firm table")
+                problems.append(
+                    f"firms[{n}]: period {obs.period!r} is not one of the periods ({', '.join(periods)})"
+                )
             if (obs.firm, obs.period) in seen:
                 problems.append(f"firms[{n}]: {obs.firm!r} is observed twice in period {obs.period!r}")
             seen.add((obs.firm, obs.period))
