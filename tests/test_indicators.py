@@ -7,11 +7,15 @@ import datetime as dt
 import pytest
 from conftest import SAMPLE
 
-from cluster_reports import budget, indicators, params_io
-from cluster_reports.schema import Monitoring, Plan
+from cluster_reports import budget, indicators, yaml_io
+from cluster_reports.schema import ClusterParams, Monitoring, Plan
 
 KEBUMEN = SAMPLE / "jawa-tengah" / "kebumen-roof-tile.yaml"
-TEXT = {"en": "x", "id": "x"}
+
+
+def kebumen() -> ClusterParams:
+    """The pilot's params alone (its sidecars are not needed here)."""
+    return yaml_io.validate(ClusterParams, yaml_io.parse_yaml(KEBUMEN.read_bytes(), KEBUMEN), KEBUMEN)
 
 
 def text(en: str, id_: str | None = None) -> dict:
@@ -63,7 +67,6 @@ def observation(firm: str, period: str, turnover: int, channel: str = "intermedi
 
 
 def monitoring_data(**changes) -> dict:
-    kebumen = params_io.load_file(KEBUMEN).params
     data = {
         "cluster": "kebumen-roof-tile", "plan_year": 2003, "periods": QUARTERS,
         "indicators": [
@@ -71,7 +74,7 @@ def monitoring_data(**changes) -> dict:
             {"indicator": "reject-rate", "actuals": {"q1": 28, "q3": 25}},
             {"indicator": "p-socialisation", "actuals": {"q1": 2}},
         ],
-        "conditions": kebumen.assessment.model_dump(mode="json"),
+        "conditions": kebumen().assessment.model_dump(mode="json"),
         "programmes": [
             {"programme": "socialisation", "status": "done", "done_pct": 100, "spent": 900_000},
             {"programme": "study-tour", "status": "in-progress", "done_pct": 50, "spent": 500_000},
@@ -98,7 +101,7 @@ def monitoring_data(**changes) -> dict:
 
 @pytest.fixture(scope="module")
 def cluster():
-    return params_io.load_file(KEBUMEN).params
+    return kebumen()
 
 
 @pytest.fixture
@@ -178,6 +181,14 @@ def test_success_cases_by_goal_and_by_sales(plan, monitoring):
     assert cases["UD Sumber Genteng"].goal_period == "q3"  # the first period it reached the goal
     # Largest first.
     assert [c.firm for c in indicators.success_cases(plan, monitoring)][0] == "Genteng Sokka Mas"
+
+
+def test_a_firm_already_above_the_sales_line_is_no_success_by_sales(plan, monitoring):
+    already = {"Genteng Sokka Mas": 1_100_000_000, "UD Sumber Genteng": 100_000_000}
+    cases = {c.firm: c for c in indicators.success_cases(plan, monitoring, already)}
+    assert set(cases) == {"UD Sumber Genteng"}  # Sokka Mas sold above the line before the plan
+    below = {"Genteng Sokka Mas": 200_000_000}
+    assert "Genteng Sokka Mas" in {c.firm for c in indicators.success_cases(plan, monitoring, below)}
 
 
 def test_without_a_sales_line_only_the_goal_counts(monitoring):

@@ -74,7 +74,7 @@ def expected(item, lang: str) -> list[str]:
     found = [r.name.get(lang) for r in rows]
     found += [f.percent(r.achievement.pct, 0) for r in rows
               if r.achievement is not None and r.achievement.pct is not None]
-    cases = indicators.success_cases(plan, monitoring)
+    cases = indicators.success_cases(plan, monitoring, indicators.baseline_sales(item.params))
     supported = len(indicators.supported_firms(monitoring))
     count = f"{len(cases)} of the {supported} supported firms" if lang == "en" else (
         f"{len(cases)} dari {supported} IKM yang didampingi")

@@ -14,8 +14,10 @@ Definitions (the report states them too):
   year by the days the reporting periods cover (with four quarters observed it is simply the sum of
   the four). Summing periods rather than multiplying one quarter by four evens out seasons (kilns
   stop in the rainy season; furniture sells before Lebaran).
-- A **success case** is a supported firm that reached the plan's goal in any period, or whose
-  annualised turnover is at least the plan's ``success_goal.min_annual_sales`` when the plan sets one.
+- A **success case** is a supported firm that reached the plan's goal in any period, or that crossed
+  the plan's sales line (``success_goal.min_annual_sales``) during the year: its annualised turnover
+  is at least the line while its annual sales in the firm table (the baseline) were below it. A firm
+  already above the line at baseline is no success of the plan's, so sales alone do not count it.
 """
 
 from __future__ import annotations
@@ -133,9 +135,11 @@ class SuccessCase:
     by_sales: bool
 
 
-def success_cases(plan: Plan, monitoring: Monitoring) -> list[SuccessCase]:
-    """Firms that reached the plan's goal in any period, or whose annualised turnover meets the
-    plan's minimum annual sales; largest annual turnover first."""
+def success_cases(plan: Plan, monitoring: Monitoring,
+                  baseline_sales: dict[str, int] | None = None) -> list[SuccessCase]:
+    """Firms that reached the plan's goal in any period, or crossed its sales line during the year
+    (``baseline_sales``: annual sales per firm before the plan, from the firm table); largest annual
+    turnover first."""
     order = [p.id for p in monitoring.periods]
     first_goal: dict[str, str] = {}
     for obs in sorted(monitoring.firms, key=lambda o: order.index(o.period)):
@@ -143,13 +147,20 @@ def success_cases(plan: Plan, monitoring: Monitoring) -> list[SuccessCase]:
             first_goal.setdefault(obs.firm, obs.period)
     annual = annualised_turnover(monitoring)
     threshold = plan.success_goal.min_annual_sales
+    baseline_sales = baseline_sales or {}
     cases = []
     for firm, turnover in annual.items():
         by_goal = firm in first_goal
-        by_sales = threshold is not None and turnover >= threshold
+        was_below = baseline_sales.get(firm, 0) < (threshold or 0)
+        by_sales = threshold is not None and turnover >= threshold and was_below
         if by_goal or by_sales:
             cases.append(SuccessCase(firm, first_goal.get(firm), turnover, by_goal, by_sales))
     return sorted(cases, key=lambda c: (-c.annual_turnover, c.firm))
+
+
+def baseline_sales(params: ClusterParams) -> dict[str, int]:
+    """Annual sales per firm of the cluster's firm table: where the supported firms started."""
+    return {f.name: f.annual_sales for f in (params.firms.table or [])}
 
 
 def supported_firms(monitoring: Monitoring) -> list[str]:

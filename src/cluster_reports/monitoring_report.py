@@ -94,7 +94,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterParams], labels: Lab
     latest_period = monitoring.periods[-1]
     firm_rows = {f.name: f for f in (params.firms.table or [])}
     completion = indicators.completion(resolved, monitoring)
-    success = indicators.success_cases(plan, monitoring)
+    success = indicators.success_cases(plan, monitoring, indicators.baseline_sales(params))
     year_total = sum(r.total for r in turnover)
     baselines = [r.baseline for r in turnover]
     year_baseline = sum(baselines) if None not in baselines else None  # type: ignore[arg-type]
