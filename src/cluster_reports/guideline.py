@@ -109,7 +109,8 @@ def step_rows(labels: Labels, target: str) -> list[StepRow]:
             task=labels(f"guideline.step.{s.key}.task"),
             output=labels(f"guideline.step.{s.key}.output"),
             commands=[f"cluster-reports render {target} --doc {kind}" for kind in s.documents],
-            tool_note=labels(f"guideline.step.{s.key}.tool"),
+            # Only the steps without a document of their own have a note (which form to use).
+            tool_note=labels.entries.get(f"guideline.step.{s.key}.tool", "-"),
             start=s.start,
             end=s.end,
         )
