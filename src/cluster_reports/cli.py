@@ -32,7 +32,8 @@ def _split(values: list[str]) -> list[str]:
 
 
 def _report(problems: list[params_io.Problem]) -> None:
-    for p in problems:
+    # One broken library file is a problem of every cluster whose plan uses it: say it once.
+    for p in dict.fromkeys(problems):
         err.print(f"[red]error[/red] {escape(str(p))}")
 
 
