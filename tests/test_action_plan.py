@@ -17,6 +17,7 @@ import pytest
 import yaml
 from clients import chromium_dump_dom, docx_to_pdf, pdf_text, validate_html
 from conftest import ROOT, SAMPLE
+from documents import LEFTOVERS, flat, other_language_labels
 
 from cluster_reports import action_plan, budget, compose, i18n
 from cluster_reports.writers.docx import read_custom_properties
@@ -27,7 +28,6 @@ PILOTS = {
     "serenan-klaten-wood-furniture": "jawa-tengah",
     "kebumen-roof-tile": "jawa-tengah",
 }
-LEFTOVERS = re.compile(r"\{\{|\{%|\bNone\b|\bnan\b|\bNaN\b")
 NOTEBOOK = ROOT / "notebooks" / "action-plan.ipynb"
 
 
@@ -49,10 +49,6 @@ def path_of(out: Path, cluster_id: str, lang: str, fmt: str) -> Path:
     return out / PILOTS[cluster_id] / cluster_id / f"action-plan.{lang}.{fmt}"
 
 
-def flat(text: str) -> str:
-    return " ".join(text.split())
-
-
 def expected(item, lang: str) -> list[str]:
     """What a reader checks: programme titles, each programme's total, the grand total and the
     US$ equivalents, formatted as the language writes them."""
@@ -64,13 +60,6 @@ def expected(item, lang: str) -> list[str]:
     for p in resolved:
         found += [p.title.get(lang), f.rupiah(p.total), f.usd(p.total / rate)]
     return found
-
-
-def other_language_labels(templates: Path, lang: str) -> list[str]:
-    mine = i18n.labels(templates, lang).entries
-    other = i18n.labels(templates, "en" if lang == "id" else "id").entries
-    keys = [k for k in other if k.startswith(("plan.heading.", "plan.caption."))]
-    return [other[k] for k in keys if other[k] != mine[k]]
 
 
 # --- rendering ------------------------------------------------------------------------------------
@@ -98,7 +87,7 @@ def test_word_documents_show_titles_and_money_per_language(rendered, sample_by_i
             assert value in words, (source, value)
         assert ("Tabel 1" if lang == "id" else "Table 1") in words
         assert not LEFTOVERS.search(text), (source, LEFTOVERS.search(text))
-        for label in other_language_labels(templates, lang):
+        for label in other_language_labels(templates, lang, ('plan.heading.', 'plan.caption.')):
             assert label not in words, (source, label)
     # The facilitator's month as a budget line, in the Word table itself (in the PDF the
     # calculation wraps inside its cell and interleaves with the next column).
@@ -151,7 +140,7 @@ def test_html_pages_render_in_chromium(rendered, sample_by_id, templates, lang):
         for value in expected(item, lang):
             assert value in text, (page, value)
         assert not LEFTOVERS.search(text)
-        for label in other_language_labels(templates, lang):
+        for label in other_language_labels(templates, lang, ('plan.heading.', 'plan.caption.')):
             assert label not in text, (page, label)
         blocks = ["summary", "vision", "medium-plan", "success-goal", "programmes", "schedule", "routine",
                   "budget", "sources"] + [f"programme-{p.id}" for p in item.plan.programmes]
@@ -330,17 +319,6 @@ def test_the_sample_validates():
 
 
 # --- the notebook ---------------------------------------------------------------------------------
-
-def test_notebook_is_stored_clean_with_a_parameters_cell():
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
-    tagged = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
-    assert len(tagged) == 1
-    source = "".join(tagged[0]["source"])
-    assert 'cluster = "kebumen-roof-tile"' in source
-    assert 'documents=["action-plan"]' in "".join("".join(c["source"]) for c in code)
-
 
 def test_notebook_renders_a_pilot_plan(tmp_path):
     out = tmp_path / "docs"

@@ -12,11 +12,11 @@ import docx
 import pytest
 from clients import validate_html
 from conftest import SAMPLE
+from documents import LEFTOVERS
 from docx.oxml.ns import qn
 
 KINDS = ("profile", "strategy", "action-plan", "monitoring", "guideline")
 NEEDS = {"strategy": ("strategy",), "action-plan": ("plan",), "monitoring": ("plan", "monitoring")}
-LEFTOVERS = re.compile(r"\{\{|\{%|\bNone\b|\bnan\b|\bNaN\b")
 
 
 @pytest.fixture(scope="module")

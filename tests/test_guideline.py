@@ -18,12 +18,12 @@ import papermill as pm
 import pytest
 from clients import chromium_dump_dom, docx_to_pdf, pdf_text, validate_html
 from conftest import ROOT, SAMPLE
+from documents import LEFTOVERS, flat, other_language_labels
 
 from cluster_reports import compose, guideline, i18n, params_io, routine
 from cluster_reports.writers.docx import read_custom_properties
 
 LANGS = ("id", "en")
-LEFTOVERS = re.compile(r"\{\{|\{%|\bNone\b|\bnan\b|\bNaN\b")
 NOTEBOOK = ROOT / "notebooks" / "guideline.ipynb"
 STEP_NUMBERS = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii")
 # Second Tuesdays of 2003 (checked with GNU date), the routine of the plan written below.
@@ -105,17 +105,6 @@ def rendered(tmp_path_factory, planned_root) -> dict[str, Path]:
     }
 
 
-def flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def other_language_labels(templates: Path, lang: str) -> list[str]:
-    mine = i18n.labels(templates, lang).entries
-    other = i18n.labels(templates, "en" if lang == "id" else "id").entries
-    keys = [k for k in other if k.startswith(("guideline.heading.", "guideline.caption."))]
-    return [other[k] for k in keys if other[k] != mine[k]]
-
-
 def edition_facts(edition: str, lang: str, templates: Path, sample_by_id, planned_root) -> dict:
     """What a reader must find: step labels, form titles, names, dated gatherings."""
     labels = i18n.labels(templates, lang)
@@ -186,7 +175,7 @@ def test_word_documents_read_right_in_libreoffice(rendered, sample_by_id, planne
     assert "☐" in text
     assert "____" in text  # the forms' lines to write on
     assert not LEFTOVERS.search(text), (source, LEFTOVERS.search(text))
-    for label in other_language_labels(templates, lang):
+    for label in other_language_labels(templates, lang, ('guideline.heading.', 'guideline.caption.')):
         assert label not in whole, (source, label)
 
 
@@ -272,17 +261,6 @@ def test_general_context_has_no_cluster(templates):
     assert "c" not in ctx and ctx["tailored"] is False
     assert ctx["steps"][0].commands == ["cluster-reports render CLUSTER-ID --doc profile"]
     assert [s.number for s in ctx["steps"] if not s.commands] == ["ii", "vii"]
-
-
-def test_notebook_is_stored_clean_with_a_parameters_cell():
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
-    tagged = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
-    assert len(tagged) == 1
-    source = "".join(tagged[0]["source"])
-    for name in ("cluster", "params_root", "languages", "formats", "output_dir"):
-        assert f"{name} =" in source
 
 
 @pytest.mark.parametrize(("cluster", "folder", "shown"), [

@@ -18,18 +18,14 @@ import pytest
 import yaml
 from clients import chromium_dump_dom, docx_to_pdf, require_pdftotext, validate_html
 from conftest import ROOT, SAMPLE
+from documents import LEFTOVERS, flat, other_language_labels
 
 from cluster_reports import budget, compose, i18n, indicators, params_io
 from cluster_reports.writers.docx import read_custom_properties
 
 LANGS = ("id", "en")
 PILOTS = ("waru-sidoarjo-metalwork", "serenan-klaten-wood-furniture", "kebumen-roof-tile")
-LEFTOVERS = re.compile(r"\{\{|\{%|\bNone\b|\bnan\b|\bNaN\b")
 NOTEBOOK = ROOT / "notebooks" / "monitoring.ipynb"
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def appears(needle: str, text: str) -> bool:
@@ -82,13 +78,6 @@ def expected(item, lang: str) -> list[str]:
     return found
 
 
-def other_language_labels(templates: Path, lang: str) -> list[str]:
-    mine = i18n.labels(templates, lang).entries
-    other = i18n.labels(templates, "en" if lang == "id" else "id").entries
-    keys = [k for k in other if k.startswith(("monitoring.heading.", "monitoring.caption."))]
-    return [other[k] for k in keys if other[k] != mine[k]]
-
-
 def test_pilots_rendered_others_not_available(rendered, sample):
     out, result = rendered
     for item in sample:
@@ -134,7 +123,7 @@ def test_word_documents_open_in_libreoffice(rendered, sample_by_id, templates, l
         for needle in expected(item, lang):
             assert appears(needle, joined), (source, needle)
         assert not LEFTOVERS.search(text), (source, LEFTOVERS.search(text))
-        for label in other_language_labels(templates, lang):
+        for label in other_language_labels(templates, lang, ('monitoring.heading.', 'monitoring.caption.')):
             assert label not in joined, (source, label)
 
 
@@ -332,18 +321,6 @@ def test_monitoring_plan_year_must_match(tree):
 
 
 # --- the notebook -------------------------------------------------------------------------------------
-
-def test_notebook_is_stored_clean_with_a_parameters_cell():
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
-    tagged = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
-    assert len(tagged) == 1
-    source = "".join(tagged[0]["source"])
-    for name in ("cluster", "params_root", "languages", "formats", "output_dir"):
-        assert f"{name} =" in source
-    assert 'cluster = "kebumen-roof-tile"' in source
-
 
 def test_notebook_renders_the_monitoring_report(tmp_path):
     out = tmp_path / "docs"

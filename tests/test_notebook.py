@@ -11,8 +11,9 @@ from conftest import ROOT, SAMPLE
 NOTEBOOK = ROOT / "notebooks" / "profile.ipynb"
 
 
-def test_notebook_is_stored_clean_with_a_parameters_cell():
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("kind", ["profile", "strategy", "action-plan", "monitoring", "guideline"])
+def test_notebook_is_stored_clean_with_a_parameters_cell(kind: str):
+    nb = json.loads((ROOT / "notebooks" / f"{kind}.ipynb").read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
     tagged = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
@@ -20,6 +21,8 @@ def test_notebook_is_stored_clean_with_a_parameters_cell():
     source = "".join(tagged[0]["source"])
     for name in ("cluster", "params_root", "languages", "formats", "output_dir"):
         assert f"{name} =" in source
+    assert 'output_dir = "../outputs"' in source and 'params_root = "../params/clusters"' in source
+    assert f'documents=["{kind}"]' in "".join("".join(c["source"]) for c in code)
 
 
 def test_notebook_renders_a_cluster(tmp_path):

@@ -13,12 +13,12 @@ import docx
 import pytest
 from clients import chromium_dump_dom, docx_to_pdf, pdf_text, validate_html
 from conftest import SAMPLE
+from documents import LEFTOVERS, other_language_labels
 
 from cluster_reports import firms, i18n, scoring
 from cluster_reports.writers.docx import read_custom_properties
 
 LANGS = ("id", "en")
-LEFTOVERS = re.compile(r"\{\{|\{%|\bNone\b|\bnan\b|\bNaN\b")
 
 
 @pytest.fixture(scope="module")
@@ -50,14 +50,6 @@ def expected_numbers(item, lang: str) -> list[str]:
     return numbers
 
 
-def other_language_labels(templates: Path, lang: str) -> list[str]:
-    """Headings and captions of the other language that differ from this language's."""
-    mine = i18n.labels(templates, lang).entries
-    other = i18n.labels(templates, "en" if lang == "id" else "id").entries
-    keys = [k for k in other if k.startswith(("profile.heading.", "profile.caption."))]
-    return [other[k] for k in keys if other[k] != mine[k]]
-
-
 def test_every_cluster_has_all_four_documents(rendered, sample):
     for item in sample:
         for lang in LANGS:
@@ -79,7 +71,7 @@ def test_word_documents_open_in_libreoffice(rendered, sample, templates, lang, t
         caption_word = "Tabel 1" if lang == "id" else "Table 1"
         assert caption_word in flat
         assert not LEFTOVERS.search(text), (source, LEFTOVERS.search(text))
-        for label in other_language_labels(templates, lang):
+        for label in other_language_labels(templates, lang, ('profile.heading.', 'profile.caption.')):
             assert label not in flat, (source, label)
 
 
@@ -126,7 +118,7 @@ def test_html_pages_render_in_chromium(rendered, sample, templates, lang):
         for number in expected_numbers(item, lang):
             assert number in text, (page, number)
         assert not LEFTOVERS.search(text), (page, LEFTOVERS.search(text))
-        for label in other_language_labels(templates, lang):
+        for label in other_language_labels(templates, lang, ('profile.heading.', 'profile.caption.')):
             assert label.replace("&", "&amp;") not in text, (page, label)
         for block in ("summary", "firms", "assessment", "growth-seeds", "sources"):
             assert f'data-block-id="{block}"' in dom

@@ -17,25 +17,22 @@ import pytest
 import yaml
 from clients import chromium_dump_dom, docx_to_pdf, require_pdftotext, validate_html
 from conftest import ROOT, SAMPLE
+from documents import LEFTOVERS, flat, other_language_labels
 
 from cluster_reports import compose, i18n, strategy
 from cluster_reports.schema import ConstraintCategory
 from cluster_reports.writers.docx import read_custom_properties
 
+HEADINGS = ("strategy.heading.", "strategy.caption.", "strategy.sub.")
 LANGS = ("id", "en")
 PILOTS = ("waru-sidoarjo-metalwork", "serenan-klaten-wood-furniture", "kebumen-roof-tile")
 NOT_A_PILOT = "tegal-metalwork"
-LEFTOVERS = re.compile(r"\{\{|\{%|\{#|\bNone\b|\bnan\b|\bNaN\b")
 NOTEBOOK = ROOT / "notebooks" / "strategy.ipynb"
 
 
 def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "cluster_reports.cli", *args],
                           cwd=cwd, capture_output=True, text=True, timeout=900)
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def unhyphenated(text: str) -> str:
@@ -98,13 +95,6 @@ def expected_texts(item, ctx: dict, lang: str, full_names: bool = True) -> list[
         f.rupiah(ben.rows[0].annual_sales),
     ]
     return texts
-
-
-def other_language_labels(templates: Path, lang: str) -> list[str]:
-    mine = i18n.labels(templates, lang).entries
-    other = i18n.labels(templates, "en" if lang == "id" else "id").entries
-    keys = [k for k in other if k.startswith(("strategy.heading.", "strategy.caption.", "strategy.sub."))]
-    return [other[k] for k in keys if other[k] != mine[k]]
 
 
 # --- domain logic ---------------------------------------------------------------------------------
@@ -198,7 +188,7 @@ def test_word_documents_open_in_libreoffice(rendered, sample_by_id, contexts, te
         assert labels("strategy.legend") in text
         assert ("Tabel 5" if lang == "id" else "Table 5") in text
         assert not LEFTOVERS.search(text), (source, LEFTOVERS.search(text))
-        for label in other_language_labels(templates, lang):
+        for label in other_language_labels(templates, lang, HEADINGS):
             assert not shows(label, text), (source, label)
 
 
@@ -246,7 +236,7 @@ def test_html_pages_render_in_chromium(rendered, sample_by_id, contexts, templat
         for expected in expected_texts(item, contexts[(cid, lang)], lang):
             assert expected in text, (page, expected)
         assert not LEFTOVERS.search(text), (page, LEFTOVERS.search(text))
-        for label in other_language_labels(templates, lang):
+        for label in other_language_labels(templates, lang, HEADINGS):
             assert not shows(label, text), (page, label)
         blocks = ["summary", "vision", "conditions", "three-c", "beneficiaries", "transformation",
                   "responsibilities", "sources"]
@@ -335,19 +325,6 @@ def test_bad_strategy_is_reported_by_file_and_field(case, tmp_path):
 
 
 # --- the notebook ---------------------------------------------------------------------------------
-
-
-def test_notebook_is_stored_clean_with_a_parameters_cell():
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
-    tagged = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
-    assert len(tagged) == 1
-    source = "".join(tagged[0]["source"])
-    assert 'cluster = "kebumen-roof-tile"' in source and 'output_dir = "../outputs"' in source
-    for name in ("params_root", "languages", "formats"):
-        assert f"{name} =" in source
-    assert 'documents=["strategy"]' in "".join("".join(c["source"]) for c in code)
 
 
 def test_notebook_renders_a_pilot(tmp_path):

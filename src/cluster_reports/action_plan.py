@@ -14,12 +14,11 @@ import altair as alt
 import pandas as pd
 from babel.dates import get_day_names, get_month_names
 
-from . import budget, charts
+from . import budget, charts, provenance
 from .budget import Line, ResolvedProgramme
 from .i18n import Formatter, Labels
 from .params_io import LoadedParams
-from .schema import ClusterParams, LibraryProgramme, Plan, Source
-from .schema.common import Provenance
+from .schema import ClusterParams, LibraryProgramme, Plan
 
 P = "plan."
 MILLION = 1_000_000
@@ -77,14 +76,6 @@ class FundingRow:
     amount: int
     usd: float
     share_pct: float
-
-
-@dataclass(frozen=True)
-class SourceRow:
-    section: str
-    source: str
-    reference: str
-    illustrative: bool
 
 
 # --- plain helpers (tested) ---------------------------------------------------------------------
@@ -194,42 +185,17 @@ def busiest_months(resolved: list[ResolvedProgramme]) -> tuple[int, list[int]]:
     return peak, [m for m, c in counts.items() if c == peak]
 
 
-def _source_of(entries: list[Provenance], path: str) -> Provenance | None:
-    """The most specific provenance entry covering a dotted path."""
-    best = None
-    for entry in entries:
-        if path == entry.field or path.startswith(entry.field + "."):
-            if best is None or len(entry.field) > len(best.field):
-                best = entry
-    return best
-
-
 def is_illustrative(plan: Plan, path: str) -> bool:
-    entry = _source_of(plan.provenance, path)
-    return entry is not None and entry.source in (Source.illustrative, Source.synthetic)
+    return provenance.is_illustrative(plan.provenance, path)
 
 
 def field_label(path: str, labels: Labels) -> str:
     """A provenance path in the document's words: 'programmes.2.budget' -> 'Programmes: item 3, budget'."""
-    head, *rest = path.split(".")
-    words = [
-        f"{labels('field.item')} {int(part) + 1}" if part.isdigit()
-        else labels.entries.get(P + "data." + part) or labels.entries.get("field." + part)
-        or part.replace("_", " ")
-        for part in rest
-    ]
-    name = labels.entries.get(P + "data." + head) or head.replace("_", " ")
-    return ": ".join([name, ", ".join(words)] if words else [name])
+    return provenance.field_label(path, labels, heads=(P + "data.",), parts=(P + "data.",))
 
 
-def source_rows(plan: Plan, labels: Labels) -> list[SourceRow]:
-    lang = labels.lang
-    return [
-        SourceRow(field_label(e.field, labels), labels(f"source.{e.source.value}"),
-                  e.reference.get(lang) if e.reference else "-",
-                  e.source in (Source.illustrative, Source.synthetic))
-        for e in plan.provenance
-    ]
+def source_rows(plan: Plan, labels: Labels) -> list[provenance.SourceRow]:
+    return [provenance.source_row(field_label(e.field, labels), e, labels) for e in plan.provenance]
 
 
 def routine_text(plan: Plan, labels: Labels) -> dict:

@@ -18,10 +18,10 @@ import altair as alt
 import pandas as pd
 from babel.dates import get_day_names, get_month_names
 
-from . import budget, charts, firms, routine
+from . import budget, charts, firms, provenance, routine
 from .i18n import Formatter, Labels
 from .params_io import LoadedParams
-from .schema import ClusterParams, Source
+from .schema import ClusterParams
 from .schema.plan import Routine
 
 BLANK = "_" * 12  # a visible line to write on; empty cells would collapse in print and on screen
@@ -91,14 +91,6 @@ class ProgrammeRow:
     budget: int
     start_month: int
     end_month: int
-
-
-@dataclass(frozen=True)
-class SourceRow:
-    section: str
-    source: str
-    reference: str
-    illustrative: bool
 
 
 def step_rows(labels: Labels, target: str) -> list[StepRow]:
@@ -181,30 +173,28 @@ def programme_rows(loaded: LoadedParams, resolved: list, labels: Labels) -> list
     ]
 
 
-def source_rows(loaded: LoadedParams | None, labels: Labels) -> list[SourceRow]:
+def source_rows(loaded: LoadedParams | None, labels: Labels) -> list[provenance.SourceRow]:
+    def row(key: str, source: str, reference: str, illustrative: bool = False) -> provenance.SourceRow:
+        return provenance.SourceRow(labels(f"guideline.sources.{key}"), source, reference, illustrative)
+
     study = labels("source.study-text")
     rows = [
-        SourceRow(labels(f"guideline.sources.{key}"), study, labels(f"guideline.sources.{key}_ref"), False)
+        row(key, study, labels(f"guideline.sources.{key}_ref"))
         for key in ("services", "steps", "routine", "structure", "lessons")
     ]
-    rows.append(SourceRow(labels("guideline.sources.smidep"), labels("guideline.sources.smidep_source"),
-                          labels("guideline.sources.smidep_ref"), False))
-    rows.append(SourceRow(labels("guideline.sources.step_months"), labels("source.illustrative"),
-                          labels("guideline.sources.step_months_ref"), True))
+    ref = "guideline.sources.{}_ref".format
+    rows.append(row("smidep", labels("guideline.sources.smidep_source"), labels(ref("smidep"))))
+    rows.append(row("step_months", labels("source.illustrative"), labels(ref("step_months")), True))
     if loaded is None:
         return rows
     params = loaded.params
     entry = params.source_of("stakeholders")
     if params.stakeholders and entry is not None:
-        rows.append(SourceRow(
-            labels("guideline.sources.stakeholders"),
-            labels(f"source.{entry.source.value}"),
-            entry.reference.get(labels.lang) if entry.reference else f"{params.id}.yaml",
-            entry.source in (Source.illustrative, Source.synthetic),
+        rows.append(provenance.source_row(
+            labels("guideline.sources.stakeholders"), entry, labels, default_reference=f"{params.id}.yaml"
         ))
     if loaded.plan is not None:
-        rows.append(SourceRow(labels("guideline.sources.calendar"), labels("guideline.sources.plan_source"),
-                              f"{params.id}.plan.yaml", False))
+        rows.append(row("calendar", labels("guideline.sources.plan_source"), f"{params.id}.plan.yaml"))
     return rows
 
 
@@ -256,8 +246,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterParams], labels: Lab
 
 
 def _illustrative(params: ClusterParams, path: str) -> bool:
-    entry = params.source_of(path)
-    return entry is not None and entry.source in (Source.illustrative, Source.synthetic)
+    return provenance.is_illustrative(params.provenance, path)
 
 
 def timeline(rows: list[dict], month_labels: list[str], axis_title: str,

@@ -8,17 +8,15 @@ charts (data, translated labels, alt text) and gives the notebook its tables.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
 from babel.dates import format_date
 
-from . import budget, charts, indicators
+from . import budget, charts, indicators, provenance
 from .i18n import Formatter, Labels
 from .params_io import LoadedParams
-from .schema import ClusterParams, Monitoring, Plan, Source
-from .schema.common import Provenance
+from .schema import ClusterParams, Monitoring, Plan
 
 M = "monitoring."
 SPENT = "#d08c2b"  # a warm second colour beside charts.ACCENT, readable in grey print
@@ -26,53 +24,20 @@ CHANNEL_COLOURS = ["#1f6f78", "#9dbec2", "#d08c2b", "#e9c46a", "#6d597a", "#b565
 MILLION = 1_000_000
 
 
-@dataclass(frozen=True)
-class SourceRow:
-    section: str
-    source: str
-    reference: str
-    illustrative: bool
-
-
-def _is_illustrative(entries: list[Provenance], path: str) -> bool:
-    """Whether the most specific provenance entry covering a path says the values are illustrative."""
-    best = None
-    for entry in entries:
-        if path == entry.field or path.startswith(entry.field + "."):
-            if best is None or len(entry.field) > len(best.field):
-                best = entry
-    return best is not None and best.source in (Source.illustrative, Source.synthetic)
-
-
 def field_label(part: str, path: str, labels: Labels) -> str:
     """A provenance path in the report's words: ('monitoring', 'firms') -> 'Observations of ...'."""
-    head, *rest = path.split(".")
-    words = [
-        f"{labels('field.item')} {int(p) + 1}" if p.isdigit()
-        else labels.entries.get(f"condition.{p}") or labels.entries.get(f"field.{p}") or p.replace("_", " ")
-        for p in rest
-    ]
-    name = labels.entries.get(f"{M}data.{part}.{head}") or head.replace("_", " ")
-    return ": ".join([name, ", ".join(words)] if words else [name])
+    return provenance.field_label(path, labels, heads=(f"{M}data.{part}.",))
 
 
-def source_rows(params: ClusterParams, plan: Plan, monitoring: Monitoring, labels: Labels) -> list[SourceRow]:
+def source_rows(params: ClusterParams, plan: Plan, monitoring: Monitoring,
+                labels: Labels) -> list[provenance.SourceRow]:
     """Where the report's data come from: the monitoring file, the plan's targets and budgets, and
     the profiling data used as baseline (five-condition scores, the firms' annual sales)."""
-    lang = labels.lang
     chosen = [("monitoring", e) for e in monitoring.provenance]
     chosen += [("plan", e) for e in plan.provenance if e.field.split(".")[0] in ("medium_plan", "programmes",
                                                                                   "success_goal")]
     chosen += [("cluster", e) for e in params.provenance if e.field.split(".")[0] in ("assessment", "firms")]
-    return [
-        SourceRow(
-            section=field_label(part, e.field, labels),
-            source=labels(f"source.{e.source.value}"),
-            reference=e.reference.get(lang) if e.reference else "-",
-            illustrative=e.source in (Source.illustrative, Source.synthetic),
-        )
-        for part, e in chosen
-    ]
+    return [provenance.source_row(field_label(part, e.field, labels), e, labels) for part, e in chosen]
 
 
 def month_span(start: int, end: int, year: int, lang: str) -> str:
@@ -134,8 +99,8 @@ def context(loaded: LoadedParams | None, peers: list[ClusterParams], labels: Lab
         "channels": channels,
         "main_channel": main_channel,
         "sources": source_rows(params, plan, monitoring, labels),
-        "illustrative": lambda path: _is_illustrative(monitoring.provenance, path),
-        "baseline_illustrative": _is_illustrative(params.provenance, "assessment"),
+        "illustrative": lambda path: provenance.is_illustrative(monitoring.provenance, path),
+        "baseline_illustrative": provenance.is_illustrative(params.provenance, "assessment"),
         "usd": lambda rupiah: rupiah / params.currency.usd_rate,
     }
 

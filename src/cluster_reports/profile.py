@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from . import charts, firms, scoring
+from . import charts, firms, provenance, scoring
 from .i18n import Formatter, Labels
-from .schema import ClusterParams, Source
+from .schema import ClusterParams
 
 CONDITIONS = ("demand", "factor", "firm_strategy", "related_supporting", "social_capital")
 
@@ -37,14 +37,6 @@ class PeerRow:
     rank: int
     selected: bool
     is_self: bool
-
-
-@dataclass(frozen=True)
-class SourceRow:
-    section: str
-    source: str
-    reference: str
-    illustrative: bool
 
 
 def assessment_rows(params: ClusterParams, labels: Labels) -> list[ConditionRow]:
@@ -85,36 +77,16 @@ def peer_rows(params: ClusterParams, peers: list[ClusterParams], lang: str) -> l
 
 
 def field_label(path: str, labels: Labels) -> str:
-    """A provenance path in the document's words: 'constraints.1' -> 'Constraints: item 2'."""
-    head, *rest = path.split(".")
-    words = []
-    for part in rest:
-        if part.isdigit():
-            words.append(f"{labels('field.item')} {int(part) + 1}")
-        else:
-            words.append(
-                labels.entries.get(f"condition.{part}")
-                or labels.entries.get(f"field.{part}")
-                or part.replace("_", " ")
-            )
-    return ": ".join([labels(f"section.{head}"), ", ".join(words)] if words else [labels(f"section.{head}")])
+    """A params path in the document's words: 'constraints.1' -> 'Constraints: item 2'."""
+    return provenance.field_label(path, labels, heads=("section.",))
 
 
-def source_rows(params: ClusterParams, labels: Labels) -> list[SourceRow]:
-    return [
-        SourceRow(
-            section=field_label(entry.field, labels),
-            source=labels(f"source.{entry.source.value}"),
-            reference=entry.reference.get(labels.lang) if entry.reference else "-",
-            illustrative=entry.source in (Source.illustrative, Source.synthetic),
-        )
-        for entry in params.provenance
-    ]
+def source_rows(params: ClusterParams, labels: Labels) -> list[provenance.SourceRow]:
+    return [provenance.source_row(field_label(e.field, labels), e, labels) for e in params.provenance]
 
 
 def is_illustrative(params: ClusterParams, path: str) -> bool:
-    entry = params.source_of(path)
-    return entry is not None and entry.source in (Source.illustrative, Source.synthetic)
+    return provenance.is_illustrative(params.provenance, path)
 
 
 def context(params: ClusterParams, peers: list[ClusterParams], labels: Labels) -> dict:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from . import charts, firms, profile
+from . import charts, firms, profile, provenance
 from .i18n import Formatter, Labels
 from .params_io import LoadedParams
-from .schema import ClusterParams, Firm, Provenance, Source, Strategy
+from .schema import ClusterParams, Firm, Strategy
 from .schema.strategy import OrganisationStage, ResponsibilityArea
 
 CONDITIONS = ("demand", "factor", "firm_strategy", "related_supporting", "social_capital")
@@ -125,14 +125,6 @@ class Duty:
     column: MatrixColumn
     leads: list[str]  # area labels
     supports: list[str]
-
-
-@dataclass(frozen=True)
-class SourceRow:
-    section: str
-    source: str
-    reference: str
-    illustrative: bool
 
 
 # --- domain logic -------------------------------------------------------------------------------
@@ -256,39 +248,14 @@ def matrix(params: ClusterParams, strategy: Strategy,
     return columns, rows, duties
 
 
-def source_of(strategy: Strategy, path: str):
-    """The most specific provenance entry covering a dotted path."""
-    best = None
-    for entry in strategy.provenance:
-        if path == entry.field or path.startswith(entry.field + "."):
-            if best is None or len(entry.field) > len(best.field):
-                best = entry
-    return best
-
-
 def is_illustrative(strategy: Strategy, path: str) -> bool:
     """Whether any value under a path is illustrative: the path's own source or a narrower entry's."""
-    entries = [source_of(strategy, path)] + [
-        e for e in strategy.provenance if e.field.startswith(path + ".")
-    ]
-    return any(e is not None and e.source in (Source.illustrative, Source.synthetic) for e in entries)
+    return provenance.is_illustrative(strategy.provenance, path, narrower=True)
 
 
 def field_label(path: str, labels: Labels) -> str:
     """A provenance path in the document's words: 'conditions.demand' -> 'Strategies: Demand conditions'."""
-    head, *rest = path.split(".")
-    words = []
-    for part in rest:
-        if part.isdigit():
-            words.append(f"{labels('field.item')} {int(part) + 1}")
-        else:
-            words.append(
-                labels.entries.get(f"condition.{part}")
-                or labels.entries.get(f"strategy.field.{part}")
-                or part.replace("_", " ")
-            )
-    section = labels(f"strategy.section.{head}")
-    return ": ".join([section, ", ".join(words)]) if words else section
+    return provenance.field_label(path, labels, heads=("strategy.section.",), parts=("strategy.field.",))
 
 
 # Parts of the params file this document shows (findings, constraints, firm table, stakeholders);
@@ -296,20 +263,11 @@ def field_label(path: str, labels: Labels) -> str:
 PROFILE_SECTIONS = ("assessment", "constraints", "firms", "stakeholders")
 
 
-def _source_row(section: str, entry: Provenance, labels: Labels) -> SourceRow:
-    return SourceRow(
-        section=section,
-        source=labels(f"source.{entry.source.value}"),
-        reference=entry.reference.get(labels.lang) if entry.reference else "-",
-        illustrative=entry.source in (Source.illustrative, Source.synthetic),
-    )
-
-
-def source_rows(params: ClusterParams, strategy: Strategy, labels: Labels) -> list[SourceRow]:
-    rows = [_source_row(field_label(e.field, labels), e, labels) for e in strategy.provenance]
+def source_rows(params: ClusterParams, strategy: Strategy, labels: Labels) -> list[provenance.SourceRow]:
+    rows = [provenance.source_row(field_label(e.field, labels), e, labels) for e in strategy.provenance]
     suffix = labels("strategy.from_profile")
     rows += [
-        _source_row(f"{profile.field_label(e.field, labels)} ({suffix})", e, labels)
+        provenance.source_row(f"{profile.field_label(e.field, labels)} ({suffix})", e, labels)
         for e in params.provenance
         if e.field.split(".")[0] in PROFILE_SECTIONS
     ]

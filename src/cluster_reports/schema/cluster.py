@@ -28,6 +28,8 @@ from .common import (
     Strict,
     Text,
     check_provenance,
+    check_unique,
+    source_of,
 )
 
 GROWTH_OPPORTUNITY_MAX = 54
@@ -138,9 +140,7 @@ class Firms(Strict):
             raise ValueError("give 'by_size' counts, a firm 'table', or both")
         if self.table:
             names = [f.name for f in self.table]
-            dupes = sorted({n for n in names if names.count(n) > 1})
-            if dupes:
-                raise ValueError(f"firm names repeat in the table: {', '.join(dupes)}")
+            check_unique(names, "firm names")
         if self.by_size is not None and self.table:
             from ..firms import size_class  # the size bounds live with the domain logic
 
@@ -321,9 +321,7 @@ class ClusterParams(Strict):
     @classmethod
     def _unique_stakeholders(cls, items: list[Stakeholder]) -> list[Stakeholder]:
         ids = [s.id for s in items]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"stakeholder ids repeat: {', '.join(dupes)}")
+        check_unique(ids, "stakeholder ids")
         return items
 
     @model_validator(mode="after")
@@ -347,11 +345,6 @@ class ClusterParams(Strict):
 
     def source_of(self, path: str) -> Provenance | None:
         """The most specific provenance entry covering a dotted path."""
-        best = None
-        for entry in self.provenance:
-            if path == entry.field or path.startswith(entry.field + "."):
-                if best is None or len(entry.field) > len(best.field):
-                    best = entry
-        return best
+        return source_of(self.provenance, path)
 
 

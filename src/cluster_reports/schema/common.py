@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated
 
@@ -60,6 +61,24 @@ def _path_exists(data: dict, path: str) -> bool:
         else:
             return False
     return True
+
+
+def source_of(entries: Iterable[Provenance], path: str) -> Provenance | None:
+    """The most specific entry covering a dotted path ('firms.table' is covered by 'firms')."""
+    best = None
+    for entry in entries:
+        if path == entry.field or path.startswith(entry.field + "."):
+            if best is None or len(entry.field) > len(best.field):
+                best = entry
+    return best
+
+
+def check_unique(values: Iterable[str], what: str) -> None:
+    """Refuse repeated ids (or names): which of two entries is meant would be unknown."""
+    values = list(values)
+    repeated = sorted({v for v in values if values.count(v) > 1})
+    if repeated:
+        raise ValueError(f"{what} repeat: {', '.join(repeated)}")
 
 
 def check_provenance(entries: list[Provenance], data: dict, sections: tuple[str, ...]) -> None:

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from .common import NonEmpty, Slug, Strict, Text
+from .common import NonEmpty, Slug, Strict, Text, check_unique
 from .plan import BudgetLine
 
 
@@ -47,7 +47,5 @@ class Library(Strict):
     @classmethod
     def _unique(cls, items: list[LibraryProgramme]) -> list[LibraryProgramme]:
         ids = [p.id for p in items]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"programme ids repeat: {', '.join(dupes)}")
+        check_unique(ids, "programme ids")
         return items

@@ -14,7 +14,17 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .cluster import Assessment, Channel
-from .common import NonEmpty, Provenance, Rupiah, Slug, Strict, Text, check_cluster_id, check_provenance
+from .common import (
+    NonEmpty,
+    Provenance,
+    Rupiah,
+    Slug,
+    Strict,
+    Text,
+    check_cluster_id,
+    check_provenance,
+    check_unique,
+)
 
 
 class Period(Strict):
@@ -113,9 +123,7 @@ class Monitoring(Strict):
     @classmethod
     def _periods(cls, items: list[Period], info: ValidationInfo) -> list[Period]:
         ids = [p.id for p in items]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"period ids repeat: {', '.join(dupes)}")
+        check_unique(ids, "period ids")
         ends = [p.end for p in items]
         if ends != sorted(ends):
             raise ValueError("periods must be in date order")

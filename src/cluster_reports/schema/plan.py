@@ -21,6 +21,7 @@ from .common import (
     Text,
     check_cluster_id,
     check_provenance,
+    check_unique,
     stakeholder_problems,
 )
 
@@ -180,9 +181,7 @@ class Plan(Strict):
     @classmethod
     def _unique_programmes(cls, items: list[Programme]) -> list[Programme]:
         ids = [p.id for p in items]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"programme ids repeat: {', '.join(dupes)}")
+        check_unique(ids, "programme ids")
         return items
 
     @field_validator("provenance")
@@ -194,9 +193,7 @@ class Plan(Strict):
     @model_validator(mode="after")
     def _unique_indicators(self) -> Plan:
         ids = [g.indicator.id for g in self.medium_plan] + [p.indicator.id for p in self.programmes]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"indicator ids repeat: {', '.join(dupes)}")
+        check_unique(ids, "indicator ids")
         return self
 
     def indicators(self) -> dict[str, Indicator]:

@@ -13,7 +13,16 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
-from .common import Provenance, Slug, Strict, Text, check_cluster_id, check_provenance, stakeholder_problems
+from .common import (
+    Provenance,
+    Slug,
+    Strict,
+    Text,
+    check_cluster_id,
+    check_provenance,
+    check_unique,
+    stakeholder_problems,
+)
 
 ShortName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
 
@@ -125,9 +134,7 @@ class Strategy(Strict):
     @classmethod
     def _known_stakeholders(cls, items: list[Responsibility], info: ValidationInfo) -> list[Responsibility]:
         areas = [r.area for r in items]
-        dupes = sorted({a.value for a in areas if areas.count(a) > 1})
-        if dupes:
-            raise ValueError(f"areas given twice: {', '.join(dupes)}")
+        check_unique((a.value for a in areas), "areas")
         ids = {}
         for n, r in enumerate(items):
             ids[f"[{n}].lead"] = r.lead

@@ -1,0 +1,29 @@
+"""What every document test checks the same way: leftovers of template syntax, the other language's
+headings, where a document is written, text with its whitespace flattened."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from cluster_reports import i18n
+
+# Template syntax, and Python's or pandas' words for a missing value, must never reach a reader.
+LEFTOVERS = re.compile(r"\{\{|\{%|\{#|\bNone\b|\bnan\b|\bNaN\b")
+LANGS = ("id", "en")
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def output_path(out: Path, item, kind: str, lang: str, fmt: str) -> Path:
+    return out / item.params.location.province_record.slug / item.params.id / f"{kind}.{lang}.{fmt}"
+
+
+def other_language_labels(templates: Path, lang: str, prefixes: tuple[str, ...]) -> list[str]:
+    """Labels under the prefixes (headings, captions) in the other language that differ from this
+    language's: none may appear in this language's document."""
+    mine = i18n.labels(templates, lang).entries
+    other = i18n.labels(templates, "en" if lang == "id" else "id").entries
+    return [other[k] for k in other if k.startswith(prefixes) and other[k] != mine[k]]
