@@ -56,8 +56,12 @@ def assessment_rows(params: ClusterParams, labels: Labels) -> list[ConditionRow]
 
 
 def peer_rows(params: ClusterParams, peers: list[ClusterParams], lang: str) -> list[PeerRow]:
-    """The cluster's group, ranked by the selection method; the cluster itself is always in."""
-    members = {p.id: p for p in peers if p.group == params.group}
+    """The cluster's group in its selection round, ranked by the selection method; the cluster
+    itself is always in. (A round is what a forum scores together: comparing with every cluster of
+    the group nationwide would rank thousands.)"""
+    members = {
+        p.id: p for p in peers if p.group == params.group and p.selection_round == params.selection_round
+    }
     members[params.id] = params
     ranked = scoring.rank_clusters(members.values())
     rows = [

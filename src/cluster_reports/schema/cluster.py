@@ -228,6 +228,12 @@ class Selection(Strict):
 
     growth_opportunity: Annotated[int, Field(ge=0, le=GROWTH_OPPORTUNITY_MAX)]
     action_capacity: Annotated[int, Field(ge=0, le=ACTION_CAPACITY_MAX)]
+    round: Slug | None = Field(
+        None,
+        description="The selection round: the clusters scored together and ranked against each other "
+        "(e.g. 'jica-2004' for the study's ten). Default: the cluster's province, whose forum "
+        "identifies potential clusters.",
+    )
 
 
 class StakeholderType(StrEnum):
@@ -342,6 +348,10 @@ class ClusterParams(Strict):
         if len(mains) > 1:
             raise ValueError("only one product may be marked 'main'")
         return self
+
+    @property
+    def selection_round(self) -> str:
+        return self.selection.round or self.location.province_record.slug
 
     def source_of(self, path: str) -> Provenance | None:
         """The most specific provenance entry covering a dotted path."""
