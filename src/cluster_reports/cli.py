@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from . import __version__, compose, params_io, programmes, render, templating
+from . import __version__, compose, params_io, programmes, render, summary, templating
 from .schema import PARTS, ClusterParams, Library
 
 app = typer.Typer(
@@ -99,7 +99,12 @@ def render_command(
         ),
     ] = None,
     doc: Annotated[
-        list[str], typer.Option("--doc", help="Documents: profile,strategy,action-plan,monitoring,guideline")
+        list[str],
+        typer.Option(
+            "--doc",
+            help="Documents: profile,strategy,action-plan,monitoring,guideline; roll-ups over the clusters "
+            "rendered: province-summary,national-summary",
+        ),
     ] = ["profile"],  # noqa: B006
     lang: Annotated[list[str], typer.Option("--lang", help="Languages: id,en")] = ["id,en"],  # noqa: B006
     fmt: Annotated[list[str], typer.Option("--format", help="Formats: docx,html")] = ["docx,html"],  # noqa: B006
@@ -118,7 +123,8 @@ def render_command(
     if not targets:
         choice_problems += [
             f"--doc {kind}: has no general edition; name the clusters to render it for"
-            for kind in kinds if kind in compose.KINDS and not compose.KINDS[kind].general
+            for kind in kinds
+            if kind in compose.ROLLUPS or (kind in compose.KINDS and not compose.KINDS[kind].general)
         ]
     if choice_problems:
         for message in choice_problems:
@@ -134,8 +140,17 @@ def render_command(
     _report(problems)
     peers = _peers(loaded, params_root)
     failed |= bool(problems)
+    cluster_kinds = [k for k in kinds if k in compose.KINDS]
+    summaries = []
     for item in loaded:
-        failed |= not _show(render.render_cluster(item, kinds, langs, formats, out_dir, peers, templates))
+        outcome = render.render_cluster(item, cluster_kinds, langs, formats, out_dir, peers, templates)
+        failed |= not _show(outcome)
+        if outcome.error is None:
+            summaries.append(summary.summarise(item))
+    if any(k in compose.ROLLUPS for k in kinds):
+        # Roll-ups cover the clusters of this run: name a folder of them all for a full picture.
+        for outcome in render.render_rollups(kinds, summaries, langs, formats, out_dir, templates):
+            failed |= not _show(outcome)
     raise typer.Exit(1 if failed else 0)
 
 
@@ -159,6 +174,52 @@ def _peers(loaded: list[params_io.LoadedParams], params_root: Path) -> list[Clus
         for item in others:
             peers.setdefault(item.params.id, item.params)
     return list(peers.values())
+
+
+@app.command()
+def batch(
+    params_dir: Annotated[Path, typer.Argument(help="Folder of params files (e.g. params/clusters)")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder (gets index.html and the manifest)")],
+    doc: Annotated[
+        list[str], typer.Option("--doc", help="Documents, cluster kinds and roll-ups")
+    ] = ["profile,province-summary,national-summary"],  # noqa: B006
+    lang: Annotated[list[str], typer.Option("--lang", help="Languages: id,en")] = ["id,en"],  # noqa: B006
+    fmt: Annotated[list[str], typer.Option("--format", help="Formats: docx,html")] = ["docx,html"],  # noqa: B006
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Worker processes of the local Dask cluster")
+    ] = 2,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Address of a running Dask scheduler, e.g. tcp://host:8786"),
+    ] = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="direct (in the worker) or papermill (notebooks)")
+    ] = "direct",
+    force: Annotated[bool, typer.Option("--force", help="Render all, even what is up to date")] = False,
+) -> None:
+    """Render every cluster of every province on Dask, with the roll-ups, an index page and a manifest.
+
+    A re-run renders only what changed; a failed cluster is recorded and the rest goes on (exit 1).
+    """
+    from . import batch as batch_module  # Dask is imported only for batches
+
+    options = batch_module.BatchOptions(
+        params_dir=params_dir, out=out_dir, kinds=_split(doc), langs=_split(lang), formats=_split(fmt),
+        workers=workers, scheduler=scheduler, engine=engine, force=force,
+    )
+    raise typer.Exit(batch_module.main(options, out, err))
+
+
+@app.command()
+def synth(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the params files to")],
+    n: Annotated[int, typer.Option("--n", min=1, help="How many sentra")] = 9800,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same set")] = 1,
+) -> None:
+    """Write a synthetic national set of sentra, for scale tests and demonstrations only."""
+    from . import synth as synth_module
+
+    raise typer.Exit(synth_module.main(n, seed, out_dir, out, err))
 
 
 @app.command()

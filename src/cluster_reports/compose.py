@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,13 +22,16 @@ from . import (
     i18n,
     markdown,
     monitoring_report,
+    national_summary,
     profile,
+    province_summary,
     strategy,
     templating,
 )
 from .document import Document, Figure, Properties
 from .params_io import LoadedParams
 from .schema import ClusterParams
+from .summary import ClusterSummary
 
 Context = Callable[[LoadedParams | None, list[ClusterParams], i18n.Labels], dict]
 Charts = Callable[[dict, i18n.Labels, i18n.Formatter], dict]
@@ -64,8 +68,26 @@ KINDS: dict[str, Kind] = {
 }
 
 
-def register(kind: Kind) -> None:
-    KINDS[kind.name] = kind
+RollupContext = Callable[[list[ClusterSummary], str | None, i18n.Labels], dict]
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """A document over many clusters (a province's, the nation's), made from their summaries."""
+
+    name: str
+    context: RollupContext  # (summaries, province slug or None for national, labels)
+    charts: Charts
+    tables: Tables
+    per_province: bool
+
+
+ROLLUPS: dict[str, Rollup] = {
+    "province-summary": Rollup("province-summary", province_summary.context, province_summary.chart_specs,
+                               province_summary.tables, per_province=True),
+    "national-summary": Rollup("national-summary", national_summary.context, national_summary.chart_specs,
+                               national_summary.tables, per_province=False),
+}
 
 
 class ComposeError(ValueError):
@@ -109,11 +131,43 @@ def compose(loaded: LoadedParams | None, kind: str, lang: str, peers: list[Clust
         if reason:
             raise NotAvailable(reason)
     labels = i18n.labels(templates, lang)
-    fmt = i18n.Formatter(lang)
     context = make_context(loaded, kind, peers, labels)
+    return _document(kind, lang, context, spec.charts, _properties(loaded, kind, lang, labels), templates)
+
+
+def compose_rollup(kind: str, summaries: list[ClusterSummary], key: str | None, lang: str,
+                   templates: Path) -> Document:
+    """A roll-up over clusters: a province's (``key`` its slug) or the nation's (``key`` None)."""
+    spec = ROLLUPS.get(kind)
+    if spec is None:
+        raise ComposeError(f"unknown roll-up {kind!r}: choose from {', '.join(ROLLUPS)}")
+    labels = i18n.labels(templates, lang)
+    context = spec.context(summaries, key, labels)
+    context.update(generated=generation_date(), version=__version__, kind=kind)
+    digest = hashlib.sha256(
+        json.dumps(sorted((s.to_dict() for s in summaries), key=lambda d: d["id"]), sort_keys=True).encode()
+    ).hexdigest()
+    where = context.get("title_suffix")
+    properties = Properties(
+        title=labels(f"document.{kind}") + (f": {where}" if where else ""),
+        subject=labels(f"document.{kind}"),
+        lang=lang,
+        cluster_id=key or "national",
+        params_hash=digest,
+        generator_version=__version__,
+        document_kind=kind,
+    )
+    return _document(kind, lang, context, spec.charts, properties, templates)
+
+
+def _document(kind: str, lang: str, context: dict, make_charts: Charts, properties: Properties,
+              templates: Path) -> Document:
+    """The one way from a context to a document: template to Markdown, Markdown to the tree, charts."""
+    labels = i18n.labels(templates, lang)
+    fmt = i18n.Formatter(lang)
     source = templating.render(templates, f"{kind}/{lang}.md.j2", lang, context)
     nodes = markdown.parse(source)
-    specs = spec.charts(context, labels, fmt)
+    specs = make_charts(context, labels, fmt)
     rendered = {}
     for node in nodes:
         if isinstance(node, Figure):
@@ -123,7 +177,7 @@ def compose(loaded: LoadedParams | None, kind: str, lang: str, peers: list[Clust
             rendered[node.chart] = charts.render(chart, alt_text, fmt.locale)
             node.alt = node.alt or alt_text
     writer_words = {k: labels(f"writer.{k}") for k in ("table", "figure", "contents")}
-    return Document(nodes, rendered, _properties(loaded, kind, lang, labels), writer_words)
+    return Document(nodes, rendered, properties, writer_words)
 
 
 def make_context(loaded: LoadedParams | None, kind: str, peers: list[ClusterParams],

@@ -9,6 +9,7 @@ from . import compose, i18n
 from .document import Document
 from .params_io import LoadedParams
 from .schema import ClusterParams
+from .summary import ClusterSummary
 
 FORMATS = ("docx", "html")
 GENERAL = "general"  # output folder of the editions written for no particular cluster
@@ -30,11 +31,18 @@ def output_path(out: Path, params: ClusterParams | None, kind: str, lang: str, f
     return out / province / params.id / f"{kind}.{lang}.{fmt}"
 
 
+def rollup_path(out: Path, kind: str, province_slug: str | None, lang: str, fmt: str) -> Path:
+    """A province's roll-up beside its clusters' folders; the national one at the top."""
+    folder = out / province_slug if province_slug else out
+    return folder / f"{kind}.{lang}.{fmt}"
+
+
 def check_choices(kinds: list[str], langs: list[str], formats: list[str]) -> list[str]:
     problems = []
+    known = [*compose.KINDS, *compose.ROLLUPS]
     for kind in kinds:
-        if kind not in compose.KINDS:
-            problems.append(f"--doc: unknown document {kind!r} (choose from {', '.join(compose.KINDS)})")
+        if kind not in known:
+            problems.append(f"--doc: unknown document {kind!r} (choose from {', '.join(known)})")
     for lang in langs:
         if lang not in i18n.LANGUAGES:
             problems.append(f"--lang: unknown language {lang!r} (choose from {', '.join(i18n.LANGUAGES)})")
@@ -98,5 +106,35 @@ def render_general(kinds: list[str], langs: list[str], formats: list[str], out: 
                 write(doc, path, fmt, templates)
                 outcome.written.append(path)
     except Exception as exc:  # noqa: BLE001 - reported, like a cluster's failure
+        outcome.error = f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)
+    return outcome
+
+
+def render_rollups(kinds: list[str], summaries: list[ClusterSummary], langs: list[str],
+                   formats: list[str], out: Path, templates: Path) -> list[Outcome]:
+    """Every province's roll-up and the national one, as asked for in ``kinds``; one outcome each."""
+    jobs: list[tuple[str, str | None, list[ClusterSummary]]] = []
+    for kind in (k for k in kinds if k in compose.ROLLUPS):
+        if compose.ROLLUPS[kind].per_province:
+            provinces: dict[str, list[ClusterSummary]] = {}
+            for item in summaries:
+                provinces.setdefault(item.province_slug, []).append(item)
+            jobs += [(kind, slug, members) for slug, members in sorted(provinces.items())]
+        else:
+            jobs.append((kind, None, summaries))
+    return [render_rollup(kind, members, key, langs, formats, out, templates) for kind, key, members in jobs]
+
+
+def render_rollup(kind: str, summaries: list[ClusterSummary], key: str | None, langs: list[str],
+                  formats: list[str], out: Path, templates: Path) -> Outcome:
+    outcome = Outcome(f"{kind}:{key or 'national'}", None)
+    try:
+        documents = [(lang, compose.compose_rollup(kind, summaries, key, lang, templates)) for lang in langs]
+        for lang, doc in documents:
+            for fmt in formats:
+                path = rollup_path(out, kind, key, lang, fmt)
+                write(doc, path, fmt, templates)
+                outcome.written.append(path)
+    except Exception as exc:  # noqa: BLE001 - reported like a cluster's failure; the others go on
         outcome.error = f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)
     return outcome
