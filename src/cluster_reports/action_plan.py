@@ -19,6 +19,7 @@ from .budget import Line, ResolvedProgramme
 from .i18n import Formatter, Labels
 from .params_io import LoadedParams
 from .schema import ClusterParams, LibraryProgramme, Plan
+from .summary import ClusterSummary
 
 P = "plan."
 MILLION = 1_000_000
@@ -212,7 +213,7 @@ def routine_text(plan: Plan, labels: Labels) -> dict:
 
 # --- the document's context ---------------------------------------------------------------------
 
-def context(loaded: LoadedParams | None, peers: list[ClusterParams], labels: Labels) -> dict:
+def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: Labels) -> dict:
     assert loaded is not None and loaded.plan is not None  # compose checks the plan is there
     params, plan = loaded.params, loaded.plan
     lang = labels.lang

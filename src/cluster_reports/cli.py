@@ -166,14 +166,14 @@ def _show(outcome: render.Outcome) -> bool:
     return outcome.error is None
 
 
-def _peers(loaded: list[params_io.LoadedParams], params_root: Path) -> list[ClusterParams]:
-    """Clusters to compare with in the selection table: the params root's, plus those rendered."""
-    peers = {item.params.id: item.params for item in loaded}
+def _peers(loaded: list[params_io.LoadedParams], params_root: Path) -> list[summary.ClusterSummary]:
+    """Clusters to rank against in the selection table: the params root's, plus those rendered."""
+    peers = {item.params.id: item for item in loaded}
     if params_root.is_dir():
         others, _ = params_io.load_many([params_root])
         for item in others:
-            peers.setdefault(item.params.id, item.params)
-    return list(peers.values())
+            peers.setdefault(item.params.id, item)
+    return [summary.summarise(item) for item in peers.values()]
 
 
 @app.command()

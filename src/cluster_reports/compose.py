@@ -30,10 +30,9 @@ from . import (
 )
 from .document import Document, Figure, Properties
 from .params_io import LoadedParams
-from .schema import ClusterParams
 from .summary import ClusterSummary
 
-Context = Callable[[LoadedParams | None, list[ClusterParams], i18n.Labels], dict]
+Context = Callable[[LoadedParams | None, list[ClusterSummary], i18n.Labels], dict]
 Charts = Callable[[dict, i18n.Labels, i18n.Formatter], dict]
 Tables = Callable[[dict, i18n.Labels], dict]  # context -> {name: pandas.DataFrame}, for notebooks
 
@@ -50,7 +49,7 @@ class Kind:
     general: bool = False  # also has an edition for no particular cluster
 
 
-def _profile_context(loaded: LoadedParams | None, peers: list[ClusterParams], labels: i18n.Labels) -> dict:
+def _profile_context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: i18n.Labels) -> dict:
     assert loaded is not None  # the profile has no general edition
     return profile.context(loaded.params, peers, labels)
 
@@ -118,7 +117,7 @@ def generation_date() -> dt.date:
     return dt.date.today()
 
 
-def compose(loaded: LoadedParams | None, kind: str, lang: str, peers: list[ClusterParams],
+def compose(loaded: LoadedParams | None, kind: str, lang: str, peers: list[ClusterSummary],
             templates: Path) -> Document:
     """The document of a kind for a cluster; ``loaded=None`` composes a kind's general edition."""
     spec = KINDS.get(kind)
@@ -180,7 +179,7 @@ def _document(kind: str, lang: str, context: dict, make_charts: Charts, properti
     return Document(nodes, rendered, properties, writer_words)
 
 
-def make_context(loaded: LoadedParams | None, kind: str, peers: list[ClusterParams],
+def make_context(loaded: LoadedParams | None, kind: str, peers: list[ClusterSummary],
                  labels: i18n.Labels) -> dict:
     context = KINDS[kind].context(loaded, peers, labels)
     context.update(generated=generation_date(), version=__version__, kind=kind)

@@ -23,6 +23,7 @@ from .i18n import Formatter, Labels
 from .params_io import LoadedParams
 from .schema import ClusterParams
 from .schema.plan import Routine
+from .summary import ClusterSummary
 
 BLANK = "_" * 12  # a visible line to write on; empty cells would collapse in print and on screen
 LONG_BLANK = "_" * 28
@@ -198,7 +199,7 @@ def source_rows(loaded: LoadedParams | None, labels: Labels) -> list[provenance.
     return rows
 
 
-def context(loaded: LoadedParams | None, peers: list[ClusterParams], labels: Labels) -> dict:
+def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: Labels) -> dict:
     """Both editions' data; a tailored edition adds ``c`` (so the cover names the cluster)."""
     lang = labels.lang
     target = loaded.params.id if loaded is not None else labels("guideline.cluster_placeholder")

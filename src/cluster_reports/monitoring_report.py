@@ -17,6 +17,7 @@ from . import budget, charts, indicators, provenance
 from .i18n import Formatter, Labels
 from .params_io import LoadedParams
 from .schema import ClusterParams, Monitoring, Plan
+from .summary import ClusterSummary
 
 M = "monitoring."
 SPENT = "#d08c2b"  # a warm second colour beside charts.ACCENT, readable in grey print
@@ -47,7 +48,7 @@ def month_span(start: int, end: int, year: int, lang: str) -> str:
     return f"{name(start)} {year}" if start == end else f"{name(start)}-{name(end)} {year}"
 
 
-def context(loaded: LoadedParams | None, peers: list[ClusterParams], labels: Labels) -> dict:
+def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: Labels) -> dict:
     assert loaded is not None and loaded.plan is not None and loaded.monitoring is not None
     params, plan, monitoring = loaded.params, loaded.plan, loaded.monitoring
     lang = labels.lang

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import compose, i18n, params_io, render, templating
+from . import compose, i18n, params_io, render, summary, templating
 from .params_io import LoadedParams
 from .schema import ClusterParams
+from .summary import ClusterSummary
 
 
 class ParameterError(Exception):
@@ -57,9 +58,9 @@ class Session:
             if reason:
                 raise ParameterError(reason)
         peers, _ = params_io.load_many([self.params_root]) if self.params_root.is_dir() else ([], [])
-        by_id = {p.params.id: p.params for p in peers}
-        by_id[self.params.id] = self.params
-        self.peers: list[ClusterParams] = list(by_id.values())
+        by_id = {p.params.id: p for p in peers}
+        by_id[self.params.id] = self.loaded
+        self.peers: list[ClusterSummary] = [summary.summarise(p) for p in by_id.values()]
 
     def _load(self, cluster: str) -> LoadedParams:
         path = Path(cluster)

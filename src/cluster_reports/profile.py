@@ -14,6 +14,7 @@ import pandas as pd
 from . import charts, firms, provenance, scoring
 from .i18n import Formatter, Labels
 from .schema import ClusterParams
+from .summary import ClusterSummary
 
 CONDITIONS = ("demand", "factor", "firm_strategy", "related_supporting", "social_capital")
 
@@ -55,29 +56,42 @@ def assessment_rows(params: ClusterParams, labels: Labels) -> list[ConditionRow]
     return rows
 
 
-def peer_rows(params: ClusterParams, peers: list[ClusterParams], lang: str) -> list[PeerRow]:
-    """The cluster's group in its selection round, ranked by the selection method; the cluster
-    itself is always in. (A round is what a forum scores together: comparing with every cluster of
-    the group nationwide would rank thousands.)"""
+# A round-group larger than this shows its leaders and the cluster itself, not every member.
+PEERS_SHOWN = 10
+
+
+def peer_rows(params: ClusterParams, peers: list[ClusterSummary], lang: str) -> tuple[list[PeerRow], int]:
+    """The cluster's group in its selection round, ranked by the selection method, and how many
+    clusters that is. The cluster itself is always in; of a large round only the first
+    ``PEERS_SHOWN`` and the cluster are shown (a round is what one forum scores together, but a
+    province may have a hundred clusters in a group)."""
+    names = {p.id: getattr(p, f"name_{lang}") for p in peers}
     members = {
-        p.id: p for p in peers if p.group == params.group and p.selection_round == params.selection_round
+        p.id: scoring.Entry(p.id, p.group, p.growth, p.action)
+        for p in peers
+        if p.group == params.group.value and p.selection_round == params.selection_round
     }
-    members[params.id] = params
-    ranked = scoring.rank_clusters(members.values())
-    rows = [
-        PeerRow(
-            cluster_id=cid,
-            name=members[cid].name.get(lang),
-            growth=s.growth,
-            action=s.action,
-            percentage=float(s.percentage),
-            rank=s.rank,
-            selected=s.selected,
-            is_self=cid == params.id,
-        )
-        for cid, s in ranked.items()
-    ]
-    return sorted(rows, key=lambda r: (r.rank, r.name))
+    members[params.id] = scoring.entry(params)
+    names[params.id] = params.name.get(lang)
+    ranked = scoring.rank(members.values())
+    rows = sorted(
+        (
+            PeerRow(
+                cluster_id=cid,
+                name=names[cid],
+                growth=s.growth,
+                action=s.action,
+                percentage=float(s.percentage),
+                rank=s.rank,
+                selected=s.selected,
+                is_self=cid == params.id,
+            )
+            for cid, s in ranked.items()
+        ),
+        key=lambda r: (r.rank, r.name),
+    )
+    shown = [r for n, r in enumerate(rows) if n < PEERS_SHOWN or r.is_self]
+    return shown, len(rows)
 
 
 def field_label(path: str, labels: Labels) -> str:
@@ -93,10 +107,10 @@ def is_illustrative(params: ClusterParams, path: str) -> bool:
     return provenance.is_illustrative(params.provenance, path)
 
 
-def context(params: ClusterParams, peers: list[ClusterParams], labels: Labels) -> dict:
+def context(params: ClusterParams, peers: list[ClusterSummary], labels: Labels) -> dict:
     lang = labels.lang
     structure = firms.structure(params)
-    peer_table = peer_rows(params, peers, lang)
+    peer_table, peers_total = peer_rows(params, peers, lang)
     me = next(r for r in peer_table if r.is_self)
     conditions = assessment_rows(params, labels)
     main_product = next((p for p in params.products if p.main), params.products[0])
@@ -112,6 +126,8 @@ def context(params: ClusterParams, peers: list[ClusterParams], labels: Labels) -
         "strongest": max(conditions, key=lambda r: r.score),
         "weakest": min(conditions, key=lambda r: r.score),
         "peers": peer_table,
+        "peers_total": peers_total,
+        "peers_shown_limit": PEERS_SHOWN,
         "me": me,
         "sources": source_rows(params, labels),
         "illustrative": lambda path: is_illustrative(params, path),

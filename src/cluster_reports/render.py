@@ -64,7 +64,7 @@ def write(doc: Document, path: Path, fmt: str, templates: Path) -> None:
 
 
 def render_cluster(loaded: LoadedParams, kinds: list[str], langs: list[str], formats: list[str],
-                   out: Path, peers: list[ClusterParams], templates: Path) -> Outcome:
+                   out: Path, peers: list[ClusterSummary], templates: Path) -> Outcome:
     """Compose every document first, then write: a cluster whose composition fails writes nothing.
 
     A kind the cluster has no data for (no plan for the action plan) is skipped with its reason.

@@ -37,31 +37,46 @@ class ScoredCluster:
         return self.growth + self.action
 
 
-def rank_clusters(clusters: Iterable[ClusterParams]) -> dict[str, ScoredCluster]:
+@dataclass(frozen=True)
+class Entry:
+    """What ranking needs of a cluster."""
+
+    id: str
+    group: str
+    growth: int
+    action: int
+
+
+def rank(entries: Iterable[Entry]) -> dict[str, ScoredCluster]:
     """Score and rank every cluster within its group; equal percentages share a rank."""
-    by_group: dict[str, list[ClusterParams]] = {}
-    for c in clusters:
-        by_group.setdefault(c.group.value, []).append(c)
+    by_group: dict[str, list[Entry]] = {}
+    for e in entries:
+        by_group.setdefault(e.group, []).append(e)
     result: dict[str, ScoredCluster] = {}
     for group, members in by_group.items():
-        scored = [
-            (selection_percentage(c.selection.growth_opportunity, c.selection.action_capacity), c)
-            for c in members
-        ]
-        scored.sort(key=lambda pc: (-pc[0], pc[1].id))
-        rank = 0
+        scored = [(selection_percentage(e.growth, e.action), e) for e in members]
+        scored.sort(key=lambda pe: (-pe[0], pe[1].id))
+        position_rank = 0
         previous = None
-        for position, (pct, c) in enumerate(scored, start=1):
+        for position, (pct, e) in enumerate(scored, start=1):
             if pct != previous:
-                rank, previous = position, pct
-            result[c.id] = ScoredCluster(
-                cluster_id=c.id,
+                position_rank, previous = position, pct
+            result[e.id] = ScoredCluster(
+                cluster_id=e.id,
                 group=group,
-                growth=c.selection.growth_opportunity,
-                action=c.selection.action_capacity,
+                growth=e.growth,
+                action=e.action,
                 percentage=pct,
-                rank=rank,
-                selected=rank == 1,
+                rank=position_rank,
+                selected=position_rank == 1,
             )
     return result
 
+
+def entry(params: ClusterParams) -> Entry:
+    return Entry(params.id, params.group.value, params.selection.growth_opportunity,
+                 params.selection.action_capacity)
+
+
+def rank_clusters(clusters: Iterable[ClusterParams]) -> dict[str, ScoredCluster]:
+    return rank(entry(c) for c in clusters)

@@ -19,6 +19,7 @@ from .i18n import Formatter, Labels
 from .params_io import LoadedParams
 from .schema import ClusterParams, Firm, Strategy
 from .schema.strategy import OrganisationStage, ResponsibilityArea
+from .summary import ClusterSummary
 
 CONDITIONS = ("demand", "factor", "firm_strategy", "related_supporting", "social_capital")
 
@@ -286,7 +287,7 @@ def constraint_map(labels: Labels) -> list[tuple[str, list[str]]]:
 # --- what the template gets ---------------------------------------------------------------------
 
 
-def context(loaded: LoadedParams | None, peers: list[ClusterParams], labels: Labels) -> dict:
+def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: Labels) -> dict:
     if loaded is None or loaded.strategy is None:  # compose checks this first; keep the reason clear
         raise ValueError("the strategy is written for a cluster with a <cluster-id>.strategy.yaml beside it")
     params, strategy = loaded.params, loaded.strategy
