@@ -6,6 +6,11 @@ languages; ``render`` does the conversion once per chart and language, shared by
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+
 import altair as alt
 import vl_convert as vlc
 
@@ -52,12 +57,36 @@ def bar(rows: list[dict], category: str, value: str, value_title: str,
     return style((bars + text).properties(width=WIDTH, height=height))
 
 
+PNG_SCALE = 2  # sharp in Word at the width it is shown
+CACHE_SIZE = 128  # rendered charts kept per process (about 70 KB each), so memory stays bounded
+
+_cache: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
 def render(chart: alt.Chart, alt_text: str, locale: str) -> Chart:
-    """PNG (scale 2, sharp in Word) and SVG (no JavaScript, for offline HTML) of one chart."""
-    spec = chart.to_json()
-    fmt = _number_locale(locale)
-    png = vlc.vegalite_to_png(spec, scale=2, format_locale=fmt)
-    svg = vlc.vegalite_to_svg(spec, format_locale=fmt)
+    """PNG (scale 2, sharp in Word) and SVG (no JavaScript, for offline HTML) of one chart.
+
+    Vega lays the chart out once, to SVG; the PNG is that SVG rasterised (the same bytes as
+    vl-convert's own PNG, at about a third of its cost). A chart already drawn in this process with
+    the same spec and locale (a group's chart, a score pattern many clusters share) is reused.
+    The spec is not validated against the Vega-Lite schema here: that costs more than drawing
+    small charts, and tests/test_charts.py validates every chart the documents make.
+    """
+    spec = json.dumps(chart.to_dict(validate=False), separators=(",", ":"))
+    key = hashlib.sha256(f"{locale}\n{spec}".encode()).hexdigest()
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+    if hit is None:
+        svg = vlc.vegalite_to_svg(spec, format_locale=_number_locale(locale))
+        hit = (vlc.svg_to_png(svg, scale=PNG_SCALE), svg)
+        with _cache_lock:
+            _cache[key] = hit
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+    png, svg = hit
     return Chart(png=png, svg=svg, alt=alt_text)
 
 

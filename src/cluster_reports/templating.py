@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -43,8 +44,21 @@ def _finalize(value: object) -> Markup:
 
 
 def environment(templates: Path, lang: str) -> jinja2.Environment:
+    """The environment of a template library and language, made once per process.
+
+    Compiling the templates costs more than rendering them, so environments (and the templates
+    they compiled) are kept; Jinja's ``auto_reload`` still recompiles a template whose file changed
+    on disk. A label catalogue file added or removed makes a new environment.
+    """
+    files = tuple(i18n.catalogue_files(templates, lang)) if lang in i18n.LANGUAGES else ()
+    return _environment(Path(templates).resolve(), lang, files)
+
+
+@lru_cache(maxsize=32)
+def _environment(templates: Path, lang: str, _catalogues: tuple[Path, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
+        auto_reload=True,  # a template edited on disk is recompiled (its mtime is checked)
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
