@@ -20,6 +20,7 @@ import hashlib
 import json
 import re
 import zipfile
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 
@@ -32,7 +33,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import NamespacePrefixedTag, qn
+from docx.oxml.parser import oxml_parser
 from docx.section import Section
 from docx.shared import Cm, Emu, Pt, Twips
 from docx.text.paragraph import Paragraph as WordParagraph
@@ -79,12 +81,9 @@ def clean_text(text: str) -> str:
 
 def add_text_run(parent: etree._Element, text: str) -> etree._Element:
     """Append ``<w:r><w:t>text</w:t></w:r>`` to ``parent`` (a paragraph or hyperlink)."""
-    run = OxmlElement("w:r")
-    t = OxmlElement("w:t")
-    t.set(qn("xml:space"), "preserve")
+    run = _sub(parent, "w:r")
+    t = _sub(run, "w:t", {"xml:space": "preserve"})
     t.text = clean_text(text)
-    run.append(t)
-    parent.append(run)
     return run
 
 
@@ -117,6 +116,43 @@ def add_field(parent: etree._Element, instruction: str, result: str = "",
     if result:
         add_text_run(parent, result)
     _field_char(parent, "end")
+
+
+@cache
+def _tag(prefixed: str) -> tuple[str, dict[str, str]]:
+    """Clark name and namespace map of a prefixed tag, as ``OxmlElement`` works them out each call."""
+    tag = NamespacePrefixedTag(prefixed)
+    return tag.clark_name, tag.nsmap
+
+
+def _sub(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None) -> etree._Element:
+    """Append a new ``tag`` element (with ``w:``-style prefixed attributes) to ``parent``.
+
+    The same element ``OxmlElement`` makes (python-docx's element class for the tag), made
+    without re-parsing the tag each time: the writer makes tens of thousands per document.
+    """
+    clark, nsmap = _tag(tag)
+    element = oxml_parser.makeelement(clark, nsmap=nsmap)
+    for name, value in (attrs or {}).items():
+        element.set(_qn(name), value)
+    parent.append(element)
+    return element
+
+
+_qn = cache(qn)
+
+
+def _set_paragraph_style(p: etree._Element, style_id: str) -> None:
+    """``w:pPr/w:pStyle`` of a paragraph, as python-docx sets it (both come first), without its search."""
+    p_pr = p.find(qn("w:pPr"))
+    if p_pr is None:
+        p_pr = OxmlElement("w:pPr")
+        p.insert(0, p_pr)
+    p_style = p_pr.find(qn("w:pStyle"))
+    if p_style is None:
+        p_style = OxmlElement("w:pStyle")
+        p_pr.insert(0, p_style)
+    p_style.set(qn("w:val"), style_id)
 
 
 # --- bookmark names of narrative blocks --------------------------------------------------------
@@ -158,7 +194,7 @@ class _Writer:
             if child.tag != qn("w:sectPr"):
                 self.body.remove(child)
         self.styles = self.word.styles.element
-        self._style_cache: dict[str, str | None] = {}
+        self._style_cache: dict[str | tuple[str, ...], str | None] = {}
         self.pending_break = False
         self.after_table = False  # the next paragraph keeps a little distance from the table
         self.landscape = False
@@ -184,6 +220,13 @@ class _Writer:
 
         Styles are found by name, not id: a localised Word writes localised style ids.
         """
+        if names in self._style_cache:
+            return self._style_cache[names]
+        found_id = self._find_style_id(names)
+        self._style_cache[names] = found_id
+        return found_id
+
+    def _find_style_id(self, names: tuple[str, ...]) -> str | None:
         for name in names:
             key = name.lower()
             if key not in self._style_cache:
@@ -218,7 +261,7 @@ class _Writer:
         paragraph = self.word.add_paragraph()
         sid = self.style_id(*style_names) if style_names else None
         if sid:
-            paragraph._p.style = sid
+            _set_paragraph_style(paragraph._p, sid)
         if self.pending_break:
             paragraph.paragraph_format.page_break_before = True
             self.pending_break = False
@@ -262,23 +305,33 @@ class _Writer:
 
     def run(self, paragraph: WordParagraph, parent: etree._Element, run: d.Run,
             linked: bool = False) -> None:
-        element = OxmlElement("w:r")
-        parent.append(element)
-        word_run = WordRun(element, paragraph)
+        # Built directly rather than through python-docx's setters, which search the schema's
+        # successor elements on every insert and add text a character at a time; the XML is the
+        # same (rPr children in schema order: rStyle, rFonts, b, i).
+        element = _sub(parent, "w:r")
         char_style = None
         if run.code:
             char_style = self.style_id("Code", "Verbatim Char", "HTML Code")
         elif linked:
             char_style = self.style_id("Hyperlink")
-        if char_style:
-            element.get_or_add_rPr().style = char_style
-        elif run.code:
-            word_run.font.name = "Courier New"
-        if run.bold:
-            word_run.bold = True
-        if run.italic:
-            word_run.italic = True
-        word_run.text = clean_text(run.text)
+        if char_style or run.code or run.bold or run.italic:
+            r_pr = _sub(element, "w:rPr")
+            if char_style:
+                _sub(r_pr, "w:rStyle", {"w:val": char_style})
+            elif run.code:
+                _sub(r_pr, "w:rFonts", {"w:ascii": "Courier New", "w:hAnsi": "Courier New"})
+            if run.bold:
+                _sub(r_pr, "w:b")
+            if run.italic:
+                _sub(r_pr, "w:i")
+        text = clean_text(run.text)
+        if "\t" in text or "\n" in text:
+            WordRun(element, paragraph).text = text  # tabs and breaks become w:tab and w:br
+        elif text:
+            t = _sub(element, "w:t")
+            t.text = text
+            if len(text.strip()) < len(text):
+                t.set(qn("xml:space"), "preserve")
 
     def bookmark(self, paragraph: WordParagraph, name: str) -> int:
         """Open a bookmark at the current end of the paragraph; returns its id for ``close``."""
@@ -556,34 +609,29 @@ class _Writer:
 
     def table_row(self, table, cells: list[d.Inline], widths: list[int],
                   align: list[str | None], header: bool) -> None:
-        tr = OxmlElement("w:tr")
-        tr_pr = OxmlElement("w:trPr")
-        tr_pr.append(OxmlElement("w:cantSplit"))
+        tr = _sub(table._tbl, "w:tr")
+        tr_pr = _sub(tr, "w:trPr")
+        _sub(tr_pr, "w:cantSplit")
         if header:
-            tr_pr.append(OxmlElement("w:tblHeader"))
-        tr.append(tr_pr)
-        table._tbl.append(tr)
+            _sub(tr_pr, "w:tblHeader")
         text_style = self.style_id("Table Text")
         for i, width in enumerate(widths):
-            tc = OxmlElement("w:tc")
-            tc_pr = OxmlElement("w:tcPr")
-            tc_w = OxmlElement("w:tcW")
-            tc_w.set(qn("w:w"), str(width))
-            tc_w.set(qn("w:type"), "dxa")
-            tc_pr.append(tc_w)
-            tc.append(tc_pr)
-            p = OxmlElement("w:p")
-            tc.append(p)
-            tr.append(tc)
-            paragraph = WordParagraph(p, None)
-            if text_style:
-                p.style = text_style
-            if align[i] in _ALIGN and align[i] != "left":
-                paragraph.alignment = _ALIGN[align[i]]
-            if header:
-                paragraph.paragraph_format.keep_with_next = True
+            tc = _sub(tr, "w:tc")
+            tc_pr = _sub(tc, "w:tcPr")
+            _sub(tc_pr, "w:tcW", {"w:w": str(width), "w:type": "dxa"})
+            p = _sub(tc, "w:p")
+            # The cell paragraph's properties in schema order: pStyle, keepNext, jc.
+            jc = align[i] if align[i] in _ALIGN and align[i] != "left" else None
+            if text_style or header or jc:
+                p_pr = _sub(p, "w:pPr")
+                if text_style:
+                    _sub(p_pr, "w:pStyle", {"w:val": text_style})
+                if header:
+                    _sub(p_pr, "w:keepNext")
+                if jc:
+                    _sub(p_pr, "w:jc", {"w:val": jc})
             if i < len(cells):
-                self.runs(paragraph, cells[i])
+                self.runs(WordParagraph(p, None), cells[i])
 
     def figure(self, node: d.Figure) -> None:
         chart = self.doc.charts.get(node.chart)
