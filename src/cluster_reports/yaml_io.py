@@ -32,7 +32,12 @@ class ParamsError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it: about nine times faster than the pure-Python one,
+# which matters when a batch or a peer lookup reads ten thousand params files.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """SafeLoader that refuses a key given twice in one mapping (YAML would keep the last)."""
 
 
