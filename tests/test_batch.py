@@ -470,3 +470,28 @@ def test_workers_on_other_code_are_refused(tmp_path, inproc_scheduler, monkeypat
     )
     assert code == 2
     assert "run another version of cluster-reports" in stderr and re.search(r"restart them", stderr)
+
+
+@pytest.mark.clients
+def test_real_rollups_are_written_linked_and_rebuilt_for_their_province(tmp_path, inproc_scheduler):
+    params = _copy_params(
+        tmp_path, only=["jawa-tengah/tegal-metalwork.yaml", "jawa-barat/sukabumi-metalwork.yaml"]
+    )
+    out = tmp_path / "out"
+    kinds = ("profile", "province-summary", "national-summary")
+    code, _, stderr = run_batch(params, out, kinds=kinds, scheduler=inproc_scheduler)
+    assert code == 0, stderr
+    pages = [
+        out / "jawa-tengah/province-summary.en.html",
+        out / "jawa-barat/province-summary.en.html",
+        out / "national-summary.en.html",
+        out / "index.html",
+    ]
+    assert clients.validate_html(pages) == []
+    links = html_text(out / "index.html")[1]
+    assert {"national-summary.en.html", "jawa-barat/province-summary.en.html"} <= set(links)
+    assert "Tegal" in html_text(out / "jawa-tengah/province-summary.en.html")[0]
+    edit(params / "jawa-tengah" / "tegal-metalwork.yaml", "en: Fabricated metal products", "en: Metal goods")
+    code, _, stderr = run_batch(params, out, kinds=kinds, scheduler=inproc_scheduler)
+    assert code == 0, stderr
+    assert rendered_in(out, 2) == {"jawa-tengah/tegal-metalwork.yaml", "province:jawa-tengah", "national"}
