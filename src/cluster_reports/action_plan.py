@@ -270,7 +270,7 @@ def gantt(rows: list[dict], month_labels: list[str], year_title: str) -> alt.Cha
                       grid=False, ticks=False, labelAngle=0),
     )
     base = alt.Chart(alt.Data(values=rows)).encode(
-        y=alt.Y("programme:N", sort=order, title=None, axis=alt.Axis(labelLimit=330)))
+        y=alt.Y("programme:N", sort=order, title=None))
     grid = alt.Chart(alt.Data(values=[{"m": m} for m in range(13)])).mark_rule(
         color="#dddddd", strokeWidth=1).encode(x=alt.X("m:Q"))
     bars = base.mark_bar(height=16, color=charts.ACCENT, cornerRadius=2).encode(

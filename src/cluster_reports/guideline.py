@@ -264,7 +264,7 @@ def timeline(rows: list[dict], month_labels: list[str], axis_title: str,
     x_axis = alt.Axis(values=[i + 0.5 for i in range(12)], labelExpr=f"[{names}][floor(datum.value)]",
                       title=axis_title, ticks=False)
     scale = alt.Scale(domain=[0, 12])
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=340))  # long step names
+    y = alt.Y("label:N", sort=order, title=None)
     layers = [
         alt.Chart(alt.Data(values=bars_data)).mark_bar(height=14, color=charts.ACCENT).encode(
             y=y, x=alt.X("x0:Q", scale=scale, axis=x_axis), x2="x1:Q"

@@ -125,7 +125,7 @@ def grouped_bar(rows: list[dict], category: str, series: str, value: str, value_
     bars = base.mark_bar(height=12).encode(
         color=alt.Color(f"{series}:N", sort=series_order, title=None,
                         scale=alt.Scale(domain=series_order, range=colours),
-                        legend=alt.Legend(orient="bottom", labelLimit=320)),
+                        legend=alt.Legend(orient="bottom")),
     )
     text = base.mark_text(align="left", dx=3, fontSize=10, color="#333333").encode(
         text=alt.Text(f"{value}:Q", format=value_format)
@@ -143,7 +143,7 @@ def stacked_share(rows: list[dict], category: str, series: str, value: str, valu
         x=alt.X(f"{value}:Q", title=value_title, stack="zero", scale=alt.Scale(domain=[0, 100])),
         color=alt.Color(f"{series}:N", sort=series_order, title=None,
                         scale=alt.Scale(domain=series_order, range=CHANNEL_COLOURS[: len(series_order)]),
-                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)),
+                        legend=alt.Legend(orient="bottom", columns=2)),
         order=alt.Order("rank:Q"),
     )
     return charts.style(chart.properties(width=charts.WIDTH, height=max(80, 32 * len(order))))
