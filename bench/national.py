@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import re
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -105,6 +106,16 @@ def report_peaks(peaks: dict[int, tuple[str, int]]) -> int:
     return biggest[0][1][1] if biggest else 0
 
 
+def work_split(manifest: Path) -> tuple[float, float]:
+    """Seconds of rendering recorded in the run manifest: cluster documents, and roll-ups."""
+    with sqlite3.connect(manifest) as db:
+        rows = db.execute(
+            "SELECT subject, COALESCE(SUM(duration), 0) FROM documents GROUP BY subject"
+        ).fetchall()
+    rollups = sum(d for subject, d in rows if subject == "national" or subject.startswith("province:"))
+    return sum(d for _, d in rows) - rollups, rollups
+
+
 def one_scale(n: int, workers: int, seed: int, edits: bool) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         params, out = Path(tmp) / "params", Path(tmp) / "out"
@@ -117,6 +128,13 @@ def one_scale(n: int, workers: int, seed: int, edits: bool) -> dict[str, float]:
               f" wall; {elapsed * workers / n * 1000:.0f} ms of a worker per cluster)")
         print(f"    extrapolated to {NATIONAL}: {elapsed / n * NATIONAL / 60:.1f} min"
               f" (target {TARGET_SECONDS / 60:.0f} min; linear in clusters, the roll-ups included)")
+        cluster_s, rollup_s = work_split(out / "manifest.sqlite")
+        # Provincial roll-ups do not multiply with the clusters (one per province, ~38 whatever n is),
+        # so scale only the clusters' share: the estimate the line above overstates for small n.
+        estimate = (cluster_s * NATIONAL / n + rollup_s) / workers
+        print(f"    rendering work: clusters {cluster_s:.1f} s, roll-ups {rollup_s:.1f} s (sum over workers)")
+        print(f"    clusters scaled to {NATIONAL}, roll-ups kept: about {estimate / 60:.1f} min"
+              f" on {workers} workers")
         peak = report_peaks(peaks)
         figures = {"batch": elapsed, "peak_kib": peak}
         if edits:
