@@ -495,3 +495,14 @@ def test_real_rollups_are_written_linked_and_rebuilt_for_their_province(tmp_path
     code, _, stderr = run_batch(params, out, kinds=kinds, scheduler=inproc_scheduler)
     assert code == 0, stderr
     assert rendered_in(out, 2) == {"jawa-tengah/tegal-metalwork.yaml", "province:jawa-tengah", "national"}
+
+
+def test_the_index_speaks_the_first_language_asked_for(tmp_path):
+    params = _copy_params(tmp_path, only=["jawa-tengah/tegal-metalwork.yaml"])
+    code, _, stderr = run_batch(params, tmp_path / "id", kinds=("profile", "strategy"), langs=("id", "en"))
+    assert code == 0, stderr
+    text, _ = html_text(tmp_path / "id" / "index.html")
+    for words in ("Indeks batch", "Laporan Profil Sentra", "disusun", "tidak tersedia", "Berkas"):
+        assert words in text, words
+    assert "Batch index" not in text and "not available" not in text
+    assert '<html lang="id"' in (tmp_path / "id" / "index.html").read_text(encoding="utf-8")

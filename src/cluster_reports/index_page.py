@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from . import __version__, compose
+from . import __version__, compose, i18n
 from .atomic import write_text_atomic
 from .manifest import FAILED, RENDERED, UNAVAILABLE, DocumentRow, Manifest, rollup_subject
 
@@ -205,9 +205,11 @@ def write(
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    lang = next((lang for lang in langs if lang in i18n.LANGUAGES), "en")  # the operator's first choice
     html = env.get_template(TEMPLATE).render(
         index=index,
-        lang="en",
+        lang=lang,
+        t=i18n.labels(templates, lang),
         generator=f"cluster-reports {__version__}",
     )
     path = out / "index.html"
