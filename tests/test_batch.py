@@ -230,7 +230,7 @@ def test_rollups_are_rebuilt_only_for_the_province_that_changed(tmp_path, monkey
     assert len(by_key[None]) == 3
     assert (out / "jawa-barat" / "province-summary.en.html").is_file()
     assert (out / "national-summary.en.html").is_file()
-    assert "province-summary" in html_text(out / "index.html")[0]
+    assert "Provincial Cluster Identification Report" in html_text(out / "index.html")[0]
 
     assert run() == set()  # nothing changed
 
