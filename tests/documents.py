@@ -3,6 +3,7 @@ headings, where a document is written, text with its whitespace flattened."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -27,3 +28,16 @@ def other_language_labels(templates: Path, lang: str, prefixes: tuple[str, ...])
     mine = i18n.labels(templates, lang).entries
     other = i18n.labels(templates, "en" if lang == "id" else "id").entries
     return [other[k] for k in other if k.startswith(prefixes) and other[k] != mine[k]]
+
+
+def page_in_chromium(page: Path, lang: str) -> tuple[str, str]:
+    """A page as a reader gets it: checks it declares its language and loads nothing from the
+    network, then returns the text Chromium rendered (whitespace flattened, entities resolved) and
+    the DOM."""
+    from clients import chromium_dump_dom
+
+    source = page.read_text(encoding="utf-8")
+    assert f'<html lang="{lang}"' in source, page
+    assert not re.search(r'(src|href)="https?://', source), f"{page} is not self-contained"
+    dom = chromium_dump_dom(page)
+    return flat(html.unescape(re.sub(r"<[^>]+>", " ", dom))), dom
