@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
@@ -123,3 +123,21 @@ def check_cluster_id(value: str, context: dict | None) -> str:
     if cluster is not None and value != cluster.id:
         raise ValueError(f"is {value!r} but the params file beside it is cluster {cluster.id!r}")
     return value
+
+
+class Sidecar(Strict):
+    """A file beside a cluster's params: it names its cluster, and its provenance covers every data
+    section it gives (``DATA_SECTIONS``)."""
+
+    DATA_SECTIONS: ClassVar[tuple[str, ...]] = ()
+
+    @field_validator("cluster", check_fields=False)
+    @classmethod
+    def _same_cluster(cls, value: str, info: ValidationInfo) -> str:
+        return check_cluster_id(value, info.context)
+
+    @field_validator("provenance", check_fields=False)
+    @classmethod
+    def _provenance(cls, entries: list[Provenance], info: ValidationInfo) -> list[Provenance]:
+        check_provenance(entries, info.data, cls.DATA_SECTIONS)
+        return entries

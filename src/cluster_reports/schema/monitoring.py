@@ -18,11 +18,10 @@ from .common import (
     NonEmpty,
     Provenance,
     Rupiah,
+    Sidecar,
     Slug,
     Strict,
     Text,
-    check_cluster_id,
-    check_provenance,
     check_unique,
 )
 
@@ -90,7 +89,7 @@ class FirmObservation(Strict):
         return value
 
 
-class Monitoring(Strict):
+class Monitoring(Sidecar):
     cluster: Slug
     plan_year: Annotated[int, Field(ge=1990, le=2100)]
     periods: list[Period] = Field(min_length=1)
@@ -105,11 +104,6 @@ class Monitoring(Strict):
     provenance: list[Provenance] = Field(min_length=1)
 
     DATA_SECTIONS: ClassVar[tuple[str, ...]] = ("indicators", "conditions", "programmes", "firms", "lessons")
-
-    @field_validator("cluster")
-    @classmethod
-    def _same_cluster(cls, value: str, info: ValidationInfo) -> str:
-        return check_cluster_id(value, info.context)
 
     @field_validator("plan_year")
     @classmethod
@@ -133,12 +127,6 @@ class Monitoring(Strict):
             # Periods are parts of the plan year: annualised turnover counts days from 1 January.
             raise ValueError(f"periods end outside the plan year {year}: {', '.join(outside)}")
         return items
-
-    @field_validator("provenance")
-    @classmethod
-    def _provenance(cls, entries: list[Provenance], info: ValidationInfo) -> list[Provenance]:
-        check_provenance(entries, info.data, cls.DATA_SECTIONS)
-        return entries
 
     @model_validator(mode="after")
     def _references(self, info: ValidationInfo) -> Monitoring:

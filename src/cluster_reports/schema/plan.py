@@ -16,11 +16,10 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from .common import (
     Condition,
     Provenance,
+    Sidecar,
     Slug,
     Strict,
     Text,
-    check_cluster_id,
-    check_provenance,
     check_unique,
     stakeholder_problems,
 )
@@ -158,7 +157,7 @@ class Routine(Strict):
     seminar_months: list[Month] = Field(default_factory=lambda: [3, 6, 9, 12])
 
 
-class Plan(Strict):
+class Plan(Sidecar):
     """A cluster's action plan for one year, inside its 3-year plan and 10-year vision."""
 
     cluster: Slug
@@ -172,23 +171,12 @@ class Plan(Strict):
 
     DATA_SECTIONS: ClassVar[tuple[str, ...]] = ("vision", "medium_plan", "programmes", "success_goal")
 
-    @field_validator("cluster")
-    @classmethod
-    def _same_cluster(cls, value: str, info: ValidationInfo) -> str:
-        return check_cluster_id(value, info.context)
-
     @field_validator("programmes")
     @classmethod
     def _unique_programmes(cls, items: list[Programme]) -> list[Programme]:
         ids = [p.id for p in items]
         check_unique(ids, "programme ids")
         return items
-
-    @field_validator("provenance")
-    @classmethod
-    def _provenance(cls, entries: list[Provenance], info: ValidationInfo) -> list[Provenance]:
-        check_provenance(entries, info.data, cls.DATA_SECTIONS)
-        return entries
 
     @model_validator(mode="after")
     def _unique_indicators(self) -> Plan:

@@ -15,11 +15,10 @@ from pydantic import Field, StringConstraints, ValidationInfo, field_validator, 
 
 from .common import (
     Provenance,
+    Sidecar,
     Slug,
     Strict,
     Text,
-    check_cluster_id,
-    check_provenance,
     check_unique,
     stakeholder_problems,
 )
@@ -105,7 +104,7 @@ class Responsibility(Strict):
         return self
 
 
-class Strategy(Strict):
+class Strategy(Sidecar):
     """A cluster's development strategy."""
 
     cluster: Slug = Field(description="Id of the cluster, as in its params file")
@@ -124,11 +123,6 @@ class Strategy(Strict):
     DATA_SECTIONS: ClassVar[tuple[str, ...]] = (
         "vision", "conditions", "three_c", "beneficiaries", "transformation", "responsibilities",
     )
-
-    @field_validator("cluster")
-    @classmethod
-    def _same_cluster(cls, value: str, info: ValidationInfo) -> str:
-        return check_cluster_id(value, info.context)
 
     @field_validator("responsibilities")
     @classmethod
@@ -151,9 +145,3 @@ class Strategy(Strict):
         if problems:
             raise ValueError("; ".join(problems))
         return names
-
-    @field_validator("provenance")
-    @classmethod
-    def _provenance(cls, entries: list[Provenance], info: ValidationInfo) -> list[Provenance]:
-        check_provenance(entries, info.data, cls.DATA_SECTIONS)
-        return entries
