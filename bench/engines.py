@@ -36,7 +36,7 @@ def _stage_timers() -> dict[str, float]:
 
     totals: dict[str, float] = collections.defaultdict(float)
     stages = [
-        (charts, "render", "charts: Vega layout (SVG) + PNG"),
+        (charts, "render", "charts: layout, SVG + PNG"),
         (compose, "make_context", "context"),
         (templating, "render", "template (Jinja2 -> Markdown)"),
         (markdown, "parse", "Markdown -> tree"),

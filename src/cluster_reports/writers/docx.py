@@ -180,6 +180,25 @@ def bookmark_prefix(block_id: str, taken: dict[str, str] | None = None) -> str:
 # --- the writer ----------------------------------------------------------------------------------
 
 
+_STYLE_NAMES: dict[tuple[str, int, int], dict[str, str]] = {}
+
+
+def _style_names(reference: Path, styles: etree._Element) -> dict[str, str]:
+    """Style ids by lower-case name (the first style of a name wins), read once per reference file
+    rather than searched for each style of each document."""
+    stat = reference.stat()
+    key = (str(reference.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _STYLE_NAMES:
+        names: dict[str, str] = {}
+        for style in styles.iterchildren(qn("w:style")):
+            name_el = style.find(qn("w:name"))
+            if name_el is not None:
+                names.setdefault(name_el.get(qn("w:val"), "").lower(), style.get(qn("w:styleId")))
+        _STYLE_NAMES.clear()  # one reference document in use at a time, in practice
+        _STYLE_NAMES[key] = names
+    return _STYLE_NAMES[key]
+
+
 def _columns(table: d.Table) -> int:
     return max([len(table.header), *(len(r) for r in table.rows), 1])
 
@@ -194,7 +213,8 @@ class _Writer:
             if child.tag != qn("w:sectPr"):
                 self.body.remove(child)
         self.styles = self.word.styles.element
-        self._style_cache: dict[str | tuple[str, ...], str | None] = {}
+        self.style_names = _style_names(Path(reference), self.styles)
+        self._style_cache: dict[tuple[str, ...], str | None] = {}
         self.pending_break = False
         self.after_table = False  # the next paragraph keeps a little distance from the table
         self.landscape = False
@@ -228,17 +248,9 @@ class _Writer:
 
     def _find_style_id(self, names: tuple[str, ...]) -> str | None:
         for name in names:
-            key = name.lower()
-            if key not in self._style_cache:
-                found = None
-                for style in self.styles.iterchildren(qn("w:style")):
-                    name_el = style.find(qn("w:name"))
-                    if name_el is not None and name_el.get(qn("w:val"), "").lower() == key:
-                        found = style.get(qn("w:styleId"))
-                        break
-                self._style_cache[key] = found
-            if self._style_cache[key]:
-                return self._style_cache[key]
+            found = self.style_names.get(name.lower())
+            if found:
+                return found
         return None
 
     def style_num_id(self, *names: str) -> int | None:
