@@ -48,7 +48,8 @@ def chained_style(chart):
     return (
         chart.configure(font=charts.FONT)
         .configure_view(stroke=None)
-        .configure_axis(labelFontSize=11, titleFontSize=11, grid=False, labelLimit=0)
+        .configure_axis(labelFontSize=11, titleFontSize=11, grid=False, labelLimit=0,
+                        labelSeparation=3)
         .configure_legend(labelLimit=0)
     )
 

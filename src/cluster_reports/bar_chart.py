@@ -28,6 +28,7 @@ LABEL_GAP = 2  # between tick and label
 TITLE_GAP = 4  # between tick labels and axis title
 BAR_HEIGHT = 18
 VALUE_DX = 4  # value label after the bar's end
+LABEL_SEPARATION = 3  # least room between tick labels ("150160" otherwise, at a flush end)
 AXIS_COLOUR = "#888"
 TEXT_COLOUR = "#000"
 MIDDLE = 0.35  # baseline offset of vertically centred text, in font sizes (cap height / 2)
@@ -202,7 +203,7 @@ def _overlap(placed: list[tuple[float, str, str]]) -> bool:
         return start, start + w
 
     spans = [extent(*p) for p in placed]
-    return any(a[1] + 1 > b[0] for a, b in zip(spans, spans[1:], strict=False))
+    return any(a[1] + LABEL_SEPARATION > b[0] for a, b in zip(spans, spans[1:], strict=False))
 
 
 # Drawing ------------------------------------------------------------------------------------------

@@ -30,7 +30,8 @@ def _config() -> alt.Config:
         view=alt.ViewConfig(stroke=None),
         # No label limits: truncating a label makes Vega measure it piece by piece, which was half of a
         # chart's layout time; the documents' labels are short enough to show whole.
-        axis=alt.AxisConfig(labelFontSize=11, titleFontSize=11, grid=False, labelLimit=0),
+        axis=alt.AxisConfig(labelFontSize=11, titleFontSize=11, grid=False, labelLimit=0,
+                            labelSeparation=bar_chart.LABEL_SEPARATION),
         legend=alt.LegendConfig(labelLimit=0),
     )
 
