@@ -584,10 +584,12 @@ class Batch:
         from distributed import as_completed
 
         client = self.dask()
-        # A group-round's peers go to the workers once, not once per cluster.
+        # A group-round's peers go to the workers once, not once per cluster, and as one object:
+        # scattering the list itself would make a future of each peer, and every task of the group
+        # would depend on hundreds of them (millions of edges for the scheduler at national scale).
         needed = {peers_of[t.source] for t in tasks} if "profile" in self.cluster_kinds else set()
         scattered = {
-            g: client.scatter([ClusterSummary.from_dict(d) for d in self.groups[g]], hash=False)
+            g: client.scatter([[ClusterSummary.from_dict(d) for d in self.groups[g]]], hash=False)[0]
             for g in needed
         }
         futures = [
