@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import __version__, compose, params_io, programmes, render, summary, templating
+from .review import review_summary
 from .schema import PARTS, ClusterParams, Library
 
 app = typer.Typer(
@@ -73,7 +74,7 @@ def validate(
 def schema(
     kind: Annotated[
         str,
-        typer.Option("--kind", help="Which file: cluster, strategy, plan, monitoring or library"),
+        typer.Option("--kind", help="Which file: cluster, strategy, plan, monitoring, overrides or library"),
     ] = "cluster",
 ) -> None:
     """Print the JSON Schema of a params file (for editors' YAML completion)."""
@@ -160,6 +161,10 @@ def _show(outcome: render.Outcome) -> bool:
         out.print(f"wrote {escape(str(path))}")
     for reason in outcome.unavailable:
         out.print(f"[yellow]not available:[/yellow] {escape(reason)}")
+    for review in outcome.reviews:
+        if not review.conflicts:
+            out.print(f"[yellow]reviewed:[/yellow] {escape(str(review.path))}: "
+                      f"{escape(review_summary(review))}; report {escape(str(review.report))}")
     if outcome.error:
         where = outcome.source or outcome.cluster_id
         err.print(f"[red]error[/red] {escape(f'{where}: (render): {outcome.error}')}")
@@ -208,6 +213,23 @@ def batch(
         workers=workers, scheduler=scheduler, engine=engine, force=force,
     )
     raise typer.Exit(batch_module.main(options, out, err))
+
+
+@app.command()
+def harvest(
+    docx_files: Annotated[list[Path], typer.Argument(help="Reviewed Word reports (.docx)")],
+    params_root: Annotated[
+        Path, typer.Option("--params-root", help="Where the clusters' params files are looked up")
+    ] = DEFAULT_PARAMS,
+) -> None:
+    """Take a reviewer's wording from Word reports into each cluster's overrides file.
+
+    Blocks whose text differs from what was generated go to <cluster-id>.overrides.yaml beside the
+    cluster's params; later renders use that wording in Word and HTML alike.
+    """
+    from . import harvest as harvest_module
+
+    raise typer.Exit(harvest_module.main(docx_files, params_root, out, err))
 
 
 @app.command()

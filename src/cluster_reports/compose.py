@@ -28,7 +28,7 @@ from . import (
     strategy,
     templating,
 )
-from .document import Document, Figure, Properties
+from .document import Block, Document, Figure, Paragraph, Properties, Run
 from .params_io import LoadedParams
 from .summary import ClusterSummary
 
@@ -131,7 +131,35 @@ def compose(loaded: LoadedParams | None, kind: str, lang: str, peers: list[Clust
             raise NotAvailable(reason)
     labels = i18n.labels(templates, lang)
     context = make_context(loaded, kind, peers, labels)
-    return _document(kind, lang, context, spec.charts, _properties(loaded, kind, lang, labels), templates)
+    document = _document(kind, lang, context, spec.charts, _properties(loaded, kind, lang, labels),
+                         templates)
+    overrides = loaded.parts.get("overrides") if loaded is not None else None
+    if overrides is not None:
+        apply_overrides(document.nodes, overrides.blocks(kind, lang),
+                        f"{loaded.path.stem}.overrides.yaml: documents.{kind}")
+    return document
+
+
+def apply_overrides(nodes: list, reviewed: dict[str, list[str]], where: str) -> None:
+    """Blocks take a reviewer's wording (from ``harvest``) in place of the generated text. It is
+    plain text: a line break stays a line break, and nothing is read as markup."""
+    blocks = {node.id: node for node in nodes if isinstance(node, Block)}
+    for block_id, paragraphs in reviewed.items():
+        if block_id not in blocks:
+            raise ComposeError(
+                f"{where}.{block_id}: the document has no such block (its blocks: {', '.join(blocks)})"
+            )
+        blocks[block_id].children = [Paragraph(_lines(text)) for text in paragraphs]
+
+
+def _lines(text: str) -> list[Run]:
+    runs: list[Run] = []
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            runs.append(Run("\n"))
+        if line:
+            runs.append(Run(line))
+    return runs
 
 
 def compose_rollup(kind: str, summaries: list[ClusterSummary], key: str | None, lang: str,
@@ -193,7 +221,7 @@ def input_hash(loaded: LoadedParams, kind: str) -> str:
     """
     extras = [
         f"{part}:{digest}" for part, digest in sorted(loaded.part_hashes.items())
-        if part in KINDS[kind].requires or kind == "guideline"
+        if part in KINDS[kind].requires or part == "overrides" or kind == "guideline"
     ]
     if "plan" in KINDS[kind].requires and loaded.library is not None:
         extras.append(f"library:{loaded.library.sha256}")

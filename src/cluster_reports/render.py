@@ -8,6 +8,7 @@ from pathlib import Path
 from . import compose, i18n
 from .document import Document
 from .params_io import LoadedParams
+from .review import Review, ReviewConflict
 from .schema import ClusterParams
 from .summary import ClusterSummary
 
@@ -22,6 +23,7 @@ class Outcome:
     written: list[Path] = field(default_factory=list)
     unavailable: list[str] = field(default_factory=list)  # reasons, one per document kind skipped
     error: str | None = None
+    reviews: list[Review] = field(default_factory=list)  # reviewed .docx files regenerated
 
 
 def output_path(out: Path, params: ClusterParams | None, kind: str, lang: str, fmt: str) -> Path:
@@ -52,15 +54,37 @@ def check_choices(kinds: list[str], langs: list[str], formats: list[str]) -> lis
     return problems
 
 
-def write(doc: Document, path: Path, fmt: str, templates: Path) -> None:
+def write(doc: Document, path: Path, fmt: str, templates: Path) -> Review | None:
+    """Write one document; for a .docx already there, what was kept of a reviewer's work (raises
+    ``ReviewConflict`` when their edits and the new data collide: the file is left alone)."""
     # Imported here so that `validate` and `schema` do not pay for python-docx and the writers.
     from .writers import docx as docx_writer
     from .writers import html as html_writer
 
     if fmt == "docx":
-        docx_writer.write_docx(doc, path, templates / "reference.docx")
-    else:
-        html_writer.write_html(doc, path, templates)
+        return docx_writer.write_docx(doc, path, templates / "reference.docx")
+    html_writer.write_html(doc, path, templates)
+    return None
+
+
+def _write_all(documents: list[tuple[str, str, Document]], formats: list[str], templates: Path,
+               outcome: Outcome, path_of) -> None:
+    """Write every document in every format; a conflicting .docx fails alone, the rest are written."""
+    conflicts = []
+    for kind, lang, doc in documents:
+        for fmt in formats:
+            path = path_of(kind, lang, fmt)
+            try:
+                review = write(doc, path, fmt, templates)
+            except ReviewConflict as exc:
+                outcome.reviews.append(exc.review)
+                conflicts.append(str(exc))
+                continue
+            outcome.written.append(path)
+            if review is not None and review.worth_reporting:
+                outcome.reviews.append(review)
+    if conflicts:
+        outcome.error = "\n".join(conflicts)
 
 
 def render_cluster(loaded: LoadedParams, kinds: list[str], langs: list[str], formats: list[str],
@@ -79,11 +103,8 @@ def render_cluster(loaded: LoadedParams, kinds: list[str], langs: list[str], for
                 continue
             for lang in langs:
                 documents.append((kind, lang, compose.compose(loaded, kind, lang, peers, templates)))
-        for kind, lang, doc in documents:
-            for fmt in formats:
-                path = output_path(out, loaded.params, kind, lang, fmt)
-                write(doc, path, fmt, templates)
-                outcome.written.append(path)
+        _write_all(documents, formats, templates, outcome,
+                   lambda kind, lang, fmt: output_path(out, loaded.params, kind, lang, fmt))
     except Exception as exc:  # noqa: BLE001 - reported per cluster, the others go on
         outcome.error = f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)
     return outcome
@@ -100,11 +121,8 @@ def render_general(kinds: list[str], langs: list[str], formats: list[str], out: 
             if compose.KINDS[kind].general
             for lang in langs
         ]
-        for kind, lang, doc in documents:
-            for fmt in formats:
-                path = output_path(out, None, kind, lang, fmt)
-                write(doc, path, fmt, templates)
-                outcome.written.append(path)
+        _write_all(documents, formats, templates, outcome,
+                   lambda kind, lang, fmt: output_path(out, None, kind, lang, fmt))
     except Exception as exc:  # noqa: BLE001 - reported, like a cluster's failure
         outcome.error = f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)
     return outcome
@@ -129,12 +147,10 @@ def render_rollup(kind: str, summaries: list[ClusterSummary], key: str | None, l
                   formats: list[str], out: Path, templates: Path) -> Outcome:
     outcome = Outcome(f"{kind}:{key or 'national'}", None)
     try:
-        documents = [(lang, compose.compose_rollup(kind, summaries, key, lang, templates)) for lang in langs]
-        for lang, doc in documents:
-            for fmt in formats:
-                path = rollup_path(out, kind, key, lang, fmt)
-                write(doc, path, fmt, templates)
-                outcome.written.append(path)
+        documents = [(kind, lang, compose.compose_rollup(kind, summaries, key, lang, templates))
+                     for lang in langs]
+        _write_all(documents, formats, templates, outcome,
+                   lambda kind, lang, fmt: rollup_path(out, kind, key, lang, fmt))
     except Exception as exc:  # noqa: BLE001 - reported like a cluster's failure; the others go on
         outcome.error = f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)
     return outcome

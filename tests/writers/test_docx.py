@@ -20,11 +20,11 @@ from cluster_reports import markdown
 from cluster_reports.document import Chart, Document, Properties
 from cluster_reports.writers.docx import (
     BOOKMARK_MAX,
-    block_bookmarks,
     bookmark_prefix,
     read_custom_properties,
     write_docx,
 )
+from cluster_reports.writers.docx_blocks import block_texts
 from cluster_reports.writers.reference import build_reference
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -387,7 +387,7 @@ def test_block_bookmarks_one_per_paragraph(written):
         "cr_basic_data_3": "Paragraf penutup blok.",
         "cr_closing_1": "Terima kasih.",
     }
-    assert block_bookmarks(written) == _expected_blocks()
+    assert block_texts(written) == _expected_blocks()
 
 
 def _expected_blocks() -> dict[str, list[str]]:
@@ -422,7 +422,7 @@ def test_long_and_clashing_block_ids_read_back(reference, tmp_path):
     doc.nodes = markdown.parse(source)
     path = tmp_path / "blocks.docx"
     write_docx(doc, path, reference)
-    assert block_bookmarks(path) == {"x-1": ["One."], "x.1": ["Two."], long_id: ["Three."]}
+    assert block_texts(path) == {"x-1": ["One."], "x.1": ["Two."], long_id: ["Three."]}
     word = docx.Document(str(path))
     assert word.sections[0].different_first_page_header_footer is False  # no cover
 
@@ -509,5 +509,5 @@ def test_libreoffice_pdf_and_resave(written, tmp_path):
     _soffice(["--convert-to", "docx", "--outdir", str(docx_dir), str(written)])
     resaved = docx_dir / written.name
     assert resaved.is_file()
-    assert block_bookmarks(resaved) == _expected_blocks()
+    assert block_texts(resaved) == _expected_blocks()
     assert read_custom_properties(resaved) == read_custom_properties(written)

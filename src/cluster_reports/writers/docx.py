@@ -8,8 +8,9 @@ language, and core and custom document properties.
 
 Narrative blocks carry one bookmark per paragraph, ``cr_<block id>_<n>``: bookmarks inside one
 paragraph survive a round trip through LibreOffice, bookmarks spanning paragraphs do not (see
-DESIGN.md). The custom property ``cr_blocks`` maps each bookmark prefix back to its block id, so
-``block_bookmarks`` can read a reviewed file exactly.
+DESIGN.md). The custom property ``cr_blocks`` maps each bookmark prefix back to its block id, and
+``cr_generated`` / ``cr_outside`` record the text generated in and outside the blocks, so that
+``docx_blocks`` can read a reviewed file exactly and ``review`` tell the reviewer's edits.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from docx.text.run import Run as WordRun
 from lxml import etree
 
 from .. import document as d
-from ..atomic import write_atomic
+from .docx_blocks import BLOCKS_PROPERTY, record
 
 DEFAULT_LABELS = {"table": "Table", "figure": "Figure", "contents": "Contents"}
 TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
@@ -58,7 +59,6 @@ CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-proper
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 CUSTOM_PARTNAME = "/docProps/custom.xml"
-BLOCKS_PROPERTY = "cr_blocks"
 BOOKMARK_MAX = 40  # Word's limit on bookmark names
 _PREFIX_MAX = BOOKMARK_MAX - 6  # room for "_<n>" with n up to 99999
 
@@ -68,7 +68,6 @@ _ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
 }
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_BOOKMARK = re.compile(r"^(?P<prefix>.+)_(?P<n>\d+)$")
 
 
 # --- small XML helpers, shared with reference.py -------------------------------------------------
@@ -798,6 +797,7 @@ class _Writer:
             "language": props.lang,
             BLOCKS_PROPERTY: json.dumps(self.block_prefixes, ensure_ascii=False,
                                         separators=(",", ":")),
+            **record(self.word, self.block_prefixes),
         }
         set_custom_properties(self.word, custom)
 
@@ -899,77 +899,6 @@ def read_custom_properties(docx_path: Path) -> dict[str, str]:
         return _parse_custom_xml(archive.read(target))
 
 
-# --- reading blocks back -------------------------------------------------------------------------
-
-
-def _paragraph_text(p: etree._Element) -> str:
-    parts = []
-    skip = {qn("w:del"), qn("w:moveFrom")}
-    for el in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
-        ancestor = el.getparent()
-        deleted = False
-        while ancestor is not None and ancestor is not p:
-            if ancestor.tag in skip:
-                deleted = True
-                break
-            ancestor = ancestor.getparent()
-        if deleted:
-            continue
-        if el.tag == qn("w:t"):
-            parts.append(el.text or "")
-        elif el.tag == qn("w:tab"):
-            parts.append("\t")
-        else:
-            parts.append("\n")
-    return "".join(parts)
-
-
-def block_bookmarks(docx_path: Path) -> dict[str, list[str]]:
-    """Block id -> the texts of the block's paragraphs, in order, read from a (reviewed) .docx.
-
-    A block runs from the paragraph of its first bookmark start to the paragraph of its last
-    bookmark end, so paragraphs a reviewer inserted between the block's paragraphs belong to it.
-    Bookmarks are mapped to block ids through the ``cr_blocks`` custom property; a file without
-    it has no readable blocks.
-    """
-    prefixes = json.loads(read_custom_properties(docx_path).get(BLOCKS_PROPERTY) or "{}")
-    word = docx.Document(str(docx_path))
-    body = word.element.body
-    paragraphs: list[etree._Element] = []
-    index_of: dict[int, int] = {}
-    bookmark_block: dict[str, str] = {}  # w:id -> block id
-    first: dict[str, int] = {}
-    last: dict[str, int] = {}
-    w_p = qn("w:p")
-    for el in body.iter(w_p, qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
-        if el.tag == w_p:
-            index_of[id(el)] = len(paragraphs)
-            paragraphs.append(el)
-            continue
-        holder = next((a for a in el.iterancestors(w_p)), None)
-        if el.tag == qn("w:bookmarkStart"):
-            match = _BOOKMARK.match(el.get(qn("w:name"), ""))
-            if not match or match["prefix"] not in prefixes:
-                continue
-            block_id = prefixes[match["prefix"]]
-            bookmark_block[el.get(qn("w:id"), "")] = block_id
-            # a start between paragraphs belongs to the next paragraph
-            where = index_of[id(holder)] if holder is not None else len(paragraphs)
-            first.setdefault(block_id, where)
-            last[block_id] = max(last.get(block_id, where), where)
-        else:
-            block_id = bookmark_block.get(el.get(qn("w:id"), ""))
-            if block_id is None:
-                continue
-            where = index_of[id(holder)] if holder is not None else len(paragraphs) - 1
-            last[block_id] = max(last.get(block_id, where), where)
-    result: dict[str, list[str]] = {}
-    for block_id in sorted(first, key=first.__getitem__):
-        start, end = first[block_id], min(last[block_id], len(paragraphs) - 1)
-        result[block_id] = [_paragraph_text(p) for p in paragraphs[start : end + 1]]
-    return result
-
-
 # --- entry point ---------------------------------------------------------------------------------
 
 
@@ -978,7 +907,12 @@ def build_docx(doc: d.Document, reference: Path) -> docx.document.Document:
     return _Writer(doc, Path(reference)).write()
 
 
-def write_docx(doc: d.Document, path: Path, reference: Path) -> None:
-    """Write ``doc`` as a .docx at ``path`` on the reference document (atomically)."""
-    word = build_docx(doc, reference)
-    write_atomic(Path(path), lambda tmp: word.save(str(tmp)))
+def write_docx(doc: d.Document, path: Path, reference: Path):
+    """Write ``doc`` as a .docx at ``path`` on the reference document (atomically), keeping what a
+    reviewer wrote in a file already there (``review``); returns what was kept, or raises
+    ``review.ReviewConflict``."""
+    from .. import review
+
+    writer = _Writer(doc, Path(reference))
+    word = writer.write()
+    return review.write_docx_keeping_edits(word, writer.block_prefixes, Path(path))
