@@ -143,22 +143,31 @@ def validate_html(paths: Iterable[Path], warnings: bool = False, timeout: float 
     return found
 
 
-def docx_to_pdf(docx_path: Path, outdir: Path, timeout: float = 180) -> Path:
-    """Convert a .docx to PDF with LibreOffice (headless, fresh profile); the PDF's path."""
+def _soffice_convert(docx_path: Path, outdir: Path, to: str, timeout: float) -> Path:
     soffice = require_soffice()
     docx_path = Path(docx_path).resolve()
     outdir = Path(outdir).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
-    pdf = outdir / f"{docx_path.stem}.pdf"
-    pdf.unlink(missing_ok=True)
+    target = outdir / f"{docx_path.stem}.{to}"
+    target.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="soffice-profile-") as profile:
         cmd = [soffice, "--headless", f"-env:UserInstallation={Path(profile).as_uri()}",
-               "--convert-to", "pdf", "--outdir", str(outdir), str(docx_path)]
+               "--convert-to", to, "--outdir", str(outdir), str(docx_path)]
         result = _run(cmd, f"LibreOffice converting {docx_path.name}", timeout)
-    if not pdf.is_file() or pdf.stat().st_size == 0:
-        raise ClientError(f"LibreOffice wrote no PDF for {docx_path}:\n{result.stdout}\n"
+    if not target.is_file() or target.stat().st_size == 0:
+        raise ClientError(f"LibreOffice wrote no {to} for {docx_path}:\n{result.stdout}\n"
                           f"{_tail(result.stderr)}")
-    return pdf
+    return target
+
+
+def docx_to_pdf(docx_path: Path, outdir: Path, timeout: float = 180) -> Path:
+    """Convert a .docx to PDF with LibreOffice (headless, fresh profile); the PDF's path."""
+    return _soffice_convert(docx_path, outdir, "pdf", timeout)
+
+
+def docx_resave(docx_path: Path, outdir: Path, timeout: float = 180) -> Path:
+    """Open a .docx in LibreOffice and save it as .docx again, as a reviewer using it would."""
+    return _soffice_convert(docx_path, outdir, "docx", timeout)
 
 
 def pdf_text(pdf: Path, timeout: float = 60) -> str:

@@ -41,3 +41,30 @@ def page_in_chromium(page: Path, lang: str) -> tuple[str, str]:
     assert not re.search(r'(src|href)="https?://', source), f"{page} is not self-contained"
     dom = chromium_dump_dom(page)
     return flat(html.unescape(re.sub(r"<[^>]+>", " ", dom))), dom
+
+
+def edit_block(path: Path, block: str, text: str) -> None:
+    """A reviewer rewrites a block of a generated .docx (python-docx standing in for Word): its
+    first paragraph gets the text, its other paragraphs go."""
+    import json
+
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    from cluster_reports.writers import docx_blocks
+
+    word = docx.Document(str(path))
+    prefixes = json.loads(docx_blocks.custom_properties(word)[docx_blocks.BLOCKS_PROPERTY])
+    span = docx_blocks.read(word.element.body, prefixes).blocks[block]
+    first = span.elements[0]
+    for run in first.findall(qn("w:r")):
+        first.remove(run)
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = text
+    run.append(t)
+    first.append(run)
+    for extra in span.elements[1:]:
+        extra.getparent().remove(extra)
+    word.save(str(path))

@@ -21,11 +21,13 @@ from pathlib import Path
 
 import clients
 import pytest
+from documents import edit_block
 from docx import Document as open_docx
 from rich.console import Console
 
 from cluster_reports import atomic, batch, manifest, render
 from cluster_reports.batch import BatchOptions
+from cluster_reports.writers.docx_blocks import block_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAMS = ROOT / "params"
@@ -506,3 +508,32 @@ def test_the_index_speaks_the_first_language_asked_for(tmp_path):
         assert words in text, words
     assert "Batch index" not in text and "not available" not in text
     assert '<html lang="id"' in (tmp_path / "id" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_batch_keeps_reviewers_edits_and_records_conflicts(tmp_path, inproc_scheduler):
+    params = _copy_params(
+        tmp_path, only=["jawa-tengah/kebumen-roof-tile.yaml", "jawa-tengah/tegal-metalwork.yaml"]
+    )
+    out = tmp_path / "out"
+    code, _, stderr = run_batch(params, out, formats=("docx",), scheduler=inproc_scheduler)
+    assert code == 0, stderr
+    kebumen = out / "jawa-tengah/kebumen-roof-tile/profile.en.docx"
+    tegal = out / "jawa-tengah/tegal-metalwork/profile.en.docx"
+    edit_block(kebumen, "summary", "Kebumen's summary, as the reviewer wrote it.")
+    edit_block(tegal, "products", "Tegal's products, as the reviewer wrote them.")
+    before = kebumen.read_bytes()
+    for name in ("kebumen-roof-tile", "tegal-metalwork"):  # new data for both
+        path = params / "jawa-tengah" / f"{name}.yaml"
+        path.write_text(re.sub(r"(?m)^workers: (\d+)$", lambda m: f"workers: {int(m[1]) + 7}",
+                               path.read_text(encoding="utf-8")), encoding="utf-8")
+
+    code, _, stderr = run_batch(params, out, formats=("docx",), scheduler=inproc_scheduler)
+    assert code == 1  # a conflict is a failure of that document
+    assert "kebumen-roof-tile" in stderr and "summary" in stderr and "profile.en.new.docx" in stderr
+    assert kebumen.read_bytes() == before and kebumen.with_name("profile.en.new.docx").is_file()
+    texts = block_texts(tegal)
+    assert texts["products"] == ["Tegal's products, as the reviewer wrote them."]  # kept
+    assert (tegal.parent / "history").is_dir()
+    row = rows(out)[("jawa-tengah/kebumen-roof-tile.yaml", "profile", "en", "docx")]
+    assert row.status == "failed" and "edited by a reviewer" in row.error
+    assert "edited by a reviewer" in html_text(out / "index.html")[0]

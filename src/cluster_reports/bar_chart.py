@@ -298,6 +298,7 @@ def to_png(chart: Layout, scale: float) -> bytes:
     indexed = Image.frombytes("P", size, image.tobytes())
     indexed.putpalette(_palette(fills))
     buffer = io.BytesIO()
-    # Pixels per inch as Vega's PNGs state them (72 at scale 1), so Word sizes both alike.
-    indexed.save(buffer, "PNG", dpi=(72 * scale, 72 * scale), compress_level=6)
+    # Pixels per inch as Vega's PNGs state them (72 at scale 1), so Word sizes both alike. Light
+    # compression: half the time of the default level, for a file about a tenth larger.
+    indexed.save(buffer, "PNG", dpi=(72 * scale, 72 * scale), compress_level=1)
     return buffer.getvalue()

@@ -55,7 +55,7 @@ def paragraph_text(p: etree._Element) -> str:
             parts.append(el.text or "")
         elif el.tag == qn("w:tab"):
             parts.append("\t")
-        else:
+        elif el.get(qn("w:type")) not in ("page", "column"):  # a page break is layout, not text
             parts.append("\n")
     return "".join(parts)
 
@@ -109,8 +109,9 @@ def _is_contents(top: etree._Element) -> bool:
     return value.lower().startswith(("toc", "contents", "tocheading", "daftarisi"))
 
 
-def read(body: etree._Element, prefixes: dict[str, str]) -> Reading:
-    """The blocks and the outside of a document body, given the ``cr_blocks`` prefix map."""
+def read(body: etree._Element, prefixes: dict[str, str], annotated: bool = True) -> Reading:
+    """The blocks and the outside of a document body, given the ``cr_blocks`` prefix map (and,
+    if ``annotated``, the tracked changes and comments outside the blocks)."""
     tops = [el for el in body if el.tag != qn("w:sectPr")]
     position = {id(el): i for i, el in enumerate(tops)}
     first: dict[str, int] = {}
@@ -147,8 +148,8 @@ def read(body: etree._Element, prefixes: dict[str, str]) -> Reading:
             continue
         for p in _paragraphs(top):
             reading.outside.append((heading, paragraph_text(p)))
-        for what in annotations([top]):
-            reading.outside_annotations.append((heading, what))
+        if annotated:
+            reading.outside_annotations += [(heading, what) for what in annotations([top])]
     return reading
 
 
@@ -183,19 +184,27 @@ class Reviewed:
         return json.loads(raw) if raw else None
 
 
-def open_reviewed(path: Path) -> Reviewed:
-    from .docx import read_custom_properties
+def custom_properties(word: docx.document.Document) -> dict[str, str]:
+    """The custom document properties of an opened document."""
+    from .docx import _parse_custom_xml
 
-    properties = read_custom_properties(path)
-    prefixes = json.loads(properties.get(BLOCKS_PROPERTY) or "{}")
+    for rel in word.part.package.rels.values():
+        if rel.reltype == RT.CUSTOM_PROPERTIES and not rel.is_external:
+            return _parse_custom_xml(rel.target_part.blob)
+    return {}
+
+
+def open_reviewed(path: Path) -> Reviewed:
     word = docx.Document(str(path))
+    properties = custom_properties(word)
+    prefixes = json.loads(properties.get(BLOCKS_PROPERTY) or "{}")
     return Reviewed(path, properties, read(word.element.body, prefixes), word)
 
 
 def record(word: docx.document.Document, prefixes: dict[str, str]) -> dict[str, str]:
     """The custom properties that record what was generated into ``word`` (read back from its own
     XML, so a later reading of a reviewed copy compares like with like)."""
-    reading = read(word.element.body, prefixes)
+    reading = read(word.element.body, prefixes, annotated=False)  # a new document has none
     return {
         GENERATED_PROPERTY: json.dumps(
             {b: span.texts() for b, span in reading.blocks.items()}, ensure_ascii=False, separators=(",", ":")

@@ -340,6 +340,45 @@ def _sample_body(document: docx.document.Document) -> None:
                            style="Caption")
 
 
+# Built-in styles the writer asks for by name (lower case), beyond those the specimen body uses.
+WRITER_STYLES = {
+    "normal", "title", "subtitle", "caption", "toc heading", "hyperlink", "table grid",
+    "list bullet", "list number", "header", "footer",
+    *(f"heading {n}" for n in range(1, 10)), *(f"toc {n}" for n in range(1, 10)),
+}
+
+
+def _prune_styles(document: docx.document.Document) -> None:
+    """Keep the styles a report can use, drop the rest of python-docx's template (about 130 styles,
+    most of a 350 KB styles part that every report would parse and write again)."""
+    styles = document.styles.element
+    by_id = {s.get(qn("w:styleId")): s for s in styles.iterchildren(qn("w:style"))}
+    used = {
+        el.get(qn("w:val"))
+        for part in document.part.package.iter_parts()
+        if hasattr(part, "element")
+        for el in part.element.iter(qn("w:pStyle"), qn("w:rStyle"), qn("w:tblStyle"))
+    }
+    keep = {
+        sid for sid, s in by_id.items()
+        if sid in used or s.get(qn("w:default")) == "1" or s.get(qn("w:customStyle")) == "1"
+        or (s.find(qn("w:name")) is not None
+            and s.find(qn("w:name")).get(qn("w:val"), "").lower() in WRITER_STYLES)
+    }
+    todo = list(keep)
+    while todo:  # and every style these are based on, linked to or followed by
+        style = by_id[todo.pop()]
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            ref = style.find(qn(tag))
+            target = ref.get(qn("w:val")) if ref is not None else None
+            if target in by_id and target not in keep:
+                keep.add(target)
+                todo.append(target)
+    for sid, style in by_id.items():
+        if sid not in keep:
+            styles.remove(style)
+
+
 def build_reference(path: Path) -> None:
     """Write the reference document to ``path`` (atomically)."""
     document = docx.Document()
@@ -348,6 +387,7 @@ def build_reference(path: Path) -> None:
     _numbering(document)
     _page_setup(document)
     _sample_body(document)
+    _prune_styles(document)
     write_atomic(Path(path), lambda tmp: document.save(str(tmp)))
 
 
