@@ -159,6 +159,7 @@ def test_a_conflict_leaves_the_document_alone_and_writes_the_new_version(params,
     assert "Conflict in block `summary`" in report
     assert "in the reviewer's words" in report  # the reviewer's text
     assert SUMMARY_NUMBER in report and "2,500 workers" in report  # old and new generated
+    assert "What the new data changed: 2,400 -> 2,500" in report
     assert not (path.parent / review.HISTORY).exists()  # nothing was replaced
 
 

@@ -193,6 +193,17 @@ def _quote(paragraphs: list[str] | None) -> str:
     return "\n>\n".join("> " + p.replace("\n", "\n> ") for p in paragraphs) + "\n"
 
 
+def changed_words(old: list[str], new: list[str]) -> str:
+    """The words that differ between two versions, as ``old -> new`` pairs: what to bring into a
+    reviewed text by hand."""
+    a, b = " ".join(old).split(), " ".join(new).split()
+    pairs = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op != "equal":
+            pairs.append(f"{' '.join(a[a1:a2]) or '(nothing)'} -> {' '.join(b[b1:b2]) or '(nothing)'}")
+    return "; ".join(pairs) or "(only spacing)"
+
+
 def render_report(review: Review) -> str:
     lines = [f"# Review of {review.path.name}", ""]
     if review.conflicts:
@@ -210,9 +221,11 @@ def render_report(review: Review) -> str:
                   "older version, or not by cluster-reports): its edits could not be told apart "
                   "and were not carried over. It is kept in history.", ""]
     for conflict in review.conflicts:
-        lines += [f"## Conflict in block `{conflict.block}`", "", "Reviewer's text:", "",
-                  _quote(conflict.reviewer), "Generated last time:", "", _quote(conflict.old),
-                  "Generated now:", "", _quote(conflict.new)]
+        lines += [f"## Conflict in block `{conflict.block}`", ""]
+        if conflict.old and conflict.new:
+            lines += [f"What the new data changed: {changed_words(conflict.old, conflict.new)}", ""]
+        lines += ["Reviewer's text:", "", _quote(conflict.reviewer), "Generated last time:", "",
+                  _quote(conflict.old), "Generated now:", "", _quote(conflict.new)]
     if review.kept:
         lines += ["## Reviewer's text kept", ""] + [f"- `{b}`" for b in review.kept] + [""]
     if review.updated:

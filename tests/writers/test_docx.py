@@ -253,6 +253,10 @@ def test_core_and_custom_properties(written):
     assert core.category == "profile"
     assert core.created is not None and core.modified is not None
     custom = read_custom_properties(written)
+    # What was generated, in the blocks and outside them: a reviewer's edits are told from it.
+    assert json.loads(custom.pop("cr_generated")) == _expected_blocks()
+    outside = json.loads(custom.pop("cr_outside"))
+    assert "Laporan Profil Klaster" in outside and not any("Terima kasih" in t for t in outside)
     assert custom == {
         "cluster_id": "jateng-tegal-logam",
         "params_hash": "sha256:" + "ab" * 32,
