@@ -254,7 +254,7 @@ def _palette(fills: tuple[str, ...]) -> list[int]:
     return palette
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)  # the recurring ones (ticks, titles, classes); names and values churn
 def _text_stamp(text: str, bold: bool, size: float, anchor: str):
     """A text's coverage mask and its offset from the anchor point: tick labels, category names and
     titles recur from chart to chart, so each is rasterised once."""

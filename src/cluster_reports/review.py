@@ -133,7 +133,10 @@ def write_docx_keeping_edits(word, prefixes: dict[str, str], path: Path) -> Revi
     from .writers import docx_blocks
 
     review = Review(path)
-    save = lambda tmp: word.save(str(tmp))  # noqa: E731
+
+    def save(tmp: Path) -> None:
+        word.save(str(tmp))
+
     if not path.exists():
         write_atomic(path, save)
         return review
