@@ -230,7 +230,10 @@ def render_report(review: Review) -> str:
         lines += ["Reviewer's text:", "", _quote(conflict.reviewer), "Generated last time:", "",
                   _quote(conflict.old), "Generated now:", "", _quote(conflict.new)]
     if review.kept:
-        lines += ["## Reviewer's text kept", ""] + [f"- `{b}`" for b in review.kept] + [""]
+        lines += ["## Reviewer's text kept", "",
+                  "Kept in this Word file only: run `cluster-reports harvest` on it to make the wording "
+                  "the source of the HTML and of later renders too.", ""]
+        lines += [f"- `{b}`" for b in review.kept] + [""]
     if review.updated:
         lines += ["## Untouched blocks given the new text", ""] + [f"- `{b}`" for b in review.updated] + [""]
     if review.annotated:
