@@ -46,17 +46,13 @@ def page_in_chromium(page: Path, lang: str) -> tuple[str, str]:
 def edit_block(path: Path, block: str, text: str) -> None:
     """A reviewer rewrites a block of a generated .docx (python-docx standing in for Word): its
     first paragraph gets the text, its other paragraphs go."""
-    import json
-
-    import docx
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
     from cluster_reports.writers import docx_blocks
 
-    word = docx.Document(str(path))
-    prefixes = json.loads(docx_blocks.custom_properties(word)[docx_blocks.BLOCKS_PROPERTY])
-    span = docx_blocks.read(word.element.body, prefixes).blocks[block]
+    reviewed = docx_blocks.open_reviewed(path)
+    span = reviewed.reading.blocks[block]
     first = span.elements[0]
     for run in first.findall(qn("w:r")):
         first.remove(run)
@@ -67,4 +63,4 @@ def edit_block(path: Path, block: str, text: str) -> None:
     first.append(run)
     for extra in span.elements[1:]:
         extra.getparent().remove(extra)
-    word.save(str(path))
+    reviewed.word.save(str(path))

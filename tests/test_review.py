@@ -4,7 +4,6 @@ blocks, history, tracked changes and comments, a real word processor's save, and
 from __future__ import annotations
 
 import html
-import json
 import re
 import shutil
 import subprocess
@@ -50,11 +49,6 @@ def _set_workers(params: Path, workers: int) -> None:
     path = params / f"{CLUSTER}.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(re.sub(r"(?m)^workers: \d+$", f"workers: {workers}", text), encoding="utf-8")
-
-
-def _spans(word) -> dict[str, docx_blocks.Span]:
-    prefixes = json.loads(docx_blocks.custom_properties(word)[docx_blocks.BLOCKS_PROPERTY])
-    return docx_blocks.read(word.element.body, prefixes).blocks
 
 
 def _texts(path: Path) -> dict[str, list[str]]:
@@ -167,8 +161,8 @@ def test_tracked_changes_and_comments_are_kept_and_reported(params, tmp_path):
     out = tmp_path / "out"
     _render(params, out)
     path = _docx(out)
-    word = docx.Document(str(path))
-    span = _spans(word)["markets"]
+    reviewed = docx_blocks.open_reviewed(path)
+    word, span = reviewed.word, reviewed.reading.blocks["markets"]
     paragraph = docx.text.paragraph.Paragraph(span.elements[0], word.part)
     word.add_comment(paragraph.runs[0], text="Check the share of traders.", author="Reviewer")
     deleted = OxmlElement("w:del")

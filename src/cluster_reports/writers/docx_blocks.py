@@ -227,8 +227,7 @@ def transplant(word: docx.document.Document, target: Span, source: Span, prefix:
     copies = [copy.deepcopy(el) for el in source.elements]
     for el in copies:
         anchor.addprevious(el)
-    for el in target.elements:
-        body.remove(el)
+    remove(word, target)
     next_id = _max_bookmark_id(body) + 1
     marks = [m for el in copies for m in el.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd"))]
     opened = {m.get(qn("w:id")): m.get(qn("w:name"), "") for m in marks if m.tag == qn("w:bookmarkStart")}
