@@ -28,12 +28,13 @@ demo: setup
 system-deps:
 	bash .ci/system-deps
 
-test: system-deps setup
-	$(VENV)/bin/ruff check src tests bench
+test: system-deps setup lint
 	$(VENV)/bin/pytest -q
 
+## ruff, and the import contracts of pyproject.toml (layers point down, no circles).
 lint: setup
 	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/lint-imports
 
 clean:
-	rm -rf $(OUT)/*/ build *.egg-info
+	rm -rf $(OUT)/*/ build dist

@@ -25,7 +25,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from cluster_reports import batch, manifest, synth
+from cluster_reports.batch import manifest
+from cluster_reports.batch import run as batch
+from cluster_reports.inputs import synth
 
 
 def peak_mb() -> float:

@@ -20,7 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from cluster_reports import charts, engines, params_io, summary, templating
+from cluster_reports import resources
+from cluster_reports.batch import engines
+from cluster_reports.compose import charts, composer, templating
+from cluster_reports.domain import summary
+from cluster_reports.inputs import params_io
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "params" / "clusters"
@@ -30,18 +34,19 @@ FORMATS = ("docx", "html")
 
 def _stage_timers() -> dict[str, float]:
     """Wrap the direct path's stages to sum their wall time (the modules' functions are replaced)."""
-    from cluster_reports import compose, markdown
+    from cluster_reports.compose import markdown
+    from cluster_reports.review import merge
     from cluster_reports.writers import docx as docx_writer
     from cluster_reports.writers import html as html_writer
 
     totals: dict[str, float] = collections.defaultdict(float)
     stages = [
         (charts, "render", "charts: layout, SVG + PNG"),
-        (compose, "make_context", "context"),
+        (composer, "make_context", "context"),
         (templating, "render", "template (Jinja2 -> Markdown)"),
         (markdown, "parse", "Markdown -> tree"),
-        (docx_writer, "build_docx", "Word: build"),
-        (docx_writer, "write_docx", "Word: build + save"),
+        (docx_writer, "build", "Word: build"),
+        (merge, "write_docx", "Word: build + save"),
         (html_writer, "write_html", "HTML: render + write"),
     ]
     for module, name, label in stages:
@@ -79,7 +84,7 @@ def main() -> None:
     kinds = args.doc.split(",")
     jobs = [engines.Job(kind, lang, FORMATS) for kind in kinds for lang in LANGS]
     chosen = loaded[: args.clusters]
-    templates = templating.templates_dir()
+    templates = resources.templates()
     totals = _stage_timers() if args.stages else None
     docs_per_cluster = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -14,11 +14,14 @@ import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+TESTS = Path(__file__).resolve().parents[1] / "tests"
+sys.path[:0] = [str(TESTS), str(TESTS / "documents")]  # the roll-up tests' generated set
 
 from test_rollups import generated  # noqa: E402
 
-from cluster_reports import charts, compose, province_summary, render, templating  # noqa: E402
+from cluster_reports import render, resources  # noqa: E402
+from cluster_reports.compose import charts, composer  # noqa: E402
+from cluster_reports.documents import province_summary  # noqa: E402
 
 
 def timed(label: str, action) -> float:
@@ -37,7 +40,7 @@ def rollup(kind, members, key, out, templates):
 
 def main(count: int) -> None:
     items = generated(count)
-    templates = templating.templates_dir()
+    templates = resources.templates()
     provinces = Counter(s.province_slug for s in items)
     (slug, size), = provinces.most_common(1)
     members = [s for s in items if s.province_slug == slug]
@@ -58,7 +61,7 @@ def main(count: int) -> None:
             province_summary.ANNEX_LIMIT = limit
         charts._cache.clear()
         start = time.perf_counter()
-        composed = [compose.compose_rollup("province-summary", members, slug, lang, templates)
+        composed = [composer.compose_rollup("province-summary", members, slug, lang, templates)
                     for lang in ("id", "en")]
         compose_seconds = time.perf_counter() - start
         print(f"{'  of which composing (charts included)':<58} {compose_seconds:6.2f} s")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cluster_reports import params_io, templating
+from cluster_reports import resources
+from cluster_reports.inputs import params_io
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "params" / "clusters"
@@ -26,4 +27,4 @@ def sample_by_id(sample) -> dict[str, params_io.LoadedParams]:
 
 @pytest.fixture(scope="session")
 def templates() -> Path:
-    return templating.templates_dir()
+    return resources.templates()

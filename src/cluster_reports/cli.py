@@ -10,9 +10,12 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from . import __version__, compose, params_io, programmes, render, summary, templating
-from .review import review_summary
-from .schema import PARTS, ClusterParams, Library
+from cluster_reports import __version__, render, resources
+from cluster_reports.documents import registry
+from cluster_reports.domain import summary
+from cluster_reports.inputs import params_io, programmes
+from cluster_reports.inputs.schema import PARTS, ClusterParams, Library
+from cluster_reports.review.report import review_summary
 
 app = typer.Typer(
     help="Documents of the SME cluster-development method for Indonesian sentra, "
@@ -25,6 +28,26 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DEFAULT_PARAMS = Path("params/clusters")
+
+TemplatesOption = Annotated[
+    Path | None,
+    typer.Option("--templates", help="Your own template library (a copy made by `init --templates`); "
+                 "default: the shipped one, or $CLUSTER_REPORTS_TEMPLATES"),
+]
+ProgrammesOption = Annotated[
+    Path | None,
+    typer.Option("--programmes", help="Programme library for the plans; default: the programmes/ folder "
+                 "nearest above each params file, else the shipped one (or $CLUSTER_REPORTS_PROGRAMMES)"),
+]
+
+
+def _library(what, given: Path | None) -> Path | None:
+    """A library folder chosen by option or environment, or exit 2 saying why it cannot be used."""
+    try:
+        return what(given)
+    except resources.ResourceError as exc:
+        err.print(f"[red]error[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
 
 
 def _split(values: list[str]) -> list[str]:
@@ -56,10 +79,12 @@ def _resolve(targets: list[str], params_root: Path) -> tuple[list[Path], list[pa
 @app.command()
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Params files or folders of them")],
+    programmes_dir: ProgrammesOption = None,
 ) -> None:
     """Check params files; list every problem as file, field, reason. Exit 0 only if all are valid."""
-    loaded, problems = params_io.load_many(paths)
-    for folder in {programmes.find_folder(p.resolve()) for p in paths} - {None}:
+    library = _library(resources.programmes, programmes_dir)
+    loaded, problems = params_io.load_many(paths, library)
+    for folder in {library or programmes.find_folder(p.resolve()) for p in paths} - {None}:
         try:
             programmes.load(folder)
         except params_io.ParamsError as exc:
@@ -113,6 +138,8 @@ def render_command(
     params_root: Annotated[
         Path, typer.Option("--params-root", help="Where cluster ids and group peers are looked up")
     ] = DEFAULT_PARAMS,
+    templates_dir: TemplatesOption = None,
+    programmes_dir: ProgrammesOption = None,
 ) -> None:
     """Render documents to OUT/<province>/<cluster-id>/<doc>.<lang>.<docx|html>.
 
@@ -125,30 +152,31 @@ def render_command(
         choice_problems += [
             f"--doc {kind}: has no general edition; name the clusters to render it for"
             for kind in kinds
-            if kind in compose.ROLLUPS or (kind in compose.KINDS and not compose.KINDS[kind].general)
+            if kind in registry.ROLLUPS or (kind in registry.KINDS and not registry.KINDS[kind].general)
         ]
     if choice_problems:
         for message in choice_problems:
             err.print(f"[red]error[/red] {escape(message)}")
         raise typer.Exit(2)
-    templates = templating.templates_dir()
+    templates = _library(resources.templates, templates_dir)
+    library = _library(resources.programmes, programmes_dir)
     failed = False
     if not targets:
         failed = not _show(render.render_general(kinds, langs, formats, out_dir, templates))
     paths, problems = _resolve(targets or [], params_root)
-    loaded, load_problems = params_io.load_many(paths) if paths else ([], [])
+    loaded, load_problems = params_io.load_many(paths, library) if paths else ([], [])
     problems += load_problems
     _report(problems)
-    peers = _peers(loaded, params_root)
+    peers = _peers(loaded, params_root, library)
     failed |= bool(problems)
-    cluster_kinds = [k for k in kinds if k in compose.KINDS]
+    cluster_kinds = [k for k in kinds if k in registry.KINDS]
     summaries = []
     for item in loaded:
         outcome = render.render_cluster(item, cluster_kinds, langs, formats, out_dir, peers, templates)
         failed |= not _show(outcome)
         if outcome.error is None:
             summaries.append(summary.summarise(item))
-    if any(k in compose.ROLLUPS for k in kinds):
+    if any(k in registry.ROLLUPS for k in kinds):
         # Roll-ups cover the clusters of this run: name a folder of them all for a full picture.
         for outcome in render.render_rollups(kinds, summaries, langs, formats, out_dir, templates):
             failed |= not _show(outcome)
@@ -171,11 +199,12 @@ def _show(outcome: render.Outcome) -> bool:
     return outcome.error is None
 
 
-def _peers(loaded: list[params_io.LoadedParams], params_root: Path) -> list[summary.ClusterSummary]:
+def _peers(loaded: list[params_io.LoadedParams], params_root: Path,
+           library: Path | None) -> list[summary.ClusterSummary]:
     """Clusters to rank against in the selection table: the params root's, plus those rendered."""
     peers = {item.params.id: item for item in loaded}
     if params_root.is_dir():
-        others, _ = params_io.load_many([params_root])
+        others, _ = params_io.load_many([params_root], library)
         for item in others:
             peers.setdefault(item.params.id, item)
     return [summary.summarise(item) for item in peers.values()]
@@ -201,16 +230,26 @@ def batch(
         str, typer.Option("--engine", help="direct (in the worker) or papermill (notebooks)")
     ] = "direct",
     force: Annotated[bool, typer.Option("--force", help="Render all, even what is up to date")] = False,
+    templates_dir: TemplatesOption = None,
+    programmes_dir: ProgrammesOption = None,
+    notebooks_dir: Annotated[
+        Path | None,
+        typer.Option("--notebooks", help="Your own notebooks for --engine papermill (a copy made by "
+                     "`init`); default: the shipped ones, or $CLUSTER_REPORTS_NOTEBOOKS"),
+    ] = None,
 ) -> None:
     """Render every cluster of every province on Dask, with the roll-ups, an index page and a manifest.
 
     A re-run renders only what changed; a failed cluster is recorded and the rest goes on (exit 1).
     """
-    from . import batch as batch_module  # Dask is imported only for batches
+    from cluster_reports.batch import run as batch_module  # Dask is imported only for batches
 
     options = batch_module.BatchOptions(
         params_dir=params_dir, out=out_dir, kinds=_split(doc), langs=_split(lang), formats=_split(fmt),
         workers=workers, scheduler=scheduler, engine=engine, force=force,
+        templates=_library(resources.templates, templates_dir),
+        programmes=_library(resources.programmes, programmes_dir),
+        notebooks=_library(resources.notebooks, notebooks_dir),
     )
     raise typer.Exit(batch_module.main(options, out, err))
 
@@ -227,7 +266,7 @@ def harvest(
     Blocks whose text differs from what was generated go to <cluster-id>.overrides.yaml beside the
     cluster's params; later renders use that wording in Word and HTML alike.
     """
-    from . import harvest as harvest_module
+    from cluster_reports.review import harvest as harvest_module
 
     raise typer.Exit(harvest_module.main(docx_files, params_root, out, err))
 
@@ -239,7 +278,7 @@ def synth(
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same set")] = 1,
 ) -> None:
     """Write a synthetic national set of sentra, for scale tests and demonstrations only."""
-    from . import synth as synth_module
+    from cluster_reports.inputs import synth as synth_module
 
     raise typer.Exit(synth_module.main(n, seed, out_dir, out, err))
 

@@ -12,10 +12,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import compose, i18n, params_io, render, summary, templating
-from .params_io import LoadedParams
-from .schema import ClusterParams
-from .summary import ClusterSummary
+from cluster_reports import render, resources
+from cluster_reports.compose import composer
+from cluster_reports.documents import i18n, registry
+from cluster_reports.domain import summary
+from cluster_reports.domain.summary import ClusterSummary
+from cluster_reports.inputs import params_io
+from cluster_reports.inputs.params_io import LoadedParams
+from cluster_reports.inputs.schema import ClusterParams
 
 
 class ParameterError(Exception):
@@ -39,25 +43,31 @@ class Session:
     """One cluster, as a notebook works with it."""
 
     def __init__(self, cluster: str | None, params_root: str | Path, languages: str | list[str],
-                 formats: str | list[str], output_dir: str | Path, documents: str | list[str]):
+                 formats: str | list[str], output_dir: str | Path, documents: str | list[str],
+                 templates: str | Path | None = None, programmes: str | Path | None = None):
         self.languages = _as_list(languages, "languages", i18n.LANGUAGES)
         self.formats = _as_list(formats, "formats", render.FORMATS)
-        self.documents = _as_list(documents, "documents", tuple(compose.KINDS))
+        self.documents = _as_list(documents, "documents", tuple(registry.KINDS))
         self.params_root = Path(params_root)
         self.output_dir = Path(output_dir)
-        self.templates = templating.templates_dir()
+        try:
+            self.templates = resources.templates(templates)
+            self.programmes = resources.programmes(programmes)
+        except resources.ResourceError as exc:
+            raise ParameterError(str(exc)) from None
         if not cluster:  # the general edition of a kind that has one (the facilitator guideline)
-            not_general = [k for k in self.documents if not compose.KINDS[k].general]
+            not_general = [k for k in self.documents if not registry.KINDS[k].general]
             if not_general:
                 raise ParameterError(f"cluster = {cluster!r}: {', '.join(not_general)} needs a cluster id")
             self.loaded, self.peers = None, []
             return
         self.loaded = self._load(cluster)
         for kind in self.documents:
-            reason = compose.unavailable_reason(self.loaded, kind)
+            reason = registry.unavailable_reason(self.loaded, kind)
             if reason:
                 raise ParameterError(reason)
-        peers, _ = params_io.load_many([self.params_root]) if self.params_root.is_dir() else ([], [])
+        peers, _ = (params_io.load_many([self.params_root], self.programmes) if self.params_root.is_dir()
+                    else ([], []))
         by_id = {p.params.id: p for p in peers}
         by_id[self.params.id] = self.loaded
         self.peers: list[ClusterSummary] = [summary.summarise(p) for p in by_id.values()]
@@ -77,7 +87,7 @@ class Session:
                     f"cluster = {cluster!r}: no params file with that id under {self.params_root}"
                 ) from exc
         try:
-            return params_io.load_file(path)
+            return params_io.load_file(path, self.programmes)
         except params_io.ParamsError as exc:
             raise ParameterError(
                 "the params file is invalid:\n" + "\n".join(f"  {p}" for p in exc.problems)
@@ -91,19 +101,19 @@ class Session:
         if kind not in self.documents:
             raise ParameterError(f"{kind!r} is not among this notebook's documents {self.documents}")
         labels = i18n.labels(self.templates, lang)
-        return compose.make_context(self.loaded, kind, self.peers, labels), labels
+        return composer.make_context(self.loaded, kind, self.peers, labels), labels
 
     def tables(self, lang: str = "en", kind: str | None = None) -> dict[str, pd.DataFrame]:
         """A document's key tables, with the document's labels as column names."""
         kind = kind or self.documents[0]
         context, labels = self._context(kind, lang)
-        return compose.KINDS[kind].tables(context, labels)
+        return registry.KINDS[kind].tables(context, labels)
 
     def charts(self, lang: str = "en", kind: str | None = None) -> dict:
         """A document's charts as Altair objects, which Jupyter draws inline."""
         kind = kind or self.documents[0]
         context, labels = self._context(kind, lang)
-        specs = compose.KINDS[kind].charts(context, labels, i18n.Formatter(lang))
+        specs = registry.KINDS[kind].charts(context, labels, i18n.Formatter(lang))
         return {name: chart for name, (chart, _alt) in specs.items()}
 
     def render(self) -> list[Path]:

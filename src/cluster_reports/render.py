@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import compose, i18n
-from .document import Document
-from .params_io import LoadedParams
-from .review import Review, ReviewConflict
-from .schema import ClusterParams
-from .summary import ClusterSummary
+from cluster_reports.compose import composer
+from cluster_reports.compose.tree import Document
+from cluster_reports.documents import i18n, registry
+from cluster_reports.domain.summary import ClusterSummary
+from cluster_reports.inputs.params_io import LoadedParams
+from cluster_reports.inputs.schema import ClusterParams
+from cluster_reports.review.outcome import Review, ReviewConflict
 
 FORMATS = ("docx", "html")
 GENERAL = "general"  # output folder of the editions written for no particular cluster
@@ -41,7 +42,7 @@ def rollup_path(out: Path, kind: str, province_slug: str | None, lang: str, fmt:
 
 def check_choices(kinds: list[str], langs: list[str], formats: list[str]) -> list[str]:
     problems = []
-    known = [*compose.KINDS, *compose.ROLLUPS]
+    known = [*registry.KINDS, *registry.ROLLUPS]
     for kind in kinds:
         if kind not in known:
             problems.append(f"--doc: unknown document {kind!r} (choose from {', '.join(known)})")
@@ -58,11 +59,11 @@ def write(doc: Document, path: Path, fmt: str, templates: Path) -> Review | None
     """Write one document; for a .docx already there, what was kept of a reviewer's work (raises
     ``ReviewConflict`` when their edits and the new data collide: the file is left alone)."""
     # Imported here so that `validate` and `schema` do not pay for python-docx and the writers.
-    from .writers import docx as docx_writer
-    from .writers import html as html_writer
+    from cluster_reports.review import merge
+    from cluster_reports.writers import html as html_writer
 
     if fmt == "docx":
-        return docx_writer.write_docx(doc, path, templates / "reference.docx")
+        return merge.write_docx(doc, path, templates / "reference.docx")
     html_writer.write_html(doc, path, templates)
     return None
 
@@ -97,12 +98,12 @@ def render_cluster(loaded: LoadedParams, kinds: list[str], langs: list[str], for
     try:
         documents = []
         for kind in kinds:
-            reason = compose.unavailable_reason(loaded, kind)
+            reason = registry.unavailable_reason(loaded, kind)
             if reason:
                 outcome.unavailable.append(reason)
                 continue
             for lang in langs:
-                documents.append((kind, lang, compose.compose(loaded, kind, lang, peers, templates)))
+                documents.append((kind, lang, composer.compose(loaded, kind, lang, peers, templates)))
         _write_all(documents, formats, templates, outcome,
                    lambda kind, lang, fmt: output_path(out, loaded.params, kind, lang, fmt))
     except Exception as exc:  # noqa: BLE001 - reported per cluster, the others go on
@@ -116,9 +117,9 @@ def render_general(kinds: list[str], langs: list[str], formats: list[str], out: 
     outcome = Outcome(GENERAL, None)
     try:
         documents = [
-            (kind, lang, compose.compose(None, kind, lang, [], templates))
+            (kind, lang, composer.compose(None, kind, lang, [], templates))
             for kind in kinds
-            if compose.KINDS[kind].general
+            if registry.KINDS[kind].general
             for lang in langs
         ]
         _write_all(documents, formats, templates, outcome,
@@ -132,8 +133,8 @@ def render_rollups(kinds: list[str], summaries: list[ClusterSummary], langs: lis
                    formats: list[str], out: Path, templates: Path) -> list[Outcome]:
     """Every province's roll-up and the national one, as asked for in ``kinds``; one outcome each."""
     jobs: list[tuple[str, str | None, list[ClusterSummary]]] = []
-    for kind in (k for k in kinds if k in compose.ROLLUPS):
-        if compose.ROLLUPS[kind].per_province:
+    for kind in (k for k in kinds if k in registry.ROLLUPS):
+        if registry.ROLLUPS[kind].per_province:
             provinces: dict[str, list[ClusterSummary]] = {}
             for item in summaries:
                 provinces.setdefault(item.province_slug, []).append(item)
@@ -147,7 +148,7 @@ def render_rollup(kind: str, summaries: list[ClusterSummary], key: str | None, l
                   formats: list[str], out: Path, templates: Path) -> Outcome:
     outcome = Outcome(f"{kind}:{key or 'national'}", None)
     try:
-        documents = [(kind, lang, compose.compose_rollup(kind, summaries, key, lang, templates))
+        documents = [(kind, lang, composer.compose_rollup(kind, summaries, key, lang, templates))
                      for lang in langs]
         _write_all(documents, formats, templates, outcome,
                    lambda kind, lang, fmt: rollup_path(out, kind, key, lang, fmt))

@@ -14,20 +14,16 @@ import clients  # tests/clients.py (tests/ is on sys.path through its conftest)
 import docx
 import pytest
 import vl_convert
+from conftest import ROOT
 from docx.oxml.ns import qn
 
-from cluster_reports import markdown
-from cluster_reports.document import Chart, Document, Properties
-from cluster_reports.writers.docx import (
-    BOOKMARK_MAX,
-    bookmark_prefix,
-    read_custom_properties,
-    write_docx,
-)
-from cluster_reports.writers.docx_blocks import block_texts
+from cluster_reports.compose import markdown
+from cluster_reports.compose.tree import Chart, Document, Properties
+from cluster_reports.review.reviewed import block_texts
+from cluster_reports.writers.docx import BOOKMARK_MAX, bookmark_prefix, write_docx
+from cluster_reports.writers.docx_package import read_custom_properties
 from cluster_reports.writers.reference import build_reference
 
-ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_REFERENCE = ROOT / "templates" / "reference.docx"
 
 SOURCE = r"""

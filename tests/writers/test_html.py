@@ -14,9 +14,11 @@ import altair as alt
 import clients  # tests/clients.py (tests/ is on sys.path through its conftest)
 import pytest
 import vl_convert as vlc
+from conftest import ROOT as REPO
 
-from cluster_reports import __version__, markdown
-from cluster_reports.document import (
+from cluster_reports import __version__
+from cluster_reports.compose import markdown
+from cluster_reports.compose.tree import (
     Block,
     Chart,
     Document,
@@ -29,7 +31,6 @@ from cluster_reports.document import (
 )
 from cluster_reports.writers.html import HtmlWriterError, render_html, write_html
 
-REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / "templates"
 
 HOSTILE = '<script>alert(1)</script> & "kutipan" \'tunggal\' {{ 7*7 }}'

@@ -1,6 +1,6 @@
 """The Word writer: a composed ``Document`` tree onto the reference document, as a .docx.
 
-``write_docx`` opens the reference (``templates/reference.docx``, built by ``reference.py``),
+``build`` opens the reference (``templates/reference.docx``, built by ``reference.py``),
 empties its body but keeps its styles, page setup, header and footer, and writes the tree with real
 Word structures: heading styles, a TOC field, captions numbered by SEQ fields, a table style with a
 repeating header row, landscape sections for wide tables, pictures with alt text, the document
@@ -20,7 +20,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-import zipfile
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -29,10 +28,7 @@ import docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.image import Image
-from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import NamespacePrefixedTag, qn
 from docx.oxml.parser import oxml_parser
@@ -42,8 +38,11 @@ from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run as WordRun
 from lxml import etree
 
-from .. import document as d
+from cluster_reports.atomic import write_atomic
+from cluster_reports.compose import tree as d
+
 from .docx_blocks import BLOCKS_PROPERTY, record
+from .docx_package import clean_text, set_custom_properties
 
 DEFAULT_LABELS = {"table": "Table", "figure": "Figure", "contents": "Contents"}
 TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
@@ -55,10 +54,6 @@ CHAR_TWIPS = 105  # a character of 9.5 pt table text, generously (Arial averages
 CELL_PAD_TWIPS = 200  # the cell margins of the table style and a little slack
 SHORT_CELL = 16  # cells up to this long (numbers, amounts) are kept on one line if they can be
 
-CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
-CUSTOM_PARTNAME = "/docProps/custom.xml"
 BOOKMARK_MAX = 40  # Word's limit on bookmark names
 _PREFIX_MAX = BOOKMARK_MAX - 6  # room for "_<n>" with n up to 99999
 
@@ -67,15 +62,9 @@ _ALIGN = {
     "center": WD_ALIGN_PARAGRAPH.CENTER,
     "left": WD_ALIGN_PARAGRAPH.LEFT,
 }
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 # --- small XML helpers, shared with reference.py -------------------------------------------------
-
-
-def clean_text(text: str) -> str:
-    """Text that XML can hold: control characters other than tab and newline dropped."""
-    return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def add_text_run(parent: etree._Element, text: str) -> etree._Element:
@@ -842,77 +831,18 @@ def _set_field_result(root: etree._Element, field: str, value: str) -> None:
                 result_runs.append(run)
 
 
-# --- custom properties ---------------------------------------------------------------------------
-
-
-def _custom_xml(values: dict[str, str]) -> bytes:
-    root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
-    for pid, (name, value) in enumerate(values.items(), start=2):
-        prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property")
-        prop.set("fmtid", CUSTOM_FMTID)
-        prop.set("pid", str(pid))
-        prop.set("name", name)
-        etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = clean_text(str(value))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _parse_custom_xml(blob: bytes) -> dict[str, str]:
-    root = etree.fromstring(blob)
-    values: dict[str, str] = {}
-    for prop in root.findall(f"{{{CUSTOM_NS}}}property"):
-        name = prop.get("name")
-        value = next(iter(prop), None)
-        if name is not None:
-            values[name] = "" if value is None else (value.text or "")
-    return values
-
-
-def set_custom_properties(word: docx.document.Document, values: dict[str, str]) -> None:
-    """Write ``docProps/custom.xml``: these values, after any others the reference carries."""
-    package = word.part.package
-    existing: dict[str, str] = {}
-    for rel_id, rel in list(package.rels.items()):
-        if rel.reltype == RT.CUSTOM_PROPERTIES:
-            if not rel.is_external:
-                existing.update(_parse_custom_xml(rel.target_part.blob))
-            del package.rels[rel_id]
-    merged = {k: v for k, v in existing.items() if k not in values}
-    merged.update(values)
-    part = Part(PackURI(CUSTOM_PARTNAME), CT.OFC_CUSTOM_PROPERTIES, _custom_xml(merged), package)
-    package.relate_to(part, RT.CUSTOM_PROPERTIES)
-
-
-def _package_target(archive: zipfile.ZipFile, reltype: str) -> str | None:
-    rels = etree.fromstring(archive.read("_rels/.rels"))
-    for rel in rels:
-        if rel.get("Type") == reltype and rel.get("TargetMode") != "External":
-            return rel.get("Target", "").lstrip("/")
-    return None
-
-
-def read_custom_properties(docx_path: Path) -> dict[str, str]:
-    """The custom document properties of a .docx as name -> text value ({} if it has none)."""
-    with zipfile.ZipFile(docx_path) as archive:
-        target = _package_target(archive, RT.CUSTOM_PROPERTIES)
-        if target is None or target not in archive.namelist():
-            return {}
-        return _parse_custom_xml(archive.read(target))
-
-
 # --- entry point ---------------------------------------------------------------------------------
 
 
-def build_docx(doc: d.Document, reference: Path) -> docx.document.Document:
-    """The python-docx document for ``doc`` on ``reference``, not yet saved."""
-    return _Writer(doc, Path(reference)).write()
-
-
-def write_docx(doc: d.Document, path: Path, reference: Path):
-    """Write ``doc`` as a .docx at ``path`` on the reference document (atomically), keeping what a
-    reviewer wrote in a file already there (``review``); returns what was kept, or raises
-    ``review.ReviewConflict``."""
-    from .. import review
-
+def build(doc: d.Document, reference: Path) -> tuple[docx.document.Document, dict[str, str]]:
+    """The python-docx document for ``doc`` on ``reference``, not yet saved, and its blocks' bookmark
+    prefixes (prefix -> block id)."""
     writer = _Writer(doc, Path(reference))
-    word = writer.write()
-    return review.write_docx_keeping_edits(word, writer.block_prefixes, Path(path))
+    return writer.write(), writer.block_prefixes
+
+
+def write_docx(doc: d.Document, path: Path, reference: Path) -> None:
+    """Write ``doc`` as a new .docx at ``path``, atomically. Over a reviewed file, write through
+    ``review.merge.write_docx`` instead, which keeps the reviewer's work."""
+    word, _prefixes = build(doc, reference)
+    write_atomic(Path(path), lambda tmp: word.save(str(tmp)))

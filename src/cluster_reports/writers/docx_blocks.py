@@ -1,4 +1,4 @@
-"""A generated .docx read back by its narrative blocks, and a reviewer's blocks put into a new one.
+"""A .docx read by its narrative blocks.
 
 The writer marks each paragraph of a block with a bookmark ``<prefix>_<n>`` and maps prefixes to
 block ids in the ``cr_blocks`` custom property: one bookmark per paragraph survives LibreOffice as
@@ -6,24 +6,18 @@ well as Word (DESIGN.md). A block runs from the paragraph of its first bookmark 
 last bookmark end, so what a reviewer inserts between its paragraphs (a paragraph, a list, a table)
 belongs to it. Everything else of the body is "outside" the blocks.
 
-This module knows Word's XML only; deciding what to keep is ``review``'s business.
+This module knows Word's XML only: the writer records a new document's blocks with it, and the
+review reads a reviewed one with it; deciding what to keep, and carrying a reviewer's paragraphs into
+a new document, is ``review``'s business.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from dataclasses import dataclass, field
-from io import BytesIO
-from pathlib import Path
 
 import docx
-from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
@@ -33,7 +27,7 @@ OUTSIDE_PROPERTY = "cr_outside"  # texts of the paragraphs outside blocks, as ge
 _BOOKMARK = re.compile(r"^(?P<prefix>.+)_(?P<n>\d+)$")
 _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _TRACKED = {qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo")}
-_COMMENT = {qn("w:commentRangeStart"), qn("w:commentReference")}
+COMMENT_TAGS = {qn("w:commentRangeStart"), qn("w:commentReference")}
 _HEADING_STYLE = re.compile(r"^(heading|judul)\s*\d", re.IGNORECASE)
 
 
@@ -66,7 +60,7 @@ def annotations(elements: list[etree._Element]) -> list[str]:
     tags = {el.tag for top in elements for el in top.iter()}
     if tags & _TRACKED:
         found.append("tracked changes")
-    if tags & _COMMENT:
+    if tags & COMMENT_TAGS:
         found.append("comments")
     return found
 
@@ -161,46 +155,6 @@ def _is_heading(p: etree._Element) -> bool:
     )
 
 
-# --- recorded generation --------------------------------------------------------------------------
-
-
-@dataclass
-class Reviewed:
-    """An existing .docx: its custom properties, its reading, and the package it came from."""
-
-    path: Path
-    properties: dict[str, str]
-    reading: Reading
-    word: docx.document.Document
-
-    @property
-    def generated(self) -> dict[str, list[str]] | None:
-        raw = self.properties.get(GENERATED_PROPERTY)
-        return json.loads(raw) if raw else None
-
-    @property
-    def generated_outside(self) -> list[str] | None:
-        raw = self.properties.get(OUTSIDE_PROPERTY)
-        return json.loads(raw) if raw else None
-
-
-def custom_properties(word: docx.document.Document) -> dict[str, str]:
-    """The custom document properties of an opened document."""
-    from .docx import _parse_custom_xml
-
-    for rel in word.part.package.rels.values():
-        if rel.reltype == RT.CUSTOM_PROPERTIES and not rel.is_external:
-            return _parse_custom_xml(rel.target_part.blob)
-    return {}
-
-
-def open_reviewed(path: Path) -> Reviewed:
-    word = docx.Document(str(path))
-    properties = custom_properties(word)
-    prefixes = json.loads(properties.get(BLOCKS_PROPERTY) or "{}")
-    return Reviewed(path, properties, read(word.element.body, prefixes), word)
-
-
 def record(word: docx.document.Document, prefixes: dict[str, str]) -> dict[str, str]:
     """The custom properties that record what was generated into ``word`` (read back from its own
     XML, so a later reading of a reviewed copy compares like with like)."""
@@ -212,92 +166,3 @@ def record(word: docx.document.Document, prefixes: dict[str, str]) -> dict[str, 
         OUTSIDE_PROPERTY: json.dumps([t for _h, t in reading.outside], ensure_ascii=False,
                                      separators=(",", ":")),
     }
-
-
-# --- a reviewer's block into a new document -------------------------------------------------------
-
-
-def transplant(word: docx.document.Document, target: Span, source: Span, prefix: str,
-               reviewed: docx.document.Document) -> None:
-    """Put copies of ``source`` (a block of the reviewed document) where ``target`` (the same block,
-    newly generated) is in ``word``; the copies carry the new document's bookmarks for the block,
-    and their links, pictures and comments are carried over."""
-    body = word.element.body
-    anchor = target.elements[0]
-    copies = [copy.deepcopy(el) for el in source.elements]
-    for el in copies:
-        anchor.addprevious(el)
-    remove(word, target)
-    next_id = _max_bookmark_id(body) + 1
-    marks = [m for el in copies for m in el.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd"))]
-    opened = {m.get(qn("w:id")): m.get(qn("w:name"), "") for m in marks if m.tag == qn("w:bookmarkStart")}
-    renumbered: dict[str | None, str] = {}
-    for mark in marks:
-        ident = mark.get(qn("w:id"))
-        if opened.get(ident, "cr_").startswith("cr_"):  # the block's old marks, or an end left alone
-            mark.getparent().remove(mark)
-            continue
-        if ident not in renumbered:  # the reviewer's own bookmarks keep their names, with fresh ids
-            renumbered[ident] = str(next_id)
-            next_id += 1
-        mark.set(qn("w:id"), renumbered[ident])
-    counter = 0
-    for el in copies:
-        if el.tag == qn("w:p"):
-            counter += 1
-            start = OxmlElement("w:bookmarkStart")
-            start.set(qn("w:id"), str(next_id))
-            start.set(qn("w:name"), f"{prefix}_{counter}")
-            end = OxmlElement("w:bookmarkEnd")
-            end.set(qn("w:id"), str(next_id))
-            next_id += 1
-            ppr = el.find(qn("w:pPr"))
-            if ppr is not None:
-                ppr.addnext(start)
-            else:
-                el.insert(0, start)
-            el.append(end)
-    _carry_relationships(copies, reviewed.part, word.part)
-    if any(node.tag in _COMMENT for el in copies for node in el.iter()):
-        _carry_comments(reviewed, word)
-
-
-def remove(word: docx.document.Document, target: Span) -> None:
-    for el in target.elements:
-        word.element.body.remove(el)
-
-
-def _max_bookmark_id(body: etree._Element) -> int:
-    ids = [int(m.get(qn("w:id"), "0")) for m in body.iter(qn("w:bookmarkStart"))
-           if (m.get(qn("w:id")) or "").isdigit()]
-    return max(ids, default=0)
-
-
-def _carry_relationships(elements: list[etree._Element], old_part, new_part) -> None:
-    """Links and pictures refer to the package's relationships by id: make them in the new one."""
-    for el in elements:
-        for node in el.iter():
-            for attr, value in list(node.attrib.items()):
-                if not attr.startswith(f"{{{_R_NS}}}") or value not in old_part.rels:
-                    continue
-                rel = old_part.rels[value]
-                if rel.is_external:
-                    new_id = new_part.relate_to(rel.target_ref, rel.reltype, is_external=True)
-                elif rel.reltype == RT.IMAGE:
-                    new_id, _image = new_part.get_or_add_image(BytesIO(rel.target_part.blob))
-                else:
-                    continue  # nothing else is referenced from a block's paragraphs
-                node.set(attr, new_id)
-
-
-def _carry_comments(reviewed: docx.document.Document, word: docx.document.Document) -> None:
-    old = next((r.target_part for r in reviewed.part.rels.values() if r.reltype == RT.COMMENTS), None)
-    if old is None or any(r.reltype == RT.COMMENTS for r in word.part.rels.values()):
-        return
-    part = Part(PackURI("/word/comments.xml"), CT.WML_COMMENTS, old.blob, word.part.package)
-    word.part.relate_to(part, RT.COMMENTS)
-
-
-def block_texts(path: Path) -> dict[str, list[str]]:
-    """Block id -> the texts of the block's paragraphs, in order, read from a (reviewed) .docx."""
-    return {b: span.texts() for b, span in open_reviewed(path).reading.blocks.items()}

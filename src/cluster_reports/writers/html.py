@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from .. import document as d
-from ..atomic import write_text_atomic
+from cluster_reports.atomic import write_text_atomic
+from cluster_reports.compose import tree as d
 
 LAYOUT = "html/layout.html.j2"
 

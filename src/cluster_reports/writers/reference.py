@@ -25,7 +25,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 
-from ..atomic import write_atomic
+from cluster_reports.atomic import write_atomic
+
 from .docx import add_field, add_text_run
 
 FONT = "Arial"  # Liberation Sans (metric-compatible) where Arial is not installed

@@ -1,0 +1,219 @@
+"""The batch's index page (OUT/index.html): every province, cluster and document with its status and
+links, the roll-ups, and every failure with its message. Made from the manifest, so it lists what
+earlier runs rendered as well as this run's work."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+
+from cluster_reports import __version__
+from cluster_reports.atomic import write_text_atomic
+from cluster_reports.documents import i18n, registry
+
+from .manifest import FAILED, RENDERED, UNAVAILABLE, DocumentRow, Manifest, rollup_subject
+
+TEMPLATE = "html/index.html.j2"
+NATIONAL = "national"
+
+
+@dataclass
+class Link:
+    label: str  # e.g. "id docx"
+    href: str | None
+    status: str  # rendered | up to date | failed | not available | missing
+    error: str | None = None
+
+
+@dataclass
+class DocumentEntry:
+    kind: str
+    links: list[Link]
+
+
+@dataclass
+class ClusterEntry:
+    source: str
+    cluster_id: str
+    name: str
+    status: str
+    documents: list[DocumentEntry]
+    notebooks: list[Link] = field(default_factory=list)
+
+
+@dataclass
+class ProvinceEntry:
+    slug: str
+    name: str
+    rollups: list[DocumentEntry] = field(default_factory=list)
+    clusters: list[ClusterEntry] = field(default_factory=list)
+
+
+@dataclass
+class Failure:
+    subject: str
+    what: str
+    message: str
+
+
+@dataclass
+class Index:
+    generated: str
+    run_id: int
+    counts: dict[str, int]
+    national: list[DocumentEntry]
+    provinces: list[ProvinceEntry]
+    failures: list[Failure]
+
+
+def _href(path: str) -> str:
+    return "/".join(quote(part) for part in Path(path).parts)
+
+
+def _link(row: DocumentRow | None, lang: str, fmt: str, run_id: int) -> Link:
+    label = f"{lang} {fmt}"
+    if row is None:
+        return Link(label, None, "missing")
+    if row.status == RENDERED:
+        return Link(label, _href(row.path), "rendered" if row.run_id == run_id else "up to date")
+    return Link(label, None, row.status, row.error)
+
+
+def _entries(
+    subject: str, kinds: list[str], langs: list[str], formats: list[str], docs: dict, run_id: int
+) -> list[DocumentEntry]:
+    return [
+        DocumentEntry(
+            kind,
+            [
+                _link(docs.get((subject, kind, lang, fmt)), lang, fmt, run_id)
+                for lang in langs
+                for fmt in formats
+            ],
+        )
+        for kind in kinds
+    ]
+
+
+def build(
+    manifest: Manifest,
+    run_id: int,
+    kinds: list[str],
+    langs: list[str],
+    formats: list[str],
+    sources: list[str],
+    out: Path,
+    notebooks: bool = False,
+) -> Index:
+    clusters = manifest.clusters()
+    docs = manifest.documents()
+    cluster_kinds = [k for k in kinds if k in registry.KINDS]
+    provinces: dict[str, ProvinceEntry] = {}
+    failures: list[Failure] = []
+    counts = {"clusters": 0, "rendered": 0, "up to date": 0, "failed": 0, "not available": 0}
+    for source in sorted(sources):
+        row = clusters.get(source)
+        summary = row.summary if row else None
+        # A file that could not be read is listed under its folder (clusters are filed by province).
+        slug = summary["province_slug"] if summary else Path(source).parent.name or "(top)"
+        province = provinces.setdefault(slug, ProvinceEntry(slug, summary["province"] if summary else slug))
+        entries = _entries(source, cluster_kinds, langs, formats, docs, run_id)
+        statuses = {link.status for e in entries for link in e.links}
+        if row is not None and row.status == FAILED:
+            status = FAILED
+            failures.append(Failure(source, "params", row.error or ""))
+        elif FAILED in statuses or "missing" in statuses:
+            status = FAILED
+        elif "rendered" in statuses:
+            status = "rendered"
+        elif "up to date" in statuses:
+            status = "up to date"
+        else:
+            status = UNAVAILABLE
+        if row is None or row.status != FAILED:
+            failures += _doc_failures(source, entries)
+        name = f"{summary['name_en']} / {summary['name_id']}" if summary else Path(source).stem
+        entry = ClusterEntry(source, summary["id"] if summary else Path(source).stem, name, status, entries)
+        if notebooks and summary:
+            entry.notebooks = _notebooks(out, slug, summary["id"], cluster_kinds)
+        province.clusters.append(entry)
+        counts["clusters"] += 1
+        for link in (x for e in entries for x in e.links):
+            counts[link.status if link.status != "missing" else FAILED] += 1
+    national: list[DocumentEntry] = []
+    for kind in (k for k in kinds if k in registry.ROLLUPS):
+        if registry.ROLLUPS[kind].per_province:
+            for province in provinces.values():
+                subject = rollup_subject(province.slug)
+                if any(key[0] == subject and key[1] == kind for key in docs):
+                    province.rollups += _entries(subject, [kind], langs, formats, docs, run_id)
+                    failures += _doc_failures(subject, province.rollups[-1:])
+        elif any(key[0] == NATIONAL and key[1] == kind for key in docs):
+            national += _entries(NATIONAL, [kind], langs, formats, docs, run_id)
+            failures += _doc_failures(NATIONAL, national[-1:])
+    return Index(
+        time.strftime("%Y-%m-%d %H:%M"),
+        run_id,
+        counts,
+        national,
+        sorted(provinces.values(), key=lambda p: p.name),
+        failures,
+    )
+
+
+def _doc_failures(subject: str, entries: list[DocumentEntry]) -> list[Failure]:
+    """One line per distinct message of a document kind (its languages and formats share one)."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for entry in entries:
+        for link in entry.links:
+            if link.status in (FAILED, "missing"):
+                message = link.error or "not rendered"
+                found.setdefault((entry.kind, message), []).append(link.label)
+    return [
+        Failure(subject, f"{kind} ({', '.join(labels)})", message)
+        for (kind, message), labels in found.items()
+    ]
+
+
+def _notebooks(out: Path, slug: str, cluster_id: str, kinds: list[str]) -> list[Link]:
+    links = []
+    for kind in kinds:
+        rel = f"{slug}/{cluster_id}/{kind}.ipynb"
+        if (out / rel).is_file():
+            links.append(Link(kind, _href(rel), "rendered"))
+    return links
+
+
+def write(
+    out: Path,
+    manifest: Manifest,
+    run_id: int,
+    kinds: list[str],
+    langs: list[str],
+    formats: list[str],
+    sources: list[str],
+    templates: Path,
+    notebooks: bool = False,
+) -> Path:
+    index = build(manifest, run_id, kinds, langs, formats, sources, out, notebooks)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    lang = next((lang for lang in langs if lang in i18n.LANGUAGES), "en")  # the operator's first choice
+    html = env.get_template(TEMPLATE).render(
+        index=index,
+        lang=lang,
+        t=i18n.labels(templates, lang),
+        generator=f"cluster-reports {__version__}",
+    )
+    path = out / "index.html"
+    write_text_atomic(path, html)
+    return path

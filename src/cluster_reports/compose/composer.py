@@ -1,0 +1,181 @@
+"""Composition: a cluster's params, a document kind and a language become a Document tree.
+
+One way for every kind: the kind's context (plain data) goes through its template to Markdown,
+the Markdown is parsed into the tree, and the charts the template uses are rendered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from cluster_reports import __version__
+from cluster_reports.documents import i18n
+from cluster_reports.documents.registry import (
+    KINDS,
+    ROLLUPS,
+    Charts,
+    ComposeError,
+    NotAvailable,
+    unavailable_reason,
+)
+from cluster_reports.domain.summary import ClusterSummary
+from cluster_reports.inputs.params_io import LoadedParams
+
+from . import charts, markdown, templating
+from .tree import Block, Document, Figure, Paragraph, Properties, Run
+
+
+def generation_date() -> dt.date:
+    """Today, or SOURCE_DATE_EPOCH's day for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
+
+
+def compose(loaded: LoadedParams | None, kind: str, lang: str, peers: list[ClusterSummary],
+            templates: Path) -> Document:
+    """The document of a kind for a cluster; ``loaded=None`` composes a kind's general edition."""
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise ComposeError(f"unknown document kind {kind!r}: choose from {', '.join(KINDS)}")
+    if loaded is None and not spec.general:
+        raise ComposeError(f"{kind} is written for a cluster: name one")
+    if loaded is not None:
+        reason = unavailable_reason(loaded, kind)
+        if reason:
+            raise NotAvailable(reason)
+    labels = i18n.labels(templates, lang)
+    context = make_context(loaded, kind, peers, labels)
+    document = _document(kind, lang, context, spec.charts, _properties(loaded, kind, lang, labels),
+                         templates)
+    overrides = loaded.parts.get("overrides") if loaded is not None else None
+    if overrides is not None:
+        apply_overrides(document.nodes, overrides.blocks(kind, lang),
+                        f"{loaded.path.stem}.overrides.yaml: documents.{kind}")
+    return document
+
+
+def apply_overrides(nodes: list, reviewed: dict[str, list[str]], where: str) -> None:
+    """Blocks take a reviewer's wording (from ``harvest``) in place of the generated text. It is
+    plain text: a line break stays a line break, and nothing is read as markup."""
+    blocks = {node.id: node for node in nodes if isinstance(node, Block)}
+    for block_id, paragraphs in reviewed.items():
+        if block_id not in blocks:
+            raise ComposeError(
+                f"{where}.{block_id}: the document has no such block (its blocks: {', '.join(blocks)})"
+            )
+        blocks[block_id].children = [Paragraph(_lines(text)) for text in paragraphs]
+
+
+def _lines(text: str) -> list[Run]:
+    runs: list[Run] = []
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            runs.append(Run("\n"))
+        if line:
+            runs.append(Run(line))
+    return runs
+
+
+def compose_rollup(kind: str, summaries: list[ClusterSummary], key: str | None, lang: str,
+                   templates: Path) -> Document:
+    """A roll-up over clusters: a province's (``key`` its slug) or the nation's (``key`` None)."""
+    spec = ROLLUPS.get(kind)
+    if spec is None:
+        raise ComposeError(f"unknown roll-up {kind!r}: choose from {', '.join(ROLLUPS)}")
+    labels = i18n.labels(templates, lang)
+    context = spec.context(summaries, key, labels)
+    context.update(generated=generation_date(), version=__version__, kind=kind)
+    # Hashed a summary at a time: one JSON text of 9,800 summaries cost a worker about 90 MB.
+    hasher = hashlib.sha256()
+    for item in sorted(summaries, key=lambda s: s.id):
+        hasher.update(json.dumps(item.to_dict(), sort_keys=True).encode())
+    digest = hasher.hexdigest()
+    where = context.get("title_suffix")
+    properties = Properties(
+        title=labels(f"document.{kind}") + (f": {where}" if where else ""),
+        subject=labels(f"document.{kind}"),
+        lang=lang,
+        cluster_id=key or "national",
+        params_hash=digest,
+        generator_version=__version__,
+        document_kind=kind,
+    )
+    return _document(kind, lang, context, spec.charts, properties, templates)
+
+
+def _document(kind: str, lang: str, context: dict, make_charts: Charts, properties: Properties,
+              templates: Path) -> Document:
+    """The one way from a context to a document: template to Markdown, Markdown to the tree, charts."""
+    labels = i18n.labels(templates, lang)
+    fmt = i18n.Formatter(lang)
+    source = templating.render(templates, f"{kind}/{lang}.md.j2", lang, context)
+    nodes = markdown.parse(source)
+    specs = make_charts(context, labels, fmt)
+    rendered = {}
+    for node in nodes:
+        if isinstance(node, Figure):
+            if node.chart not in specs:
+                raise ComposeError(f"template uses chart '{node.chart}', which {kind} does not make")
+            chart, alt_text = specs[node.chart]
+            rendered[node.chart] = charts.render(chart, alt_text, fmt.locale)
+            node.alt = node.alt or alt_text
+    writer_words = {k: labels(f"writer.{k}") for k in ("table", "figure", "contents")}
+    return Document(nodes, rendered, properties, writer_words)
+
+
+def make_context(loaded: LoadedParams | None, kind: str, peers: list[ClusterSummary],
+                 labels: i18n.Labels) -> dict:
+    context = KINDS[kind].context(loaded, peers, labels)
+    context.update(generated=generation_date(), version=__version__, kind=kind)
+    return context
+
+
+def input_hash(loaded: LoadedParams, kind: str) -> str:
+    """Hash of what a cluster's document is made from: its params file, plus the sidecars it uses.
+
+    For the profile (the params file alone) it is the file's own SHA-256.
+    """
+    extras = [
+        f"{part}:{digest}" for part, digest in sorted(loaded.part_hashes.items())
+        if part in KINDS[kind].requires or part == "overrides" or kind == "guideline"
+    ]
+    if "plan" in KINDS[kind].requires and loaded.library is not None:
+        extras.append(f"library:{loaded.library.sha256}")
+    if not extras:
+        return loaded.sha256
+    return hashlib.sha256("\n".join([loaded.sha256, *extras]).encode()).hexdigest()
+
+
+def _properties(loaded: LoadedParams | None, kind: str, lang: str, labels: i18n.Labels) -> Properties:
+    if loaded is None:
+        return Properties(
+            title=labels(f"document.{kind}"),
+            subject=labels(f"document.{kind}"),
+            lang=lang,
+            cluster_id="",
+            params_hash="",
+            generator_version=__version__,
+            document_kind=kind,
+        )
+    params = loaded.params
+    return Properties(
+        title=f"{labels(f'document.{kind}')}: {params.name.get(lang)}",
+        subject=labels(f"group.{params.group.value}"),
+        lang=lang,
+        cluster_id=params.id,
+        params_hash=input_hash(loaded, kind),
+        generator_version=__version__,
+        document_kind=kind,
+        keywords=[
+            params.name.get(lang),
+            params.location.regency_record.name,
+            params.location.province_record.name,
+            *(p.name.get(lang) for p in params.products),
+        ],
+    )

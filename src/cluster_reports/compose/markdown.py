@@ -1,0 +1,274 @@
+"""Parse the Markdown that templates produce into the document tree.
+
+The dialect is CommonMark with pipe tables, raw HTML off (so user text can never become markup),
+``{#id}`` on the line before a heading, and fenced containers for the document's structures::
+
+    ::: cover            title heading and lines of the cover page
+    ::: toc              the table of contents
+    ::: block ID         a narrative block (a reviewer's unit of editing)
+    ::: table ID         first paragraph is the caption, then a pipe table
+    ::: figure ID        first paragraph is the caption, then ![alt](chart:NAME)
+    ::: note KIND        a boxed remark
+    ::: pagebreak
+
+User values reach the Markdown through ``escape`` (the template environment applies it to every
+expression), so they are text here whatever characters they hold.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_block_plugin
+from mdit_py_plugins.container import container_plugin
+
+from . import tree as d
+
+_ESCAPE = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:&^=\"'$@%])")
+_ID = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+_KINDS = {"cover", "toc", "block", "table", "figure", "note", "pagebreak"}
+
+
+class MarkdownError(ValueError):
+    pass
+
+
+def escape(text: str) -> str:
+    """Make any text literal in Markdown: punctuation backslash-escaped, lines joined."""
+    return _ESCAPE.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table")
+    md.use(container_plugin, name="div", validate=lambda params, *args: True)
+    md.use(attrs_block_plugin)
+    return md
+
+
+_MD = _parser()
+
+
+def _inline(token: Token) -> d.Inline:
+    runs: d.Inline = []
+    bold = italic = 0
+    href: str | None = None
+    for child in token.children or []:
+        kind = child.type
+        if kind == "text":
+            if child.content:
+                runs.append(d.Run(child.content, bool(bold), bool(italic), False, href))
+        elif kind == "code_inline":
+            runs.append(d.Run(child.content, bool(bold), bool(italic), True, href))
+        elif kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic -= 1
+        elif kind == "link_open":
+            href = str(child.attrs.get("href", ""))
+        elif kind == "link_close":
+            href = None
+        elif kind == "softbreak":
+            runs.append(d.Run(" ", bool(bold), bool(italic), False, href))
+        elif kind == "hardbreak":
+            runs.append(d.Run("\n"))
+        elif kind == "image":
+            runs.append(d.Run(child.content))
+        else:  # html_inline cannot occur (html off); anything else is kept as its text
+            runs.append(d.Run(child.content))
+    return _merge(runs)
+
+
+def _merge(runs: d.Inline) -> d.Inline:
+    merged: d.Inline = []
+    for run in runs:
+        last = merged[-1] if merged else None
+        if last and run.text != "\n" and last.text != "\n" and (
+            (last.bold, last.italic, last.code, last.href)
+            == (run.bold, run.italic, run.code, run.href)
+        ):
+            merged[-1] = d.Run(last.text + run.text, run.bold, run.italic, run.code, run.href)
+        else:
+            merged.append(run)
+    return merged
+
+
+class _Reader:
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        self.pos = 0
+
+    def peek(self) -> Token | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def next(self) -> Token:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def expect(self, kind: str) -> Token:
+        token = self.next()
+        if token.type != kind:
+            raise MarkdownError(f"expected {kind}, found {token.type} (line {_line(token)})")
+        return token
+
+
+def _line(token: Token) -> str:
+    return str(token.map[0] + 1) if token.map else "?"
+
+
+def _flow(reader: _Reader, closing: str | None) -> list[d.Node]:
+    """Read nodes until the closing token type (or the end)."""
+    nodes: list[d.Node] = []
+    while (token := reader.peek()) is not None:
+        if token.type == closing:
+            reader.next()
+            return nodes
+        nodes.append(_node(reader))
+    if closing is not None:
+        raise MarkdownError(f"unclosed {closing.removesuffix('_close')}")
+    return nodes
+
+
+def _paragraph(reader: _Reader) -> d.Paragraph:
+    reader.expect("paragraph_open")
+    runs = _inline(reader.expect("inline"))
+    reader.expect("paragraph_close")
+    return d.Paragraph(runs)
+
+
+def _list(reader: _Reader) -> d.BulletList:
+    opening = reader.next()
+    ordered = opening.type == "ordered_list_open"
+    closing = "ordered_list_close" if ordered else "bullet_list_close"
+    items: list[d.Inline] = []
+    depth = 0  # nested lists fold into the item that holds them
+    while (token := reader.next()).type != closing or depth:
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif token.type == "list_item_open" and not depth:
+            items.append([])
+        elif token.type == "inline":
+            if items[-1]:
+                items[-1].append(d.Run(" "))
+            items[-1].extend(_inline(token))
+    return d.BulletList(items, ordered)
+
+
+def _table(reader: _Reader, table_id: str, caption: d.Inline) -> d.Table:
+    reader.expect("table_open")
+    header: list[d.Inline] = []
+    rows: list[list[d.Inline]] = []
+    align: list[str | None] = []
+    current: list[d.Inline] | None = None
+    in_head = False
+    while (token := reader.next()).type != "table_close":
+        if token.type == "thead_open":
+            in_head = True
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type == "tr_open":
+            current = []
+        elif token.type == "tr_close":
+            if not in_head:
+                rows.append(current or [])
+            current = None
+        elif token.type in ("th_open", "td_open"):
+            if in_head:
+                style = str(token.attrs.get("style", ""))
+                align.append(style.removeprefix("text-align:") or None)
+        elif token.type == "inline":
+            cell = _inline(token)
+            if in_head:
+                header.append(cell)
+            elif current is not None:
+                current.append(cell)
+    return d.Table(table_id, caption, header, rows, align)
+
+
+def _container(reader: _Reader) -> d.Node:
+    opening = reader.next()
+    words = opening.info.split()
+    kind = words[0] if words else ""
+    ident = words[1] if len(words) > 1 else ""
+    if kind not in _KINDS:
+        raise MarkdownError(f"unknown container '{kind}' (line {_line(opening)})")
+    needs_id = kind in ("block", "table", "figure", "note")
+    if needs_id and not _ID.match(ident):
+        raise MarkdownError(f"container '{kind}' needs an id (line {_line(opening)})")
+    if kind == "table":
+        caption = _paragraph(reader).runs
+        node: d.Node = _table(reader, ident, caption)
+        reader.expect("container_div_close")
+        return node
+    if kind == "figure":
+        caption = _paragraph(reader).runs
+        reader.expect("paragraph_open")
+        inline = reader.expect("inline")
+        reader.expect("paragraph_close")
+        reader.expect("container_div_close")
+        image = next((c for c in inline.children or [] if c.type == "image"), None)
+        src = str(image.attrs.get("src", "")) if image else ""
+        if not src.startswith("chart:"):
+            raise MarkdownError(f"figure '{ident}' needs ![alt](chart:NAME) (line {_line(opening)})")
+        return d.Figure(ident, caption, src.removeprefix("chart:"), image.content if image else "")
+    children = _flow(reader, "container_div_close")
+    if kind == "toc":
+        return d.Toc()
+    if kind == "pagebreak":
+        return d.PageBreak()
+    if kind == "cover":
+        title = next((c.runs for c in children if isinstance(c, d.Heading)), [])
+        lines = [c.runs for c in children if isinstance(c, d.Paragraph)]
+        return d.Cover(title, lines)
+    flow = [c for c in children if isinstance(c, d.Paragraph | d.BulletList)]
+    if len(flow) != len(children):
+        raise MarkdownError(
+            f"{kind} '{ident}' may hold only paragraphs and lists (line {_line(opening)})"
+        )
+    if kind == "block":
+        return d.Block(ident, flow)
+    return d.Note(ident, flow)
+
+
+def _node(reader: _Reader) -> d.Node:
+    token = reader.peek()
+    assert token is not None
+    if token.type == "heading_open":
+        reader.next()
+        runs = _inline(reader.expect("inline"))
+        reader.expect("heading_close")
+        ident = token.attrs.get("id")
+        return d.Heading(int(token.tag[1]), runs, str(ident) if ident else None)
+    if token.type == "paragraph_open":
+        return _paragraph(reader)
+    if token.type in ("bullet_list_open", "ordered_list_open"):
+        return _list(reader)
+    if token.type == "container_div_open":
+        return _container(reader)
+    if token.type == "table_open":
+        raise MarkdownError(f"a table must sit in a '::: table ID' container (line {_line(token)})")
+    if token.type == "hr":
+        reader.next()
+        return d.PageBreak()
+    raise MarkdownError(f"unsupported Markdown element {token.type} (line {_line(token)})")
+
+
+def parse(source: str) -> list[d.Node]:
+    nodes = _flow(_Reader(_MD.parse(source)), None)
+    seen: set[str] = set()
+    for node in nodes:
+        ident = getattr(node, "id", None)
+        if ident:
+            if ident in seen:
+                raise MarkdownError(f"id '{ident}' is used twice in one document")
+            seen.add(ident)
+    return nodes

@@ -1,0 +1,341 @@
+"""What the action plan (Local Industry Action Plan, LIAP) presents: plain data from a cluster's plan.
+
+The 10-year vision, the 3-year medium plan, the year's action programmes resolved against the
+programme library (``budget``), their schedule and budget totals in Rupiah with the US dollar
+equivalent at the params' rate. The template decides wording and layout; this module decides the
+numbers, and describes the charts (a Gantt chart of the year, the budget by funding source).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+from babel.dates import get_day_names, get_month_names
+
+from cluster_reports.domain import budget
+from cluster_reports.domain.budget import Line, ResolvedProgramme
+from cluster_reports.domain.summary import ClusterSummary
+from cluster_reports.inputs.params_io import LoadedParams
+from cluster_reports.inputs.schema import ClusterParams, LibraryProgramme, Plan
+
+from . import charts, provenance
+from .i18n import Formatter, Labels
+
+P = "plan."
+MILLION = 1_000_000
+WEEKDAY_INDEX = {d: i for i, d in enumerate(
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
+
+
+@dataclass(frozen=True)
+class LineRow:
+    item: str
+    calculation: str  # "2 managers × 1 month × Rp 1,500,000", in the document's language
+    funding: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class FundingShare:
+    label: str  # "Regency budget (APBD kabupaten)", for tables
+    phrase: str  # "the regency budget (APBD kabupaten)", for sentences
+    amount: int
+
+
+@dataclass(frozen=True)
+class ProgrammeView:
+    number: int
+    p: ResolvedProgramme
+    title: str
+    lead: str
+    partners: list[str]
+    months: str  # "March-May 2003"
+    start_name: str  # "March"
+    end_name: str  # "May"
+    lines: list[LineRow]
+    funding: str  # the programme's funding source, in words
+    split: list[FundingShare]  # where its money comes from, largest first
+    library_label: str | None  # "Table 5.1 no. 4: Enhancing social capital in the cluster"
+    usd: float
+    share_pct: float
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    goal: str
+    indicator: str
+    unit: str
+    baseline: float
+    targets: list[float]
+
+
+@dataclass(frozen=True)
+class FundingRow:
+    key: str
+    label: str
+    phrase: str
+    amount: int
+    usd: float
+    share_pct: float
+
+
+# --- plain helpers (tested) ---------------------------------------------------------------------
+
+def quantity(fmt: Formatter, value: float) -> str:
+    """A count as written in a budget: whole numbers without decimals (2, 1,000), else two places."""
+    return fmt.number(value) if float(value).is_integer() else fmt.decimal(value, 2)
+
+
+def calculation(line: Line, fmt: Formatter) -> str:
+    """'2 managers × 1 month × Rp 1,500,000', the way the study writes a budget line."""
+    lang = fmt.lang
+    parts = [f"{quantity(fmt, line.quantity)} {line.unit.get(lang)}"]
+    if line.times_unit is not None or line.times != 1:
+        unit = f" {line.times_unit.get(lang)}" if line.times_unit is not None else ""
+        parts.append(f"{quantity(fmt, line.times)}{unit}")
+    parts.append(fmt.rupiah(line.rate))
+    return " × ".join(parts)
+
+
+def month_names(lang: str, width: str = "wide") -> dict[int, str]:
+    return dict(get_month_names(width, locale=lang))
+
+
+def month_span(start: int, end: int, year: int, lang: str) -> str:
+    """'March-May 2003' / 'Maret-Mei 2003'; one month: 'March 2003'."""
+    names = month_names(lang)
+    return f"{names[start]} {year}" if start == end else f"{names[start]}-{names[end]} {year}"
+
+
+def library_label(entry: LibraryProgramme | None, labels: Labels) -> str | None:
+    if entry is None:
+        return None
+    where = (labels(P + "library.national").format(number=entry.number) if entry.source == "national"
+             and entry.number is not None else labels(P + "library.pilot"))
+    return f"{where}: {entry.title.get(labels.lang)}"
+
+
+def stakeholder_names(params: ClusterParams) -> dict[str, str]:
+    return {s.id: s.name for s in params.stakeholders}
+
+
+def programme_views(params: ClusterParams, plan: Plan, resolved: list[ResolvedProgramme],
+                    labels: Labels) -> list[ProgrammeView]:
+    lang, fmt = labels.lang, Formatter(labels.lang)
+    names = stakeholder_names(params)
+    grand = budget.total(resolved)
+    rate = params.currency.usd_rate
+    views = []
+    for n, p in enumerate(resolved, start=1):
+        rows = [
+            LineRow(line.item.get(lang), calculation(line, fmt), labels(P + "funding." + line.funding.value),
+                    line.amount)
+            for line in p.lines
+        ]
+        split = sorted(budget.by_funding([p]).items(), key=lambda kv: -kv[1])
+        month = month_names(lang)
+        views.append(ProgrammeView(
+            number=n,
+            p=p,
+            title=p.title.get(lang),
+            lead=names[p.lead],
+            partners=[names[s] for s in p.partners],
+            months=month_span(p.start_month, p.end_month, plan.year, lang),
+            start_name=month[p.start_month],
+            end_name=month[p.end_month],
+            lines=rows,
+            funding=labels(P + "funding." + p.funding.value),
+            split=[FundingShare(labels(P + "funding." + source.value),
+                                labels(P + "from_funding." + source.value), amount)
+                   for source, amount in split],
+            library_label=library_label(p.library, labels),
+            usd=p.total / rate,
+            share_pct=100 * p.total / grand if grand else 0.0,
+        ))
+    return views
+
+
+def goal_rows(plan: Plan, lang: str) -> list[GoalRow]:
+    return [
+        GoalRow(g.goal.get(lang), g.indicator.name.get(lang), g.indicator.unit.get(lang),
+                g.indicator.baseline, list(g.targets))
+        for g in plan.medium_plan
+    ]
+
+
+def funding_rows(resolved: list[ResolvedProgramme], usd_rate: float, labels: Labels) -> list[FundingRow]:
+    sums = budget.by_funding(resolved)
+    grand = sum(sums.values())
+    return [
+        FundingRow(source.value, labels(P + "funding." + source.value),
+                   labels(P + "from_funding." + source.value), amount, amount / usd_rate,
+                   100 * amount / grand if grand else 0.0)
+        for source, amount in sums.items()
+    ]
+
+
+def schedule_grid(resolved: list[ResolvedProgramme]) -> list[list[bool]]:
+    """For each programme, twelve flags: is it running in that month of the plan year."""
+    return [[p.start_month <= m <= p.end_month for m in range(1, 13)] for p in resolved]
+
+
+def busiest_months(resolved: list[ResolvedProgramme]) -> tuple[int, list[int]]:
+    """The largest number of programmes running at once, and the months when that happens."""
+    counts = {m: sum(1 for p in resolved if p.start_month <= m <= p.end_month) for m in range(1, 13)}
+    peak = max(counts.values())
+    return peak, [m for m, c in counts.items() if c == peak]
+
+
+def is_illustrative(plan: Plan, path: str) -> bool:
+    return provenance.is_illustrative(plan.provenance, path)
+
+
+def field_label(path: str, labels: Labels) -> str:
+    """A provenance path in the document's words: 'programmes.2.budget' -> 'Programmes: item 3, budget'."""
+    return provenance.field_label(path, labels, heads=(P + "data.",), parts=(P + "data.",))
+
+
+def source_rows(plan: Plan, labels: Labels) -> list[provenance.SourceRow]:
+    return [provenance.source_row(field_label(e.field, labels), e, labels) for e in plan.provenance]
+
+
+def routine_text(plan: Plan, labels: Labels) -> dict:
+    """The meeting routine in words: weekday, which week, and the seminar months."""
+    lang = labels.lang
+    days = get_day_names("wide", locale=lang)
+    names = month_names(lang)
+    return {
+        "weekday": days[WEEKDAY_INDEX[plan.routine.meeting_weekday]],
+        "week": labels(P + f"ordinal.{plan.routine.meeting_week}"),
+        "seminar_months": [names[m] for m in sorted(set(plan.routine.seminar_months))],
+    }
+
+
+# --- the document's context ---------------------------------------------------------------------
+
+def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: Labels) -> dict:
+    assert loaded is not None and loaded.plan is not None  # compose checks the plan is there
+    params, plan = loaded.params, loaded.plan
+    lang = labels.lang
+    rate = params.currency.usd_rate
+    resolved = budget.resolve_plan(plan, loaded.library)
+    views = programme_views(params, plan, resolved, labels)
+    grand = budget.total(resolved)
+    peak, peak_months = busiest_months(resolved)
+    names = month_names(lang)
+    return {
+        "c": params,
+        "province": params.location.province_record,
+        "regency": params.location.regency_record,
+        "plan": plan,
+        "year": plan.year,
+        "years": [plan.year, plan.year + 1, plan.year + 2],
+        "vision_year": plan.year + 9,
+        "goals": goal_rows(plan, lang),
+        "programmes": views,
+        "grid": schedule_grid(resolved),
+        "month_short": month_names(lang, "abbreviated"),
+        "peak": peak,
+        "peak_months": [names[m] for m in peak_months],
+        "funding": funding_rows(resolved, rate, labels),
+        "funding_by_key": {r.key: r for r in funding_rows(resolved, rate, labels)},
+        "main_funding": max(funding_rows(resolved, rate, labels), key=lambda r: r.amount),
+        "first_start": names[min(p.start_month for p in resolved)],
+        "last_end": names[max(p.end_month for p in resolved)],
+        "grand_total": grand,
+        "grand_usd": grand / rate,
+        "largest": max(views, key=lambda v: v.p.total),
+        "from_library": [v for v in views if v.p.library is not None],
+        "library_budgets": [v for v in views if v.p.budget_from_library],
+        "routine": routine_text(plan, labels),
+        "sources": source_rows(plan, labels),
+        "illustrative": lambda path: is_illustrative(plan, path),
+        "usd": lambda rupiah: rupiah / rate,
+    }
+
+
+# --- charts -------------------------------------------------------------------------------------
+
+def gantt(rows: list[dict], month_labels: list[str], year_title: str) -> alt.Chart:
+    """One bar per programme from the start of its first month to the end of its last month.
+
+    Months are positions 0-12 on a linear axis; the labels sit in the middle of each month and
+    are the document language's month names (vl-convert formats dates in English only).
+    """
+    order = [r["programme"] for r in rows]
+    names = "[" + ",".join(repr(m) for m in month_labels) + "]"
+    x = alt.X(
+        "start:Q", title=year_title, scale=alt.Scale(domain=[0, 12], nice=False),
+        axis=alt.Axis(values=[m + 0.5 for m in range(12)], labelExpr=f"{names}[floor(datum.value)]",
+                      grid=False, ticks=False, labelAngle=0),
+    )
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        y=alt.Y("programme:N", sort=order, title=None))
+    grid = alt.Chart(alt.Data(values=[{"m": m} for m in range(13)])).mark_rule(
+        color="#dddddd", strokeWidth=1).encode(x=alt.X("m:Q"))
+    bars = base.mark_bar(height=16, color=charts.ACCENT, cornerRadius=2).encode(
+        x=x, x2="end:Q", tooltip=["programme:N", "months:N"],
+    )
+    height = max(60, 28 * len(rows))
+    return charts.style((grid + bars).properties(width=charts.WIDTH, height=height))
+
+
+def chart_specs(ctx: dict, labels: Labels, fmt: Formatter) -> dict[str, tuple[alt.Chart, str]]:
+    plan: Plan = ctx["plan"]
+    short = ctx["month_short"]
+    rows = [
+        {"programme": f"{v.number}. {v.title}", "start": v.p.start_month - 1, "end": v.p.end_month,
+         "months": v.months}
+        for v in ctx["programmes"]
+    ]
+    gantt_alt = f"{labels(P + 'caption.gantt')} {plan.year}: " + "; ".join(
+        f"{r['programme']}, {r['months']}" for r in rows
+    )
+    money = [{"source": r.label, "amount": r.amount / MILLION} for r in ctx["funding"]]
+    funding_alt = f"{labels(P + 'caption.funding_chart')}: " + "; ".join(
+        f"{r.label} {fmt.rupiah(r.amount)}" for r in ctx["funding"]
+    )
+    per_programme = [{"programme": f"{v.number}. {v.title}", "amount": v.p.total / MILLION}
+                     for v in ctx["programmes"]]
+    programme_alt = f"{labels(P + 'caption.programme_chart')}: " + "; ".join(
+        f"{v.number}. {v.title} {fmt.rupiah(v.p.total)}" for v in ctx["programmes"]
+    )
+    return {
+        "gantt": (gantt(rows, [short[m] for m in range(1, 13)], str(plan.year)), gantt_alt),
+        "funding": (charts.bar(money, "source", "amount", labels(P + "chart.rp_million"),
+                               value_format=",.1f"), funding_alt),
+        "programme-budgets": (charts.bar(per_programme, "programme", "amount",
+                                         labels(P + "chart.rp_million"), value_format=",.1f"),
+                              programme_alt),
+    }
+
+
+# --- tables for notebooks -----------------------------------------------------------------------
+
+def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
+    head = lambda key: labels(P + "head." + key)  # noqa: E731
+    years = ctx["years"]
+    medium = pd.DataFrame(
+        [[g.goal, g.indicator, g.unit, g.baseline, *g.targets] for g in ctx["goals"]],
+        columns=[head("goal"), head("indicator"), head("unit"), head("baseline"), *map(str, years)],
+    )
+    programmes = pd.DataFrame(
+        [[v.number, v.title, v.lead, v.months, v.funding, v.p.total, round(v.usd),
+          v.p.indicator.name.get(labels.lang), v.p.indicator.target, v.library_label or "-"]
+         for v in ctx["programmes"]],
+        columns=["#", head("programme"), head("lead"), head("months"), head("funding"), head("amount"),
+                 head("usd"), head("indicator"), head("target"), head("library")],
+    )
+    lines = pd.DataFrame(
+        [[v.number, v.title, r.item, r.calculation, r.funding, r.amount]
+         for v in ctx["programmes"] for r in v.lines],
+        columns=["#", head("programme"), head("item"), head("calculation"), head("funding"), head("amount")],
+    )
+    funding = pd.DataFrame(
+        [[r.label, r.amount, round(r.usd), round(r.share_pct, 1)] for r in ctx["funding"]],
+        columns=[head("funding"), head("amount"), head("usd"), head("share")],
+    )
+    return {"medium_plan": medium, "programmes": programmes, "budget_lines": lines, "by_funding": funding}
+

@@ -1,0 +1,272 @@
+"""What the monitoring and evaluation report presents, computed from a cluster's params, its plan
+and its monitoring observations (``<id>.monitoring.yaml``, firm observations possibly in a CSV).
+
+The arithmetic lives in ``indicators``; this module gathers it for the templates, describes the
+charts (data, translated labels, alt text) and gives the notebook its tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import altair as alt
+import pandas as pd
+from babel.dates import format_date
+
+from cluster_reports.domain import budget, indicators
+from cluster_reports.domain.summary import ClusterSummary
+from cluster_reports.inputs.params_io import LoadedParams
+from cluster_reports.inputs.schema import ClusterParams, Monitoring, Plan
+
+from . import charts, provenance
+from .i18n import Formatter, Labels
+
+M = "monitoring."
+SPENT = "#d08c2b"  # a warm second colour beside charts.ACCENT, readable in grey print
+CHANNEL_COLOURS = ["#1f6f78", "#9dbec2", "#d08c2b", "#e9c46a", "#6d597a", "#b56576", "#52796f", "#adb5bd"]
+MILLION = 1_000_000
+
+
+def field_label(part: str, path: str, labels: Labels) -> str:
+    """A provenance path in the report's words: ('monitoring', 'firms') -> 'Observations of ...'."""
+    return provenance.field_label(path, labels, heads=(f"{M}data.{part}.",))
+
+
+def source_rows(params: ClusterParams, plan: Plan, monitoring: Monitoring,
+                labels: Labels) -> list[provenance.SourceRow]:
+    """Where the report's data come from: the monitoring file, the plan's targets and budgets, and
+    the profiling data used as baseline (five-condition scores, the firms' annual sales)."""
+    chosen = [("monitoring", e) for e in monitoring.provenance]
+    chosen += [("plan", e) for e in plan.provenance if e.field.split(".")[0] in ("medium_plan", "programmes",
+                                                                                  "success_goal")]
+    chosen += [("cluster", e) for e in params.provenance if e.field.split(".")[0] in ("assessment", "firms")]
+    return [provenance.source_row(field_label(part, e.field, labels), e, labels) for part, e in chosen]
+
+
+def month_span(start: int, end: int, year: int, lang: str) -> str:
+    """'Mar-May 2003' / 'Mar-Mei 2003' (one month: 'Mar 2003')."""
+    def name(month: int) -> str:
+        return format_date(dt.date(year, month, 1), "MMM", locale=lang).rstrip(".")
+    return f"{name(start)} {year}" if start == end else f"{name(start)}-{name(end)} {year}"
+
+
+def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: Labels) -> dict:
+    assert loaded is not None and loaded.plan is not None and loaded.monitoring is not None
+    params, plan, monitoring = loaded.params, loaded.plan, loaded.monitoring
+    lang = labels.lang
+    resolved = budget.resolve_plan(plan, loaded.library)
+    rows = indicators.indicator_rows(plan, monitoring)
+    observed = [r for r in rows if r.achievement is not None]
+    conditions = indicators.condition_changes(params, monitoring)
+    turnover = indicators.turnover_by_period(params, monitoring)
+    latest_period = monitoring.periods[-1]
+    firm_rows = {f.name: f for f in (params.firms.table or [])}
+    completion = indicators.completion(resolved, monitoring)
+    success = indicators.success_cases(plan, monitoring, indicators.baseline_sales(params))
+    year_total = sum(r.total for r in turnover)
+    baselines = [r.baseline for r in turnover]
+    year_baseline = sum(baselines) if None not in baselines else None  # type: ignore[arg-type]
+    channels = indicators.channel_mix(monitoring)
+    main_channel: dict[str, indicators.ChannelShare] = {}
+    for share in channels:  # the channel with the largest share of each period's turnover
+        if share.period not in main_channel or share.share_pct > main_channel[share.period].share_pct:
+            main_channel[share.period] = share
+    return {
+        "c": params,
+        "province": params.location.province_record,
+        "regency": params.location.regency_record,
+        "plan": plan,
+        "mon": monitoring,
+        "periods": monitoring.periods,
+        "latest_period": latest_period,
+        "period_name": {p.id: p.label.get(lang) for p in monitoring.periods},
+        "goals": [r for r in rows if r.level == "goal"],
+        "programme_indicators": [r for r in rows if r.level == "programme"],
+        "observed_count": len(observed),
+        "met_count": sum(1 for r in observed if r.achievement.met),
+        "indicator_count": len(rows),
+        "success": success,
+        "success_by_goal": sum(1 for s in success if s.by_goal),
+        "success_by_sales_only": sum(1 for s in success if not s.by_goal),
+        "year_total": year_total,
+        "year_change_pct": (year_total - year_baseline) / year_baseline * 100 if year_baseline else None,
+        "success_goal": plan.success_goal,
+        "supported": indicators.supported_firms(monitoring),
+        "firm_table": firm_rows,
+        "conditions": conditions,
+        "improved": [r for r in conditions if r.change > 0],
+        "worse": [r for r in conditions if r.change < 0],
+        "completion": completion,
+        "months": {p.id: month_span(p.start_month, p.end_month, plan.year, lang) for p in resolved},
+        "turnover": turnover,
+        "channels": channels,
+        "main_channel": main_channel,
+        "sources": source_rows(params, plan, monitoring, labels),
+        "illustrative": lambda path: provenance.is_illustrative(monitoring.provenance, path),
+        "baseline_illustrative": provenance.is_illustrative(params.provenance, "assessment"),
+        "usd": lambda rupiah: rupiah / params.currency.usd_rate,
+    }
+
+
+# --- charts -------------------------------------------------------------------------------------------
+
+def grouped_bar(rows: list[dict], category: str, series: str, value: str, value_title: str,
+                series_order: list[str], colours: list[str], value_format: str = ",.0f",
+                domain: tuple[float, float] | None = None) -> alt.Chart:
+    """Horizontal bars, one per series within each category (e.g. baseline and latest), valued."""
+    order = list(dict.fromkeys(r[category] for r in rows))
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        y=alt.Y(f"{category}:N", sort=order, title=None),
+        yOffset=alt.YOffset(f"{series}:N", sort=series_order),
+        x=alt.X(f"{value}:Q", title=value_title,
+                scale=alt.Scale(domain=list(domain)) if domain else alt.Undefined,
+                # whole-number ticks for scores (0 to 5), the default ticks otherwise
+                axis=alt.Axis(values=list(range(int(domain[1]) + 1))) if domain and domain[1] <= 10
+                else alt.Undefined),
+    )
+    bars = base.mark_bar(height=12).encode(
+        color=alt.Color(f"{series}:N", sort=series_order, title=None,
+                        scale=alt.Scale(domain=series_order, range=colours),
+                        legend=alt.Legend(orient="bottom")),
+    )
+    text = base.mark_text(align="left", dx=3, fontSize=10, color="#333333").encode(
+        text=alt.Text(f"{value}:Q", format=value_format)
+    )
+    height = max(80, 34 * len(order))
+    return charts.style((bars + text).properties(width=charts.WIDTH, height=height))
+
+
+def stacked_share(rows: list[dict], category: str, series: str, value: str, value_title: str,
+                  series_order: list[str]) -> alt.Chart:
+    """One 100 % bar per category (a period), split by series (market channels), in series order."""
+    order = list(dict.fromkeys(r[category] for r in rows))
+    chart = alt.Chart(alt.Data(values=rows)).mark_bar(height=20).encode(
+        y=alt.Y(f"{category}:N", sort=order, title=None),
+        x=alt.X(f"{value}:Q", title=value_title, stack="zero", scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color(f"{series}:N", sort=series_order, title=None,
+                        scale=alt.Scale(domain=series_order, range=CHANNEL_COLOURS[: len(series_order)]),
+                        legend=alt.Legend(orient="bottom", columns=2)),
+        order=alt.Order("rank:Q"),
+    )
+    return charts.style(chart.properties(width=charts.WIDTH, height=max(80, 32 * len(order))))
+
+
+def chart_specs(ctx: dict, labels: Labels, fmt: Formatter) -> dict[str, tuple[alt.Chart, str]]:
+    lang = labels.lang
+    name = ctx["c"].name.get(lang)
+    before, after = labels(M + "chart.baseline"), labels(M + "chart.latest")
+    latest_label = ctx["latest_period"].label.get(lang)
+    after = f"{after} ({latest_label})"
+    cond_rows = []
+    for r in ctx["conditions"]:
+        cond_rows += [{"condition": labels(f"condition.{r.key}"), "when": before, "score": r.baseline},
+                      {"condition": labels(f"condition.{r.key}"), "when": after, "score": r.latest}]
+    cond_alt = f"{labels(M + 'caption.conditions_chart')}, {name}: " + "; ".join(
+        f"{labels(f'condition.{r.key}')} {r.baseline} → {r.latest}" for r in ctx["conditions"]
+    )
+    specs = {
+        "conditions": (
+            grouped_bar(cond_rows, "condition", "when", "score", labels("chart.score"), [before, after],
+                        [charts.MUTED, charts.ACCENT], domain=(0, 5)),
+            cond_alt,
+        ),
+    }
+    completion = ctx["completion"]
+    planned_word, spent_word = labels(M + "chart.planned"), labels(M + "chart.spent")
+    budget_rows = []
+    for r in completion.rows:
+        title = r.title.get(lang)
+        budget_rows += [{"programme": title, "what": planned_word, "amount": r.planned / MILLION},
+                        {"programme": title, "what": spent_word, "amount": r.spent / MILLION}]
+    budget_alt = f"{labels(M + 'caption.budget_chart')}: " + "; ".join(
+        f"{r.title.get(lang)} {fmt.rupiah(r.planned)} / {fmt.rupiah(r.spent)}" for r in completion.rows
+    )
+    specs["budget"] = (
+        grouped_bar(budget_rows, "programme", "what", "amount", labels(M + "chart.rp_million"),
+                    [planned_word, spent_word], [charts.MUTED, SPENT], value_format=",.1f"),
+        budget_alt,
+    )
+    if ctx["turnover"]:
+        actual_word, base_word = labels(M + "chart.turnover"), labels(M + "chart.turnover_baseline")
+        turnover_rows = []
+        for r in ctx["turnover"]:
+            period = r.label.get(lang)
+            if r.baseline is not None:
+                turnover_rows.append({"period": period, "what": base_word, "amount": r.baseline / MILLION})
+            turnover_rows.append({"period": period, "what": actual_word, "amount": r.total / MILLION})
+        series = [base_word, actual_word] if any(r.baseline is not None for r in ctx["turnover"]) else [
+            actual_word]
+        turnover_alt = f"{labels(M + 'caption.turnover_chart')}: " + "; ".join(
+            f"{r.label.get(lang)} {fmt.rupiah(r.total)}" for r in ctx["turnover"]
+        )
+        specs["turnover"] = (
+            grouped_bar(turnover_rows, "period", "what", "amount", labels(M + "chart.rp_million"), series,
+                        [charts.MUTED, charts.ACCENT][-len(series):], value_format=",.0f"),
+            turnover_alt,
+        )
+    if ctx["channels"]:
+        present = list(dict.fromkeys(s.channel for s in ctx["channels"]))
+        names = [labels(f"channel.{c}") for c in present]
+        channel_rows = [
+            {"period": s.label.get(lang), "channel": labels(f"channel.{s.channel}"),
+             "share": s.share_pct, "rank": present.index(s.channel)}
+            for s in ctx["channels"]
+        ]
+        channel_alt = f"{labels(M + 'caption.channels_chart')}: " + "; ".join(
+            f"{s.label.get(lang)} {labels(f'channel.{s.channel}')} {fmt.percent(s.share_pct, 0)}"
+            for s in ctx["channels"]
+        )
+        specs["channels"] = (
+            stacked_share(channel_rows, "period", "channel", "share", labels(M + "chart.share"), names),
+            channel_alt,
+        )
+    return specs
+
+
+# --- tables for notebooks -----------------------------------------------------------------------------
+
+def _achieved(row: indicators.IndicatorRow) -> float | None:
+    return row.achievement.pct if row.achievement is not None else None
+
+
+def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
+    """The report's key tables, with the document's labels as column names."""
+    lang = labels.lang
+    periods = [p.label.get(lang) for p in ctx["periods"]]
+    head = lambda key: labels(M + "head." + key)  # noqa: E731 - a short local alias
+    indicator_table = pd.DataFrame(
+        [[labels(M + "level." + r.level), r.name.get(lang), r.unit.get(lang), r.baseline, r.target,
+          *r.actuals, _achieved(r)]
+         for r in ctx["goals"] + ctx["programme_indicators"]],
+        columns=[head("level"), head("indicator"), head("unit"), head("baseline"), head("target"), *periods,
+                 head("achieved")],
+    )
+    success = pd.DataFrame(
+        [[s.firm, ctx["period_name"][s.goal_period] if s.goal_period else "-", s.annual_turnover,
+          s.by_goal, s.by_sales] for s in ctx["success"]],
+        columns=[labels("head.firm"), head("goal_period"), head("annual_turnover"), head("by_goal"),
+                 head("by_sales")],
+    )
+    conditions = pd.DataFrame(
+        [[labels(f"condition.{r.key}"), r.baseline, r.latest, r.change] for r in ctx["conditions"]],
+        columns=[labels("head.condition"), head("baseline_score"), head("latest_score"), head("change")],
+    )
+    completion = pd.DataFrame(
+        [[r.title.get(lang), ctx["months"][r.id], labels(M + "status." + r.status), r.done_pct, r.planned,
+          r.spent, r.spent_pct] for r in ctx["completion"].rows],
+        columns=[head("programme"), head("months"), head("status"), head("done"), head("planned"),
+                 head("spent"), head("spent_share")],
+    )
+    turnover = pd.DataFrame(
+        [[r.label.get(lang), r.firms, r.total, r.baseline, r.change_pct] for r in ctx["turnover"]],
+        columns=[head("period"), head("firms_observed"), head("turnover_total"), head("turnover_baseline"),
+                 head("change_baseline")],
+    )
+    channels = pd.DataFrame(
+        [[s.label.get(lang), labels(f"channel.{s.channel}"), s.firms, s.turnover, s.share_pct]
+         for s in ctx["channels"]],
+        columns=[head("period"), labels("head.channel"), labels("head.firms"), head("turnover_total"),
+                 labels("head.share")],
+    )
+    return {"indicators": indicator_table, "success_cases": success, "conditions": conditions,
+            "completion": completion, "turnover": turnover, "channels": channels}

@@ -1,0 +1,207 @@
+"""What the profiling report presents: plain data computed from a cluster's params and its peers.
+
+The template decides wording and layout; this module decides the numbers. Charts are described
+here (data, translated labels, alt text) and rendered once per language by ``compose``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+from cluster_reports.domain import firms, scoring
+from cluster_reports.domain.summary import ClusterSummary
+from cluster_reports.inputs.schema import ClusterParams
+
+from . import charts, provenance
+from .i18n import Formatter, Labels
+
+CONDITIONS = ("demand", "factor", "firm_strategy", "related_supporting", "social_capital")
+
+
+@dataclass(frozen=True)
+class ConditionRow:
+    key: str
+    label: str
+    score: int
+    word: str
+    note: str
+
+
+@dataclass(frozen=True)
+class PeerRow:
+    cluster_id: str
+    name: str
+    growth: int
+    action: int
+    percentage: float
+    rank: int
+    selected: bool
+    is_self: bool
+
+
+def assessment_rows(params: ClusterParams, labels: Labels) -> list[ConditionRow]:
+    rows = []
+    for key in CONDITIONS:
+        item = getattr(params.assessment, key)
+        rows.append(
+            ConditionRow(
+                key=key,
+                label=labels(f"condition.{key}"),
+                score=item.score,
+                word=labels(f"score_word.{item.score}"),
+                note=item.note.get(labels.lang),
+            )
+        )
+    return rows
+
+
+# A round-group larger than this shows its leaders and the cluster itself, not every member.
+PEERS_SHOWN = 10
+
+
+def peer_rows(params: ClusterParams, peers: list[ClusterSummary], lang: str) -> tuple[list[PeerRow], int]:
+    """The cluster's group in its selection round, ranked by the selection method, and how many
+    clusters that is. The cluster itself is always in; of a large round only the first
+    ``PEERS_SHOWN`` and the cluster are shown (a round is what one forum scores together, but a
+    province may have a hundred clusters in a group)."""
+    names = {p.id: getattr(p, f"name_{lang}") for p in peers}
+    members = {
+        p.id: scoring.Entry(p.id, p.group, p.growth, p.action)
+        for p in peers
+        if p.group == params.group.value and p.selection_round == params.selection_round
+    }
+    members[params.id] = scoring.entry(params)
+    names[params.id] = params.name.get(lang)
+    ranked = scoring.rank(members.values())
+    rows = sorted(
+        (
+            PeerRow(
+                cluster_id=cid,
+                name=names[cid],
+                growth=s.growth,
+                action=s.action,
+                percentage=float(s.percentage),
+                rank=s.rank,
+                selected=s.selected,
+                is_self=cid == params.id,
+            )
+            for cid, s in ranked.items()
+        ),
+        key=lambda r: (r.rank, r.name),
+    )
+    shown = [r for n, r in enumerate(rows) if n < PEERS_SHOWN or r.is_self]
+    return shown, len(rows)
+
+
+def field_label(path: str, labels: Labels) -> str:
+    """A params path in the document's words: 'constraints.1' -> 'Constraints: item 2'."""
+    return provenance.field_label(path, labels, heads=("section.",))
+
+
+def source_rows(params: ClusterParams, labels: Labels) -> list[provenance.SourceRow]:
+    return [provenance.source_row(field_label(e.field, labels), e, labels) for e in params.provenance]
+
+
+def is_illustrative(params: ClusterParams, path: str) -> bool:
+    return provenance.is_illustrative(params.provenance, path)
+
+
+def context(params: ClusterParams, peers: list[ClusterSummary], labels: Labels) -> dict:
+    lang = labels.lang
+    structure = firms.structure(params)
+    peer_table, peers_total = peer_rows(params, peers, lang)
+    me = next(r for r in peer_table if r.is_self)
+    conditions = assessment_rows(params, labels)
+    main_product = next((p for p in params.products if p.main), params.products[0])
+    sales = structure.total_sales
+    return {
+        "c": params,
+        "province": params.location.province_record,
+        "regency": params.location.regency_record,
+        "fs": structure,
+        "sales_reference": firms.SALES_REFERENCE,
+        "main_product": main_product,
+        "conditions": conditions,
+        "strongest": max(conditions, key=lambda r: r.score),
+        "weakest": min(conditions, key=lambda r: r.score),
+        "peers": peer_table,
+        "peers_total": peers_total,
+        "peers_shown_limit": PEERS_SHOWN,
+        "me": me,
+        "sources": source_rows(params, labels),
+        "illustrative": lambda path: is_illustrative(params, path),
+        "usd": lambda rupiah: rupiah / params.currency.usd_rate,
+        "sales_per_firm": (sales / structure.total_firms) if sales and structure.total_firms else None,
+        "markets": sorted(params.markets, key=lambda m: -m.share_pct),
+    }
+
+
+def chart_specs(ctx: dict, labels: Labels, fmt: Formatter) -> dict[str, tuple[alt.Chart, str]]:
+    """The profile's charts with their alt texts, keyed by the names the template uses."""
+    lang = labels.lang
+    params: ClusterParams = ctx["c"]
+    name = params.name.get(lang)
+    sizes = [
+        {"class": labels(f"size.{row.size}"), "firms": row.firms} for row in ctx["fs"].rows
+    ]
+    size_alt = (
+        f"{labels('chart.firms')}, {name}: "
+        + "; ".join(f"{r['class']} {fmt.number(r['firms'])}" for r in sizes)
+    )
+    conditions = [{"condition": r.label, "score": r.score} for r in ctx["conditions"]]
+    cond_alt = (
+        f"{labels('section.assessment')}, {name}: "
+        + "; ".join(f"{r['condition']} {r['score']}" for r in conditions)
+    )
+    peers = [{"cluster": r.name, "pct": r.percentage} for r in ctx["peers"]]
+    peer_alt = (
+        f"{labels('chart.selection')}, {labels('group.' + params.group.value)}: "
+        + "; ".join(f"{r['cluster']} {fmt.percent(r['pct'])}" for r in peers)
+    )
+    specs = {
+        "firm-sizes": (charts.bar(sizes, "class", "firms", labels("chart.firms")), size_alt),
+        "conditions": (
+            charts.bar(conditions, "condition", "score", labels("chart.score"), domain=(0, 5)),
+            cond_alt,
+        ),
+        "selection": (
+            charts.bar(peers, "cluster", "pct", labels("chart.selection"), highlight=name,
+                       value_format=",.1f", domain=(0, 100)),
+            peer_alt,
+        ),
+    }
+    if params.markets:
+        markets = [
+            {"channel": labels(f"channel.{m.channel.value}"), "share": m.share_pct}
+            for m in ctx["markets"]
+        ]
+        market_alt = f"{labels('chart.share')}: " + "; ".join(
+            f"{r['channel']} {fmt.percent(r['share'], 0)}" for r in markets
+        )
+        specs["markets"] = (
+            charts.bar(markets, "channel", "share", labels("chart.share"), value_format=",.0f",
+                       domain=(0, 100)),
+            market_alt,
+        )
+    return specs
+
+
+def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
+    """The key tables of the profile, for notebooks, with the document's labels as column names."""
+    sizes = pd.DataFrame(
+        [(labels(f"size.{r.size}"), r.firms, r.share_pct) for r in ctx["fs"].rows],
+        columns=[labels("head.size_class"), labels("head.firms"), labels("head.share")],
+    )
+    conditions = pd.DataFrame(
+        [(r.label, r.score, r.note) for r in ctx["conditions"]],
+        columns=[labels("head.condition"), labels("head.score"), labels("head.assessment")],
+    )
+    selection = pd.DataFrame(
+        [(r.name, r.growth, r.action, r.percentage, r.rank) for r in ctx["peers"]],
+        columns=[labels("head.cluster"), labels("head.growth"), labels("head.action"),
+                 labels("head.percentage"), labels("head.rank")],
+    )
+    return {"firm_sizes": sizes, "conditions": conditions, "selection": selection}

@@ -1,0 +1,239 @@
+"""The provincial roll-up: identification of potential clusters in one province.
+
+What a provincial cluster forum needs to identify potential clusters (section 4.4 (1) of the study):
+the clusters ranked by the selection method of Table 3.1 within their group and selection round,
+beside their social capital and growth seeds; the province's clusters by group, sub-sector and
+regency. Made from ClusterSummary records only, so it scales to a province of hundreds of clusters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+from cluster_reports.domain import firms, scoring
+from cluster_reports.domain.subsectors import Totals, by_count, by_subsector, group_by, shares, totals
+from cluster_reports.domain.summary import ClusterSummary
+from cluster_reports.inputs.regions import slugify
+from cluster_reports.inputs.schema import ClusterGroup
+
+from . import charts
+from .i18n import Formatter, Labels
+
+TOP_SHOWN = 10  # clusters per group and round in the body; the annex lists every cluster
+ANNEX_LIMIT = 400  # beyond this many clusters the annex would run past a dozen pages: left out
+REGENCIES_CHARTED = 15
+SUBSECTORS_CHARTED = 10
+SOCIAL_CAPITAL_MIN = 3  # "moderate" or better on the profile's 1-5 scale
+IDENTIFICATION_BUDGET_PER_REGENCY = 3_000_000  # section 5.2 (1): Rp 3 million per regency
+GROUP_ORDER = [g.value for g in ClusterGroup]
+P = "province-summary."
+
+
+@dataclass(frozen=True)
+class RankedCluster:
+    id: str
+    name: str
+    regency: str
+    isic: str
+    growth: int
+    action: int
+    percentage: float
+    rank: int
+    social_capital: int
+    growth_seeds: int | None
+    above_reference: int | None
+    value_added: int | None
+    value_added_share_pct: float | None  # of the province's recorded value added
+    synthetic: bool
+
+    @property
+    def promising(self) -> bool:
+        """What section 4.4 (1) says decides potentiality: growth seeds and social capital."""
+        return bool(self.growth_seeds) and self.social_capital >= SOCIAL_CAPITAL_MIN
+
+
+@dataclass(frozen=True)
+class GroupRanking:
+    group: str
+    selection_round: str
+    clusters: list[RankedCluster]  # every member, ranked
+
+    @property
+    def total(self) -> int:
+        return len(self.clusters)
+
+    @property
+    def shown(self) -> list[RankedCluster]:
+        return self.clusters[:TOP_SHOWN]
+
+    @property
+    def leaders(self) -> list[RankedCluster]:
+        return [r for r in self.clusters if r.rank == 1]
+
+    @property
+    def promising(self) -> list[RankedCluster]:
+        return [r for r in self.clusters if r.promising]
+
+    @property
+    def shown_promising(self) -> list[RankedCluster]:
+        return [r for r in self.shown if r.promising]
+
+    @property
+    def key(self) -> str:
+        """Names the group's chart and table in the document."""
+        return f"{self.group}-{slugify(self.selection_round)}" if self.selection_round else self.group
+
+
+def rank_groups(summaries: list[ClusterSummary], lang: str) -> list[GroupRanking]:
+    """Rank each group within each selection round, as the study's Table 3.1 does. Equal scores
+    share a rank (scoring.rank); within a rank, stronger social capital and more growth seeds come
+    first, the two things section 4.4 (1) says potentiality mainly depends on."""
+    province_added = sum(s.value_added for s in summaries if s.value_added is not None)
+    rankings = []
+    for (round_, group), members in group_by(summaries, lambda s: (s.selection_round, s.group)).items():
+        scored = scoring.rank(scoring.Entry(s.id, s.group, s.growth, s.action) for s in members)
+        rows = [
+            RankedCluster(
+                id=s.id,
+                name=getattr(s, f"name_{lang}"),
+                regency=s.regency,
+                isic=s.isic,
+                growth=s.growth,
+                action=s.action,
+                percentage=float(scored[s.id].percentage),
+                rank=scored[s.id].rank,
+                social_capital=s.social_capital,
+                growth_seeds=s.potentially_viable,
+                above_reference=s.above_reference,
+                value_added=s.value_added,
+                value_added_share_pct=(
+                    round(s.value_added * 100 / province_added, 1)
+                    if s.value_added is not None and province_added else None
+                ),
+                synthetic=s.synthetic,
+            )
+            for s in members
+        ]
+        rows.sort(key=lambda r: (r.rank, -r.social_capital, -(r.growth_seeds or 0), r.name, r.id))
+        rankings.append(GroupRanking(group, round_, rows))
+    order = {g: i for i, g in enumerate(GROUP_ORDER)}
+    rankings.sort(key=lambda g: (order.get(g.group, len(order)), g.selection_round))
+    return rankings
+
+
+def _check(summaries: list[ClusterSummary], key: str | None) -> None:
+    if not summaries:
+        raise ValueError(f"province-summary for {key}: no cluster to summarise")
+    strangers = [s.id for s in summaries if key is not None and s.province_slug != key]
+    if strangers:
+        raise ValueError(
+            f"province-summary for {key}: clusters of another province were given: {', '.join(strangers[:5])}"
+        )
+    provinces = {s.province_slug for s in summaries}
+    if len(provinces) > 1:
+        raise ValueError(f"province-summary: clusters of {len(provinces)} provinces given, one expected")
+
+
+def context(summaries: list[ClusterSummary], key: str | None, labels: Labels) -> dict:
+    _check(summaries, key)
+    lang = labels.lang
+    province = summaries[0].province
+    whole = totals(summaries, key or summaries[0].province_slug, province)
+    rankings = rank_groups(summaries, lang)
+    groups = by_count(group_by(summaries, lambda s: s.group), lambda g: labels(f"group.{g}"))
+    groups.sort(key=lambda t: GROUP_ORDER.index(t.key) if t.key in GROUP_ORDER else len(GROUP_ORDER))
+    subsectors = by_subsector(summaries, lang)
+    regencies = by_count(group_by(summaries, lambda s: s.regency), lambda r: r)
+    rounds = sorted({s.selection_round for s in summaries})
+    ranked = [r for g in rankings for r in g.clusters]
+    return {
+        "title_suffix": province,
+        "province": province,
+        "whole": whole,
+        "rankings": rankings,
+        "group_titles": {
+            g.key: labels(f"group.{g.group}")
+            + (f" ({labels(P + 'head.round').lower()} {g.selection_round})" if len(rounds) > 1 else "")
+            for g in rankings
+        },
+        "rounds": rounds,
+        # A round named after another place spans provinces: ranks here count this province's only.
+        "shared_rounds": [r for r in rounds if r != whole.key],
+        "groups": groups,
+        "group_shares": dict(zip([g.key for g in groups], shares([g.clusters for g in groups]), strict=True)),
+        "subsectors": subsectors,
+        "subsector_va_shares": shares([t.value_added for t in subsectors]),
+        "regencies": regencies,
+        "regency_va_shares": shares([t.value_added for t in regencies]),
+        "annex_included": len(ranked) <= ANNEX_LIMIT,
+        "annex_limit": ANNEX_LIMIT,
+        "top_shown": TOP_SHOWN,
+        "promising": [r for r in ranked if r.promising],
+        "above_reference": sum(r.above_reference or 0 for r in ranked),
+        "above_reference_known": sum(1 for r in ranked if r.above_reference is not None),
+        "sales_reference": firms.SALES_REFERENCE,
+        "social_capital_min": SOCIAL_CAPITAL_MIN,
+        "identification_budget": IDENTIFICATION_BUDGET_PER_REGENCY * len(regencies),
+        "budget_per_regency": IDENTIFICATION_BUDGET_PER_REGENCY,
+        "regencies_charted": min(REGENCIES_CHARTED, len(regencies)),
+        "subsectors_charted": min(SUBSECTORS_CHARTED, len(subsectors)),
+    }
+
+
+def chart_specs(ctx: dict, labels: Labels, fmt: Formatter) -> dict[str, tuple[alt.Chart, str]]:
+    """One chart of scores per group ranking, and the province's clusters by sub-sector and regency."""
+    province = ctx["province"]
+    specs: dict[str, tuple[alt.Chart, str]] = {}
+    for g in ctx["rankings"]:
+        rows = [{"cluster": r.name, "pct": r.percentage} for r in g.shown]
+        alt_text = (
+            f"{labels('chart.selection')}, {labels('group.' + g.group)}, {province}: "
+            + "; ".join(f"{r['cluster']} {fmt.percent(r['pct'])}" for r in rows)
+        )
+        specs[f"ranking-{g.key}"] = (
+            charts.bar(rows, "cluster", "pct", labels("chart.selection"), value_format=",.1f",
+                       domain=(0, 100)),
+            alt_text,
+        )
+    count_title = labels(P + "chart.clusters")
+    for name, items, limit in (("subsectors", ctx["subsectors"], ctx["subsectors_charted"]),
+                               ("regencies", ctx["regencies"], ctx["regencies_charted"])):
+        top = sorted(items, key=lambda t: (-t.clusters, t.label))[:limit]
+        rows = [{"label": t.label, "clusters": t.clusters} for t in top]
+        alt_text = f"{count_title}, {province}: " + "; ".join(
+            f"{r['label']} {fmt.number(r['clusters'])}" for r in rows
+        )
+        specs[name] = (charts.bar(rows, "label", "clusters", count_title), alt_text)
+    return specs
+
+
+def _totals_frame(items: list[Totals], first: str, labels: Labels) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(t.label, t.clusters, t.firms, t.workers, t.value_added) for t in items],
+        columns=[first, labels(P + "head.clusters"), labels("head.firms"), labels("head.workers"),
+                 labels(P + "head.value_added_rp")],
+    )
+
+
+def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
+    """The province's ranking (every cluster) and its totals by group, sub-sector and regency."""
+    ranking = pd.DataFrame(
+        [
+            (labels(f"group.{g.group}"), g.selection_round, r.rank, r.name, r.regency, r.growth, r.action,
+             r.percentage, r.social_capital, r.growth_seeds, r.value_added)
+            for g in ctx["rankings"] for r in g.clusters
+        ],
+        columns=[labels("head.group"), labels(P + "head.round"), labels("head.rank"), labels("head.cluster"),
+                 labels(P + "head.regency"), labels("head.growth"), labels("head.action"),
+                 labels("head.percentage"), labels(P + "head.social_capital"),
+                 labels(P + "head.growth_seeds"), labels(P + "head.value_added_rp")],
+    )
+    return {
+        "ranking": ranking,
+        "groups": _totals_frame(ctx["groups"], labels("head.group"), labels),
+        "subsectors": _totals_frame(ctx["subsectors"], labels(P + "head.subsector"), labels),
+        "regencies": _totals_frame(ctx["regencies"], labels(P + "head.regency"), labels),
+    }

@@ -1,0 +1,337 @@
+"""Monitoring and evaluation arithmetic: indicator achievement, success cases, programme completion,
+and the supported firms' turnover and market channels over the periods of the plan year.
+
+Definitions (the report states them too):
+
+- **% achieved** of an indicator = (actual - baseline) / (target - baseline) x 100: the share of the
+  planned change that has happened. It works the same way when less is better (target below
+  baseline: a fall in reject rate from 30 to 20 against a target of 10 is 50 %). It is not capped:
+  above 100 % the target was passed, below 0 % the indicator moved away from it. When the target
+  equals the baseline no change was planned, so there is no share to compute: % achieved is left
+  empty and the indicator counts as met when the actual is at least the target.
+- The target of a medium-plan goal in the plan year is the goal's first-year target.
+- **Annualised turnover** of a firm = the turnover it reported over the plan year, scaled to a whole
+  year by the days the reporting periods cover (with four quarters observed it is simply the sum of
+  the four). Summing periods rather than multiplying one quarter by four evens out seasons (kilns
+  stop in the rainy season; furniture sells before Lebaran).
+- A **success case** is a supported firm that reached the plan's goal in any period, or that crossed
+  the plan's sales line (``success_goal.min_annual_sales``) during the year: its annualised turnover
+  is at least the line while its annual sales in the firm table (the baseline) were below it. A firm
+  already above the line at baseline is no success of the plan's, so sales alone do not count it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from cluster_reports.inputs.schema import ClusterParams, Monitoring, Plan, Text
+
+from .budget import ResolvedProgramme
+
+CONDITIONS = ("demand", "factor", "firm_strategy", "related_supporting", "social_capital")
+
+
+# --- indicators --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Achievement:
+    pct: float | None  # None when the target equals the baseline (no change was planned)
+    met: bool
+
+
+def achievement(baseline: float, target: float, actual: float) -> Achievement:
+    """How far an indicator has moved from its baseline towards its target (see the module's notes)."""
+    if target == baseline:
+        return Achievement(pct=None, met=actual >= target)
+    pct = (actual - baseline) / (target - baseline) * 100
+    return Achievement(pct=pct, met=pct >= 100)
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    id: str
+    level: str  # "goal" (3-year medium plan) or "programme" (1-year action programme)
+    name: Text
+    unit: Text
+    baseline: float
+    target: float
+    actuals: list[float | None]  # one per monitoring period, in period order
+    latest: float | None
+    latest_period: str | None
+    achievement: Achievement | None  # None when never observed
+
+
+def latest_actual(actuals: dict[str, float], period_order: list[str]) -> tuple[str, float] | None:
+    """The value of the last period (by date) that has one."""
+    for period in reversed(period_order):
+        if period in actuals:
+            return period, actuals[period]
+    return None
+
+
+def indicator_rows(plan: Plan, monitoring: Monitoring) -> list[IndicatorRow]:
+    """Every indicator of the plan: medium-plan goals first, then programmes in schedule order."""
+    order = [p.id for p in monitoring.periods]
+    observed = {item.indicator: item.actuals for item in monitoring.indicators}
+    candidates = [("goal", g.indicator, g.targets[0]) for g in plan.medium_plan]
+    programmes = sorted(plan.programmes, key=lambda p: p.start_month)
+    candidates += [("programme", p.indicator, p.indicator.target) for p in programmes]
+    rows = []
+    for level, indicator, target in candidates:
+        actuals = observed.get(indicator.id, {})
+        latest = latest_actual(actuals, order)
+        rows.append(IndicatorRow(
+            id=indicator.id,
+            level=level,
+            name=indicator.name,
+            unit=indicator.unit,
+            baseline=indicator.baseline,
+            target=target,
+            actuals=[actuals.get(p) for p in order],
+            latest=latest[1] if latest else None,
+            latest_period=latest[0] if latest else None,
+            achievement=achievement(indicator.baseline, target, latest[1]) if latest else None,
+        ))
+    return rows
+
+
+# --- periods and turnover --------------------------------------------------------------------------
+
+def year_days(year: int) -> int:
+    return 366 if calendar.isleap(year) else 365
+
+
+def period_days(monitoring: Monitoring) -> dict[str, int]:
+    """Days in each period: the first runs from 1 January of the plan year, each later one from the
+    day after the previous period's end."""
+    days = {}
+    previous = dt.date(monitoring.plan_year, 1, 1) - dt.timedelta(days=1)
+    for period in monitoring.periods:
+        days[period.id] = (period.end - previous).days
+        previous = period.end
+    return days
+
+
+def annualised_turnover(monitoring: Monitoring) -> dict[str, int]:
+    """Each observed firm's turnover scaled to a whole year by the days its periods cover."""
+    days = period_days(monitoring)
+    turnover: dict[str, int] = defaultdict(int)
+    covered: dict[str, int] = defaultdict(int)
+    for obs in monitoring.firms:
+        turnover[obs.firm] += obs.turnover
+        covered[obs.firm] += days[obs.period]
+    year = year_days(monitoring.plan_year)
+    return {firm: round(turnover[firm] * year / covered[firm]) for firm in turnover}
+
+
+@dataclass(frozen=True)
+class SuccessCase:
+    firm: str
+    goal_period: str | None  # first period in which the firm reported reaching the plan's goal
+    annual_turnover: int
+    by_goal: bool
+    by_sales: bool
+
+
+def success_cases(plan: Plan, monitoring: Monitoring,
+                  baseline_sales: dict[str, int] | None = None) -> list[SuccessCase]:
+    """Firms that reached the plan's goal in any period, or crossed its sales line during the year
+    (``baseline_sales``: annual sales per firm before the plan, from the firm table); largest annual
+    turnover first."""
+    order = [p.id for p in monitoring.periods]
+    first_goal: dict[str, str] = {}
+    for obs in sorted(monitoring.firms, key=lambda o: order.index(o.period)):
+        if obs.reached_goal:
+            first_goal.setdefault(obs.firm, obs.period)
+    annual = annualised_turnover(monitoring)
+    threshold = plan.success_goal.min_annual_sales
+    baseline_sales = baseline_sales or {}
+    cases = []
+    for firm, turnover in annual.items():
+        by_goal = firm in first_goal
+        was_below = baseline_sales.get(firm, 0) < (threshold or 0)
+        by_sales = threshold is not None and turnover >= threshold and was_below
+        if by_goal or by_sales:
+            cases.append(SuccessCase(firm, first_goal.get(firm), turnover, by_goal, by_sales))
+    return sorted(cases, key=lambda c: (-c.annual_turnover, c.firm))
+
+
+def baseline_sales(params: ClusterParams) -> dict[str, int]:
+    """Annual sales per firm of the cluster's firm table: where the supported firms started."""
+    return {f.name: f.annual_sales for f in (params.firms.table or [])}
+
+
+def supported_firms(monitoring: Monitoring) -> list[str]:
+    """The firms the facilitator followed, in the order first observed."""
+    return list(dict.fromkeys(obs.firm for obs in monitoring.firms))
+
+
+@dataclass(frozen=True)
+class TurnoverRow:
+    period: str
+    label: Text
+    firms: int
+    total: int
+    mean: float
+    baseline: int | None  # the same firms' annual sales in the firm table, pro rata to the period
+    change_pct: float | None  # total against baseline
+
+
+def turnover_by_period(params: ClusterParams, monitoring: Monitoring) -> list[TurnoverRow]:
+    """Total turnover of the observed firms per period, with the baseline of the same firms.
+
+    The baseline is each firm's annual sales in the cluster's firm table (the profiling year) times
+    the period's share of a year; it is left empty if a firm observed is not in the table.
+    """
+    table = {f.name: f.annual_sales for f in (params.firms.table or [])}
+    days = period_days(monitoring)
+    year = year_days(monitoring.plan_year)
+    rows = []
+    for period in monitoring.periods:
+        observed = [o for o in monitoring.firms if o.period == period.id]
+        if not observed:
+            continue
+        total = sum(o.turnover for o in observed)
+        known = all(o.firm in table for o in observed)
+        baseline = (
+            round(sum(table[o.firm] for o in observed) * days[period.id] / year) if known else None
+        )
+        rows.append(TurnoverRow(
+            period=period.id,
+            label=period.label,
+            firms=len(observed),
+            total=total,
+            mean=total / len(observed),
+            baseline=baseline,
+            change_pct=(total - baseline) / baseline * 100 if baseline else None,
+        ))
+    return rows
+
+
+@dataclass(frozen=True)
+class ChannelShare:
+    period: str
+    label: Text
+    channel: str
+    firms: int
+    turnover: int
+    share_pct: float  # of the period's turnover of observed firms
+
+
+def channel_mix(monitoring: Monitoring) -> list[ChannelShare]:
+    """Per period, how many firms sold mainly through each channel and their share of turnover.
+
+    Channels appear in the order of the schema's channel list; channels no firm used are left out.
+    """
+    from cluster_reports.inputs.schema.cluster import Channel
+
+    shares = []
+    for period in monitoring.periods:
+        observed = [o for o in monitoring.firms if o.period == period.id]
+        total = sum(o.turnover for o in observed)
+        for channel in Channel:
+            users = [o for o in observed if o.channel == channel]
+            if not users:
+                continue
+            turnover = sum(o.turnover for o in users)
+            shares.append(ChannelShare(
+                period=period.id,
+                label=period.label,
+                channel=channel.value,
+                firms=len(users),
+                turnover=turnover,
+                share_pct=turnover / total * 100 if total else 0.0,
+            ))
+    return shares
+
+
+# --- programmes -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProgrammeRow:
+    id: str
+    title: Text
+    start_month: int
+    end_month: int
+    planned: int
+    status: str  # a ProgrammeProgress status, or "not-reported"
+    done_pct: float
+    spent: int
+    spent_pct: float | None  # spent against planned; None when nothing was planned
+    note: Text | None
+
+
+@dataclass(frozen=True)
+class Completion:
+    rows: list[ProgrammeRow]
+    planned: int
+    spent: int
+    spent_pct: float | None
+    done: int  # programmes finished
+    count: int
+    done_pct: float  # mean completion weighted by planned budget (plain mean if nothing planned)
+
+
+def completion(programmes: list[ResolvedProgramme], monitoring: Monitoring) -> Completion:
+    """Planned against done and budget planned against spent, per programme and in total.
+
+    A programme the monitoring does not report counts as not started, with nothing spent.
+    """
+    progress = {p.programme: p for p in monitoring.programmes}
+    rows = []
+    for programme in programmes:
+        item = progress.get(programme.id)
+        spent = item.spent if item else 0
+        rows.append(ProgrammeRow(
+            id=programme.id,
+            title=programme.title,
+            start_month=programme.start_month,
+            end_month=programme.end_month,
+            planned=programme.total,
+            status=item.status if item else "not-reported",
+            done_pct=item.done_pct if item else 0.0,
+            spent=spent,
+            spent_pct=spent / programme.total * 100 if programme.total else None,
+            note=item.note if item else None,
+        ))
+    planned = sum(r.planned for r in rows)
+    spent = sum(r.spent for r in rows)
+    if planned:
+        done_pct = sum(r.done_pct * r.planned for r in rows) / planned
+    else:
+        done_pct = sum(r.done_pct for r in rows) / len(rows) if rows else 0.0
+    return Completion(
+        rows=rows,
+        planned=planned,
+        spent=spent,
+        spent_pct=spent / planned * 100 if planned else None,
+        done=sum(1 for r in rows if r.status == "done"),
+        count=len(rows),
+        done_pct=done_pct,
+    )
+
+
+# --- the five conditions ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ConditionChange:
+    key: str
+    baseline: int
+    latest: int
+    change: int
+    baseline_note: Text
+    latest_note: Text
+
+
+def condition_changes(params: ClusterParams, monitoring: Monitoring) -> list[ConditionChange]:
+    """Each condition's score at profiling (the params' assessment) and at the latest period."""
+    rows = []
+    for key in CONDITIONS:
+        before = getattr(params.assessment, key)
+        after = getattr(monitoring.conditions, key)
+        rows.append(ConditionChange(key, before.score, after.score, after.score - before.score,
+                                    before.note, after.note))
+    return rows

@@ -1,0 +1,377 @@
+"""The one input schema: a cluster's params file, validated by pydantic.
+
+Every model forbids unknown keys, so a misspelt key is an error rather than a silently ignored
+value. Money is in Rupiah (integers); the US$ rate is Rupiah per US dollar. Texts that appear in a
+document are given in both languages (``{en: ..., id: ...}``) so that neither edition is left
+incomplete.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import (
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from cluster_reports.inputs import regions
+
+from .common import (
+    NonEmpty,
+    Provenance,
+    Rupiah,
+    Slug,
+    Strict,
+    Text,
+    check_provenance,
+    check_unique,
+    source_of,
+)
+
+GROWTH_OPPORTUNITY_MAX = 54
+ACTION_CAPACITY_MAX = 36
+
+
+class ClusterGroup(StrEnum):
+    metal_machinery = "metal-machinery"
+    export_oriented = "export-oriented"
+    rural_indigenous = "rural-indigenous"
+
+
+class Location(Strict):
+    province: NonEmpty = Field(description="Province name or code, as in the official list")
+    regency: NonEmpty = Field(description="Regency (kabupaten) or city (kota) name or code")
+    district: NonEmpty | None = Field(None, description="Kecamatan")
+    village: NonEmpty | None = Field(None, description="Desa / kelurahan")
+    note: Text | None = Field(None, description="E.g. how the 2004 location maps to today's regency")
+
+    @field_validator("province")
+    @classmethod
+    def _known_province(cls, value: str) -> str:
+        if regions.find_province(value) is None:
+            raise ValueError(f"unknown province {value!r}: not in the official list")
+        return value
+
+    @field_validator("regency")
+    @classmethod
+    def _known_regency(cls, value: str, info: ValidationInfo) -> str:
+        province = regions.find_province(info.data.get("province") or "")
+        if province is not None and regions.find_regency(value, province) is None:
+            raise ValueError(
+                f"unknown regency {value!r} in {province.name}: not in the official list"
+            )
+        return value
+
+    @property
+    def province_record(self) -> regions.Province:
+        found = regions.find_province(self.province)
+        assert found is not None  # checked at validation
+        return found
+
+    @property
+    def regency_record(self) -> regions.Regency:
+        found = regions.find_regency(self.regency, self.province_record)
+        assert found is not None
+        return found
+
+
+class Product(Strict):
+    name: Text
+    main: bool = False
+
+
+class Industry(Strict):
+    isic: Annotated[str, StringConstraints(pattern=r"^\d{4}$")] = Field(
+        description="ISIC Rev.2 four-digit code, as the study's Table 2.1 uses"
+    )
+    kbli: Annotated[str, StringConstraints(pattern=r"^\d{5}$")] | None = Field(
+        None, description="KBLI 2020 five-digit code"
+    )
+    description: Text
+
+
+class Currency(Strict):
+    usd_rate: Annotated[float, Field(gt=0, description="Rupiah per US dollar")]
+    rate_note: Text | None = None
+
+
+# The study's (and BPS's) size classes by workers: a definition the firm data is validated by.
+SIZE_CLASSES = ("micro", "small", "medium", "large")
+# Lower bound of workers for each class.
+SIZE_BOUNDS = {"micro": 1, "small": 5, "medium": 20, "large": 100}
+
+
+def size_class(workers: int) -> str:
+    if workers < 1:
+        raise ValueError("a firm has at least one worker")
+    if workers < 5:
+        return "micro"
+    if workers < 20:
+        return "small"
+    if workers < 100:
+        return "medium"
+    return "large"
+
+
+class SizeCounts(Strict):
+    """Firms by the study's size classes: micro 1-4, small 5-19, medium 20-99, large 100+ workers."""
+
+    micro: Annotated[int, Field(ge=0)] = 0
+    small: Annotated[int, Field(ge=0)] = 0
+    medium: Annotated[int, Field(ge=0)] = 0
+    large: Annotated[int, Field(ge=0)] = 0
+
+
+class Firm(Strict):
+    name: NonEmpty
+    workers: Annotated[int, Field(ge=1)]
+    annual_sales: Rupiah
+    cooperative_member: bool = False
+    willing_to_improve: bool = False
+    established: Annotated[int, Field(ge=1800, le=2100)] | None = None
+    products: Text | None = None
+
+
+class Firms(Strict):
+    """Firms of the cluster: counts by size class for the whole sentra, and/or a per-firm table.
+
+    With counts alone the report describes the sentra as a whole. With a table alone the table is
+    the whole sentra. With both, the table holds the surveyed firms (a sample of the sentra): the
+    counts describe the sentra, the table names its growth seeds.
+    """
+
+    by_size: SizeCounts | None = None
+    table: list[Firm] | None = None
+    cooperative: Text | None = Field(None, description="Name of the cluster's cooperative(s), if any")
+    cooperative_members: Annotated[int, Field(ge=0)] | None = None
+    potentially_viable: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="Firms with willingness to improve in the whole sentra, if estimated"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Firms:
+        if self.by_size is None and not self.table:
+            raise ValueError("give 'by_size' counts, a firm 'table', or both")
+        if self.table:
+            names = [f.name for f in self.table]
+            check_unique(names, "firm names")
+        if self.by_size is not None and self.table:
+            for size in SIZE_CLASSES:
+                listed = sum(1 for f in self.table if size_class(f.workers) == size)
+                if listed > getattr(self.by_size, size):
+                    raise ValueError(
+                        f"the table lists {listed} {size} firms but by_size counts only "
+                        f"{getattr(self.by_size, size)} in the whole sentra"
+                    )
+        total = (
+            sum(self.by_size.model_dump().values()) if self.by_size is not None else len(self.table or [])
+        )
+        if self.potentially_viable is not None and self.potentially_viable > total:
+            raise ValueError(f"potentially_viable ({self.potentially_viable}) exceeds the {total} firms")
+        return self
+
+
+class Channel(StrEnum):
+    intermediary = "intermediary"
+    direct_retail = "direct-retail"
+    wholesale = "wholesale"
+    cooperative = "cooperative"
+    subcontract = "subcontract"
+    export = "export"
+    government = "government"
+    online = "online"
+
+
+class Market(Strict):
+    channel: Channel
+    destination: Text
+    share_pct: Annotated[float, Field(ge=0, le=100)]
+
+
+class RawMaterial(Strict):
+    name: Text
+    origin: Text
+    note: Text | None = None
+
+
+class ConstraintCategory(StrEnum):
+    """The categories of the study's Table 2.2."""
+
+    products = "products"
+    technology = "technology"
+    market = "market"
+    price = "price"
+    institutional = "institutional"
+    social = "social"
+
+
+class Constraint(Strict):
+    category: ConstraintCategory
+    text: Text
+
+
+class Swot(Strict):
+    strengths: list[Text] = Field(min_length=1)
+    weaknesses: list[Text] = Field(min_length=1)
+    opportunities: list[Text] = Field(min_length=1)
+    threats: list[Text] = Field(min_length=1)
+
+
+ConditionScore = Annotated[int, Field(ge=1, le=5, description="1 very weak ... 5 very strong")]
+
+
+class ConditionAssessment(Strict):
+    score: ConditionScore
+    note: Text
+
+
+class Assessment(Strict):
+    """The five conditions: Porter's four determinants and social capital."""
+
+    demand: ConditionAssessment
+    factor: ConditionAssessment
+    firm_strategy: ConditionAssessment
+    related_supporting: ConditionAssessment
+    social_capital: ConditionAssessment
+
+
+class Selection(Strict):
+    """Scores of the selection method (Table 3.1)."""
+
+    growth_opportunity: Annotated[int, Field(ge=0, le=GROWTH_OPPORTUNITY_MAX)]
+    action_capacity: Annotated[int, Field(ge=0, le=ACTION_CAPACITY_MAX)]
+    round: Slug | None = Field(
+        None,
+        description="The selection round: the clusters scored together and ranked against each other "
+        "(e.g. 'jica-2004' for the study's ten). Default: the cluster's province, whose forum "
+        "identifies potential clusters.",
+    )
+
+
+class StakeholderType(StrEnum):
+    national_government = "national-government"
+    provincial_government = "provincial-government"
+    regency_government = "regency-government"
+    cooperative = "cooperative"
+    association = "association"
+    bds_provider = "bds-provider"
+    university = "university"
+    bank = "bank"
+    large_firm = "large-firm"
+    donor = "donor"
+    working_group = "working-group"
+    forum = "forum"
+    other = "other"
+
+
+class Stakeholder(Strict):
+    id: Slug
+    name: NonEmpty
+    type: StakeholderType
+    role: Text
+
+
+class ValueChainStage(Strict):
+    stage: Text
+    actors: Text
+    note: Text | None = None
+
+
+class Facilitator(Strict):
+    name: NonEmpty
+    organisation: NonEmpty
+    type: Literal["bds-provider", "university-lpm", "field-facilitator", "consultant", "other"]
+    appointed: Annotated[int, Field(ge=1990, le=2100)] | None = None
+
+
+# Top-level sections whose values carry a provenance entry.
+DATA_SECTIONS = (
+    "location", "products", "industry", "currency", "firms", "workers", "annual_sales",
+    "value_added", "markets", "raw_materials", "constraints", "swot", "assessment", "selection",
+    "stakeholders", "value_chain", "facilitator",
+)
+
+
+class ClusterParams(Strict):
+    """A cluster's params file."""
+
+    id: Slug = Field(description="Stable slug of the cluster, also its folder in the outputs")
+    name: Text
+    synthetic: bool = Field(False, description="True for generated demonstration data")
+    group: ClusterGroup
+    location: Location
+    products: list[Product] = Field(min_length=1)
+    industry: Industry
+    reference_year: Annotated[int, Field(ge=1990, le=2100)]
+    currency: Currency
+    firms: Firms
+    workers: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="Total workers; follows from the firm table when there is one"
+    )
+    annual_sales: Rupiah | None = Field(None, description="Total annual sales of the cluster")
+    value_added: Rupiah | None = None
+    markets: list[Market] = Field(default_factory=list)
+    raw_materials: list[RawMaterial] = Field(default_factory=list)
+    constraints: list[Constraint] = Field(default_factory=list)
+    swot: Swot
+    assessment: Assessment
+    selection: Selection
+    stakeholders: list[Stakeholder] = Field(default_factory=list)
+    value_chain: list[ValueChainStage] = Field(default_factory=list)
+    facilitator: Facilitator | None = None
+    provenance: list[Provenance] = Field(min_length=1)
+
+    @field_validator("markets")
+    @classmethod
+    def _shares_add_up(cls, markets: list[Market]) -> list[Market]:
+        total = sum(m.share_pct for m in markets)
+        if markets and abs(total - 100) > 0.5:
+            raise ValueError(f"market shares add up to {total:g} %, not 100 %")
+        return markets
+
+    @field_validator("provenance")
+    @classmethod
+    def _provenance_covers_the_data(cls, entries: list[Provenance], info: ValidationInfo) -> list[Provenance]:
+        check_provenance(entries, info.data, DATA_SECTIONS)
+        return entries
+
+    @field_validator("stakeholders")
+    @classmethod
+    def _unique_stakeholders(cls, items: list[Stakeholder]) -> list[Stakeholder]:
+        ids = [s.id for s in items]
+        check_unique(ids, "stakeholder ids")
+        return items
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ClusterParams:
+        table_is_whole = self.firms.table and self.firms.by_size is None
+        if table_is_whole:
+            for name, counted in (
+                ("workers", sum(f.workers for f in self.firms.table)),
+                ("annual_sales", sum(f.annual_sales for f in self.firms.table)),
+            ):
+                given = getattr(self, name)
+                if given is not None and given != counted:
+                    raise ValueError(
+                        f"'{name}' is {given} but the firm table adds up to {counted}: "
+                        f"leave '{name}' out or make them agree"
+                    )
+        mains = [p for p in self.products if p.main]
+        if len(mains) > 1:
+            raise ValueError("only one product may be marked 'main'")
+        return self
+
+    @property
+    def selection_round(self) -> str:
+        return self.selection.round or self.location.province_record.slug
+
+    def source_of(self, path: str) -> Provenance | None:
+        """The most specific provenance entry covering a dotted path."""
+        return source_of(self.provenance, path)
+
+

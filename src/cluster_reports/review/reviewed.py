@@ -1,0 +1,149 @@
+"""A reviewer's .docx read back, and their blocks carried into a newly generated document.
+
+The file's custom properties say which bookmarks belong to which block and what was generated into
+it; ``transplant`` puts copies of a reviewer's paragraphs where the new document has the block,
+with their links, pictures and comments.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+import docx
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from lxml import etree
+
+from cluster_reports.writers.docx_blocks import (
+    BLOCKS_PROPERTY,
+    COMMENT_TAGS,
+    GENERATED_PROPERTY,
+    OUTSIDE_PROPERTY,
+    Reading,
+    Span,
+    read,
+)
+from cluster_reports.writers.docx_package import custom_properties
+
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+@dataclass
+class Reviewed:
+    """An existing .docx: its custom properties, its reading, and the package it came from."""
+
+    path: Path
+    properties: dict[str, str]
+    reading: Reading
+    word: docx.document.Document
+
+    @property
+    def generated(self) -> dict[str, list[str]] | None:
+        raw = self.properties.get(GENERATED_PROPERTY)
+        return json.loads(raw) if raw else None
+
+    @property
+    def generated_outside(self) -> list[str] | None:
+        raw = self.properties.get(OUTSIDE_PROPERTY)
+        return json.loads(raw) if raw else None
+
+
+def open_reviewed(path: Path) -> Reviewed:
+    word = docx.Document(str(path))
+    properties = custom_properties(word)
+    prefixes = json.loads(properties.get(BLOCKS_PROPERTY) or "{}")
+    return Reviewed(path, properties, read(word.element.body, prefixes), word)
+
+
+def transplant(word: docx.document.Document, target: Span, source: Span, prefix: str,
+               reviewed: docx.document.Document) -> None:
+    """Put copies of ``source`` (a block of the reviewed document) where ``target`` (the same block,
+    newly generated) is in ``word``; the copies carry the new document's bookmarks for the block,
+    and their links, pictures and comments are carried over."""
+    body = word.element.body
+    anchor = target.elements[0]
+    copies = [copy.deepcopy(el) for el in source.elements]
+    for el in copies:
+        anchor.addprevious(el)
+    remove(word, target)
+    next_id = _max_bookmark_id(body) + 1
+    marks = [m for el in copies for m in el.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd"))]
+    opened = {m.get(qn("w:id")): m.get(qn("w:name"), "") for m in marks if m.tag == qn("w:bookmarkStart")}
+    renumbered: dict[str | None, str] = {}
+    for mark in marks:
+        ident = mark.get(qn("w:id"))
+        if opened.get(ident, "cr_").startswith("cr_"):  # the block's old marks, or an end left alone
+            mark.getparent().remove(mark)
+            continue
+        if ident not in renumbered:  # the reviewer's own bookmarks keep their names, with fresh ids
+            renumbered[ident] = str(next_id)
+            next_id += 1
+        mark.set(qn("w:id"), renumbered[ident])
+    counter = 0
+    for el in copies:
+        if el.tag == qn("w:p"):
+            counter += 1
+            start = OxmlElement("w:bookmarkStart")
+            start.set(qn("w:id"), str(next_id))
+            start.set(qn("w:name"), f"{prefix}_{counter}")
+            end = OxmlElement("w:bookmarkEnd")
+            end.set(qn("w:id"), str(next_id))
+            next_id += 1
+            ppr = el.find(qn("w:pPr"))
+            if ppr is not None:
+                ppr.addnext(start)
+            else:
+                el.insert(0, start)
+            el.append(end)
+    _carry_relationships(copies, reviewed.part, word.part)
+    if any(node.tag in COMMENT_TAGS for el in copies for node in el.iter()):
+        _carry_comments(reviewed, word)
+
+
+def remove(word: docx.document.Document, target: Span) -> None:
+    for el in target.elements:
+        word.element.body.remove(el)
+
+
+def _max_bookmark_id(body: etree._Element) -> int:
+    ids = [int(m.get(qn("w:id"), "0")) for m in body.iter(qn("w:bookmarkStart"))
+           if (m.get(qn("w:id")) or "").isdigit()]
+    return max(ids, default=0)
+
+
+def _carry_relationships(elements: list[etree._Element], old_part, new_part) -> None:
+    """Links and pictures refer to the package's relationships by id: make them in the new one."""
+    for el in elements:
+        for node in el.iter():
+            for attr, value in list(node.attrib.items()):
+                if not attr.startswith(f"{{{_R_NS}}}") or value not in old_part.rels:
+                    continue
+                rel = old_part.rels[value]
+                if rel.is_external:
+                    new_id = new_part.relate_to(rel.target_ref, rel.reltype, is_external=True)
+                elif rel.reltype == RT.IMAGE:
+                    new_id, _image = new_part.get_or_add_image(BytesIO(rel.target_part.blob))
+                else:
+                    continue  # nothing else is referenced from a block's paragraphs
+                node.set(attr, new_id)
+
+
+def _carry_comments(reviewed: docx.document.Document, word: docx.document.Document) -> None:
+    old = next((r.target_part for r in reviewed.part.rels.values() if r.reltype == RT.COMMENTS), None)
+    if old is None or any(r.reltype == RT.COMMENTS for r in word.part.rels.values()):
+        return
+    part = Part(PackURI("/word/comments.xml"), CT.WML_COMMENTS, old.blob, word.part.package)
+    word.part.relate_to(part, RT.COMMENTS)
+
+
+def block_texts(path: Path) -> dict[str, list[str]]:
+    """Block id -> the texts of the block's paragraphs, in order, read from a (reviewed) .docx."""
+    return {b: span.texts() for b, span in open_reviewed(path).reading.blocks.items()}
