@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -281,6 +283,58 @@ def synth(
     from cluster_reports.inputs import synth as synth_module
 
     raise typer.Exit(synth_module.main(n, seed, out_dir, out, err))
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Working folder to create (or an empty one)")],
+    with_templates: Annotated[
+        bool, typer.Option("--templates", help="Also copy the template library, to restyle or reword it")
+    ] = False,
+) -> None:
+    """Start a working folder from the shipped library: the sample params and programme library
+    (params/), the notebooks (notebooks/) and, with --templates, the template library (templates/).
+
+    Nothing there is overwritten: a folder that already has any of these is refused.
+    """
+    parts = {"params": resources.sample(), "notebooks": resources.notebooks()}
+    if with_templates:
+        parts["templates"] = resources.templates()
+    taken = [name for name in parts if (folder / name).exists()]
+    if folder.exists() and not folder.is_dir():
+        taken = [str(folder)]
+    if taken:
+        err.print(f"[red]error[/red] {escape(str(folder))}: already has {escape(', '.join(taken))}; "
+                  "nothing was written (choose another folder, or move them away)")
+        raise typer.Exit(2)
+    written = _copy_library(folder, parts)
+    for path in written:
+        out.print(f"wrote {escape(str(path))}")
+    out.print(
+        f"next: cd {escape(str(folder))} && cluster-reports validate params/clusters && "
+        "cluster-reports render kebumen-roof-tile --out outputs"
+        + (" --templates templates" if with_templates else "")
+    )
+
+
+# What a working copy of the shipped library leaves out: caches, and a reviewer's files that a source
+# checkout may hold (the wheel excludes the same).
+_NOT_SHIPPED = shutil.ignore_patterns("__pycache__", ".*", "*.overrides.yaml", "history")
+
+
+def _copy_library(folder: Path, parts: dict[str, Path]) -> list[Path]:
+    """Copy each library folder into ``folder``: made beside it first, then moved in whole, so an
+    interrupted copy leaves no half-filled folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".init-", dir=folder))
+    try:
+        for name, source in parts.items():
+            shutil.copytree(source, staging / name, ignore=_NOT_SHIPPED)
+        for name in parts:
+            (staging / name).rename(folder / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [folder / name for name in parts]
 
 
 @app.command()
