@@ -21,8 +21,8 @@ from cluster_reports.compose import markdown
 from cluster_reports.compose.tree import Chart, Document, Properties
 from cluster_reports.review.reviewed import block_texts
 from cluster_reports.writers.docx import BOOKMARK_MAX, bookmark_prefix, write_docx
-from cluster_reports.writers.docx_package import read_custom_properties
-from cluster_reports.writers.reference import build_reference
+from cluster_reports.writers.docx.properties import read_custom_properties
+from cluster_reports.writers.docx.reference import build_reference
 
 SHIPPED_REFERENCE = ROOT / "templates" / "reference.docx"
 
@@ -169,7 +169,7 @@ def _text(element) -> str:
 
 def test_reference_is_shipped_with_the_writers_styles(reference):
     """templates/reference.docx exists and has the styles the writer uses."""
-    assert SHIPPED_REFERENCE.is_file(), "run: python -m cluster_reports.writers.reference " \
+    assert SHIPPED_REFERENCE.is_file(), "run: python -m cluster_reports.writers.docx.reference " \
                                         "templates/reference.docx"
     for path in (reference, SHIPPED_REFERENCE):
         names = {s.name for s in docx.Document(str(path)).styles}

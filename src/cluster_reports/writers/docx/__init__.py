@@ -41,8 +41,8 @@ from lxml import etree
 from cluster_reports.atomic import write_atomic
 from cluster_reports.compose import tree as d
 
-from .docx_blocks import BLOCKS_PROPERTY, record
-from .docx_package import clean_text, set_custom_properties
+from .blocks import BLOCKS_PROPERTY, record
+from .properties import clean_text, set_custom_properties
 
 DEFAULT_LABELS = {"table": "Table", "figure": "Figure", "contents": "Contents"}
 TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
