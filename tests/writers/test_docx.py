@@ -20,7 +20,8 @@ from docx.oxml.ns import qn
 from cluster_reports.compose import markdown
 from cluster_reports.compose.tree import Chart, Document, Properties
 from cluster_reports.review.reviewed import block_texts
-from cluster_reports.writers.docx import BOOKMARK_MAX, bookmark_prefix, write_docx
+from cluster_reports.writers.docx import write_docx
+from cluster_reports.writers.docx.blocks import BOOKMARK_MAX, bookmark_prefix
 from cluster_reports.writers.docx.properties import read_custom_properties
 from cluster_reports.writers.docx.reference import build_reference
 

@@ -27,7 +27,8 @@ from docx.shared import Cm
 
 from cluster_reports.atomic import write_atomic
 
-from . import add_field, add_text_run
+from .elements import add_text_run
+from .fields import add_field
 
 FONT = "Arial"  # Liberation Sans (metric-compatible) where Arial is not installed
 MONO = "Courier New"  # Liberation Mono likewise
