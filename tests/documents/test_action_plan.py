@@ -22,7 +22,7 @@ from cluster_reports import resources
 from cluster_reports.compose import composer
 from cluster_reports.documents import action_plan, i18n
 from cluster_reports.domain import budget
-from cluster_reports.writers.docx_package import read_custom_properties
+from cluster_reports.writers.docx.properties import read_custom_properties
 
 LANGS = ("id", "en")
 PILOTS = {

@@ -24,7 +24,7 @@ from cluster_reports.compose import composer
 from cluster_reports.documents import guideline, i18n
 from cluster_reports.domain import routine
 from cluster_reports.inputs import params_io
-from cluster_reports.writers.docx_package import read_custom_properties
+from cluster_reports.writers.docx.properties import read_custom_properties
 
 LANGS = ("id", "en")
 NOTEBOOK = ROOT / "notebooks" / "guideline.ipynb"

@@ -24,7 +24,7 @@ from cluster_reports.compose import composer
 from cluster_reports.documents import i18n
 from cluster_reports.domain import budget, indicators
 from cluster_reports.inputs import params_io
-from cluster_reports.writers.docx_package import read_custom_properties
+from cluster_reports.writers.docx.properties import read_custom_properties
 
 LANGS = ("id", "en")
 PILOTS = ("waru-sidoarjo-metalwork", "serenan-klaten-wood-furniture", "kebumen-roof-tile")

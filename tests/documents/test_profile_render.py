@@ -17,7 +17,7 @@ from conftest import SAMPLE
 
 from cluster_reports.documents import i18n
 from cluster_reports.domain import firms, scoring
-from cluster_reports.writers.docx_package import read_custom_properties
+from cluster_reports.writers.docx.properties import read_custom_properties
 
 LANGS = ("id", "en")
 

@@ -22,7 +22,7 @@ from conftest import ROOT, SAMPLE
 from cluster_reports.compose import composer
 from cluster_reports.documents import i18n, strategy
 from cluster_reports.inputs.schema import ConstraintCategory
-from cluster_reports.writers.docx_package import read_custom_properties
+from cluster_reports.writers.docx.properties import read_custom_properties
 
 HEADINGS = ("strategy.heading.", "strategy.caption.", "strategy.sub.")
 LANGS = ("id", "en")

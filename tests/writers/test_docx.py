@@ -1,201 +1,34 @@
-"""The Word writer: structure checked with python-docx, and a round trip through LibreOffice."""
+"""The Word writer: a written document's structure checked with python-docx (cover, contents and its
+TOC field, headings, runs and links, lists, tables and their SEQ captions, landscape sections, the
+header's TITLE, pictures), and a round trip through LibreOffice. Blocks, properties, field results
+and the reference document have their own test_docx_*.py."""
 
 from __future__ import annotations
 
-import json
-import re
 import subprocess
 import tempfile
-import zipfile
 from pathlib import Path
 
-import altair as alt
 import clients  # tests/clients.py (tests/ is on sys.path through its conftest)
 import docx
+import docx_sample as sample  # tests/writers/docx_sample.py
 import pytest
-import vl_convert
-from conftest import ROOT
 from docx.oxml.ns import qn
 
 from cluster_reports.compose import markdown
-from cluster_reports.compose.tree import Chart, Document, Properties
 from cluster_reports.review.reviewed import block_texts
-from cluster_reports.writers.docx import BOOKMARK_MAX, bookmark_prefix, write_docx
-from cluster_reports.writers.docx_package import read_custom_properties
-from cluster_reports.writers.reference import build_reference
-
-SHIPPED_REFERENCE = ROOT / "templates" / "reference.docx"
-
-SOURCE = r"""
-::: cover
-# Laporan Profil Klaster
-
-**Sentra Logam Tegal**
-
-Kabupaten Tegal, Jawa Tengah
-:::
-
-::: toc
-:::
-
-# Ringkasan
-
-::: block summary.intro
-Sentra ini memiliki **120 unit usaha** dengan *pemasaran* yang kuat dan kode `ISIC 2599`.
-
-Teks pengguna tetap teks: \<b\>tebal\</b\> \& \{\{ x \}\} tidak diolah.
-
-- Butir pertama
-- Butir kedua dengan [tautan](https://example.org/a?b=1&c=2)
-:::
-
-## Data dasar
-
-::: table tbl-basic
-Jumlah unit usaha menurut ukuran
-
-| Ukuran | Unit | Pekerja |
-| --- | --: | --: |
-| Mikro | 95 | 1.234 |
-| Kecil | 25 | 310 |
-:::
-
-::: note synthetic
-Angka dalam laporan ini bersifat ilustratif.
-:::
-
-### Rincian
-
-::: block basic-data
-1. Langkah satu
-2. Langkah dua
-
-Paragraf penutup blok.
-:::
-
-::: figure fig-size
-Unit usaha menurut ukuran
-
-![Diagram batang: 95 unit mikro dan 25 unit kecil](chart:size)
-:::
-
-# Lampiran lebar
-
-::: table tbl-wide
-Tabel lebar dengan tujuh kolom
-
-| Kode | Nama | A | B | C | D | E |
-| --- | --- | --: | --: | --: | --: | --: |
-| 01 | Satu | 1 | 2 | 3 | 4 | 5 |
-| 02 | Dua | 6 | 7 | 8 | 9 | 10 |
-:::
-
-# Penutup
-
-::: block closing
-Terima kasih.
-:::
-"""
-
-TITLE = "Laporan Profil Klaster: Sentra Logam Tegal"
-
-
-def _chart_png() -> bytes:
-    chart = (
-        alt.Chart(alt.Data(values=[{"size": "Mikro", "n": 95}, {"size": "Kecil", "n": 25}]))
-        .mark_bar()
-        .encode(y="size:N", x="n:Q")
-        .properties(width=300, height=80)
-    )
-    return vl_convert.vegalite_to_png(chart.to_json(), scale=1)
-
-
-def _document(lang: str = "id") -> Document:
-    labels = {
-        "id": {"table": "Tabel", "figure": "Gambar", "contents": "Daftar Isi"},
-        "en": {"table": "Table", "figure": "Figure", "contents": "Contents"},
-    }[lang]
-    properties = Properties(
-        title=TITLE,
-        subject="Logam dan komponen mesin",
-        lang=lang,
-        cluster_id="jateng-tegal-logam",
-        params_hash="sha256:" + "ab" * 32,
-        generator_version="0.1.0",
-        document_kind="profile",
-        keywords=["Sentra Logam Tegal", "Kabupaten Tegal", "Jawa Tengah"],
-    )
-    charts = {"size": Chart(png=_chart_png(), svg="<svg/>", alt="chart alt")}
-    return Document(markdown.parse(SOURCE), charts, properties, labels)
+from cluster_reports.writers.docx import write_docx
+from cluster_reports.writers.docx.properties import read_custom_properties
 
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("reference") / "reference.docx"
-    build_reference(path)
-    return path
+    return sample.reference(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def written(reference, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("docx") / "profile.id.docx"
-    write_docx(_document(), path, reference)
-    return path
-
-
-def _fields(paragraph) -> list[tuple[str, str]]:
-    """(instruction, cached result) of the complex fields in a paragraph."""
-    found, state, instr, result = [], None, "", ""
-    for run in paragraph._p.iter(qn("w:r")):
-        fld = run.find(qn("w:fldChar"))
-        kind = fld.get(qn("w:fldCharType")) if fld is not None else None
-        if kind == "begin":
-            state, instr, result = "instr", "", ""
-        elif kind == "separate":
-            state = "result"
-        elif kind == "end":
-            found.append((instr.strip(), result))
-            state = None
-        elif state == "instr":
-            instr += "".join(t.text or "" for t in run.iter(qn("w:instrText")))
-        elif state == "result":
-            result += "".join(t.text or "" for t in run.iter(qn("w:t")))
-    return found
-
-
-def _text(element) -> str:
-    return "".join(t.text or "" for t in element.iter(qn("w:t")))
-
-
-def test_reference_is_shipped_with_the_writers_styles(reference):
-    """templates/reference.docx exists and has the styles the writer uses."""
-    assert SHIPPED_REFERENCE.is_file(), "run: python -m cluster_reports.writers.reference " \
-                                        "templates/reference.docx"
-    for path in (reference, SHIPPED_REFERENCE):
-        names = {s.name for s in docx.Document(str(path)).styles}
-        for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "TOC Heading",
-                     "List Bullet", "List Number", "Caption", "Note", "Cluster Table",
-                     "Table Text", "Hyperlink", "Code"):
-            assert name in names, f"{path}: style {name!r} missing"
-
-
-def test_reference_page_header_and_footer(reference):
-    word = docx.Document(str(reference))
-    section = word.sections[0]
-    assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
-    for margin in (section.left_margin, section.right_margin, section.top_margin,
-                   section.bottom_margin):
-        assert round(margin.cm, 2) == 2.5
-    header = section.header.paragraphs[0]
-    assert [f[0].split()[0] for f in _fields(header)] == ["TITLE"]
-    assert header.alignment is None and header.style.name == "Header"
-    assert header.style.paragraph_format.alignment == 2  # right
-    footer = section.footer.paragraphs[0]
-    assert [f[0].split()[0] for f in _fields(footer)] == ["PAGE", "NUMPAGES"]
-    assert footer.text.strip().replace(" ", "") == "1/1"
-    note = word.styles["Note"].element
-    assert note.find(f".//{qn('w:shd')}") is not None
-    assert note.find(f".//{qn('w:pBdr')}/{qn('w:left')}") is not None
+    return sample.written(reference, tmp_path_factory)
 
 
 def test_cover_toc_and_headings(written):
@@ -230,50 +63,6 @@ def test_cover_toc_and_headings(written):
     assert first_heading.paragraph_format.page_break_before  # the TOC gets a page of its own
 
 
-def test_update_fields_and_language(written):
-    word = docx.Document(str(written))
-    update = word.settings.element.find(qn("w:updateFields"))
-    assert update is not None and update.get(qn("w:val")) == "true"
-    lang = word.styles.element.find(
-        f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
-    assert lang.get(qn("w:val")) == "id-ID"
-    assert word.core_properties.language == "id-ID"
-
-
-def test_core_and_custom_properties(written):
-    core = docx.Document(str(written)).core_properties
-    assert core.title == TITLE
-    assert core.subject == "Logam dan komponen mesin"
-    assert core.author == "cluster-reports"
-    assert core.keywords == "Sentra Logam Tegal, Kabupaten Tegal, Jawa Tengah"
-    assert core.category == "profile"
-    assert core.created is not None and core.modified is not None
-    custom = read_custom_properties(written)
-    # What was generated, in the blocks and outside them: a reviewer's edits are told from it.
-    assert json.loads(custom.pop("cr_generated")) == _expected_blocks()
-    outside = json.loads(custom.pop("cr_outside"))
-    assert "Laporan Profil Klaster" in outside and not any("Terima kasih" in t for t in outside)
-    assert custom == {
-        "cluster_id": "jateng-tegal-logam",
-        "params_hash": "sha256:" + "ab" * 32,
-        "generator_version": "0.1.0",
-        "document_kind": "profile",
-        "language": "id",
-        "cr_blocks": json.dumps({"cr_summary_intro": "summary.intro",
-                                 "cr_basic_data": "basic-data", "cr_closing": "closing"},
-                                separators=(",", ":")),
-    }
-    with zipfile.ZipFile(written) as archive:
-        types = archive.read("[Content_Types].xml").decode()
-        rels = archive.read("_rels/.rels").decode()
-        custom_xml = archive.read("docProps/custom.xml").decode()
-    assert 'PartName="/docProps/custom.xml"' in types
-    assert "application/vnd.openxmlformats-officedocument.custom-properties+xml" in types
-    assert "relationships/custom-properties" in rels
-    assert 'fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="cluster_id"' \
-        in custom_xml
-
-
 def test_table_captions_and_styles(written):
     word = docx.Document(str(written))
     captions = [p for p in word.paragraphs if p.style.name == "Caption"]
@@ -282,7 +71,7 @@ def test_table_captions_and_styles(written):
         "Gambar 1: Unit usaha menurut ukuran",
         "Tabel 2: Tabel lebar dengan tujuh kolom",
     ]
-    assert [_fields(p) for p in captions] == [
+    assert [sample.fields(p) for p in captions] == [
         [("SEQ Table \\* ARABIC", "1")], [("SEQ Figure \\* ARABIC", "1")],
         [("SEQ Table \\* ARABIC", "2")],
     ]
@@ -324,11 +113,11 @@ def test_wide_table_has_a_landscape_section(written):
     breaks = [i for i, el in enumerate(body) if el.find(f".//{qn('w:sectPr')}") is not None]
     wide_table = [i for i, el in enumerate(body) if el.tag == qn("w:tbl")][1]
     heading = max(i for i, el in enumerate(body)
-                   if el.tag == qn("w:p") and _text(el) == "Lampiran lebar")
+                   if el.tag == qn("w:p") and sample.text(el) == "Lampiran lebar")
     assert breaks[0] < heading < wide_table < breaks[1]
     # the header shows the document title as the TITLE field's cached result
     header = sections[0].header.paragraphs[0]
-    assert _fields(header) == [("TITLE \\* MERGEFORMAT", TITLE)]
+    assert sample.fields(header) == [("TITLE \\* MERGEFORMAT", sample.TITLE)]
 
 
 def test_picture_alt_text(written):
@@ -364,69 +153,6 @@ def test_runs_links_and_user_text(written):
     assert [p.style.name for p in numbered] == ["List Number", "List Number"]
 
 
-def test_block_bookmarks_one_per_paragraph(written):
-    word = docx.Document(str(written))
-    names = {}
-    for p in word.element.body.iter(qn("w:p")):
-        starts = p.findall(qn("w:bookmarkStart"))
-        ends = p.findall(qn("w:bookmarkEnd"))
-        cr = [s.get(qn("w:name")) for s in starts if s.get(qn("w:name")).startswith("cr_")]
-        if cr:
-            assert len(cr) == 1, "one block bookmark per paragraph"
-            start_id = starts[0].get(qn("w:id"))
-            assert [e.get(qn("w:id")) for e in ends] == [start_id], "closed in the same paragraph"
-            names[cr[0]] = _text(p)
-    assert names == {
-        "cr_summary_intro_1": "Sentra ini memiliki 120 unit usaha dengan pemasaran yang kuat "
-                              "dan kode ISIC 2599.",
-        "cr_summary_intro_2": "Teks pengguna tetap teks: <b>tebal</b> & {{ x }} tidak diolah.",
-        "cr_summary_intro_3": "Butir pertama",
-        "cr_summary_intro_4": "Butir kedua dengan tautan",
-        "cr_basic_data_1": "Langkah satu",
-        "cr_basic_data_2": "Langkah dua",
-        "cr_basic_data_3": "Paragraf penutup blok.",
-        "cr_closing_1": "Terima kasih.",
-    }
-    assert block_texts(written) == _expected_blocks()
-
-
-def _expected_blocks() -> dict[str, list[str]]:
-    return {
-        "summary.intro": [
-            "Sentra ini memiliki 120 unit usaha dengan pemasaran yang kuat dan kode ISIC 2599.",
-            "Teks pengguna tetap teks: <b>tebal</b> & {{ x }} tidak diolah.",
-            "Butir pertama",
-            "Butir kedua dengan tautan",
-        ],
-        "basic-data": ["Langkah satu", "Langkah dua", "Paragraf penutup blok."],
-        "closing": ["Terima kasih."],
-    }
-
-
-def test_bookmark_prefixes_are_valid_word_names():
-    long_id = "a-very-long-block-identifier.with.many.parts-and-more-words"
-    prefix = bookmark_prefix(long_id)
-    assert prefix == bookmark_prefix(long_id)  # stable
-    assert len(f"{prefix}_99999") <= BOOKMARK_MAX
-    assert re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", prefix)
-    assert bookmark_prefix("x-1") == "cr_x_1"
-    # two ids that read alike get distinct prefixes
-    taken = {"cr_x_1": "x-1"}
-    assert bookmark_prefix("x.1", taken) not in taken
-
-
-def test_long_and_clashing_block_ids_read_back(reference, tmp_path):
-    long_id = "a-very-long-block-identifier.with.many.parts-and-more-words"
-    source = f"::: block x-1\nOne.\n:::\n\n::: block x.1\nTwo.\n:::\n\n::: block {long_id}\nThree.\n:::\n"
-    doc = _document()
-    doc.nodes = markdown.parse(source)
-    path = tmp_path / "blocks.docx"
-    write_docx(doc, path, reference)
-    assert block_texts(path) == {"x-1": ["One."], "x.1": ["Two."], long_id: ["Three."]}
-    word = docx.Document(str(path))
-    assert word.sections[0].different_first_page_header_footer is False  # no cover
-
-
 WIDE = """::: table {id}
 Wide
 
@@ -442,7 +168,7 @@ def test_adjacent_wide_tables_share_a_landscape_section_to_the_end(reference, tm
         "# Start\n\nText.\n\n[back to start](#sec-start) and [elsewhere](other.html)\n\n"
         + WIDE.format(id="w1") + "\n" + WIDE.format(id="w2")
     )
-    doc = _document()
+    doc = sample.document()
     doc.nodes = markdown.parse("{#sec-start}\n" + source)
     path = tmp_path / "wide.docx"
     write_docx(doc, path, reference)
@@ -459,7 +185,7 @@ def test_adjacent_wide_tables_share_a_landscape_section_to_the_end(reference, tm
 
 
 def test_english_labels_and_fallback(reference, tmp_path):
-    doc = _document("en")
+    doc = sample.document("en")
     doc.labels = {}
     path = tmp_path / "profile.en.docx"
     write_docx(doc, path, reference)
@@ -474,7 +200,7 @@ def test_english_labels_and_fallback(reference, tmp_path):
 def test_write_is_atomic(reference, tmp_path):
     path = tmp_path / "out.docx"
     path.write_bytes(b"old")
-    doc = _document()
+    doc = sample.document()
     doc.charts = {}  # the figure's chart is missing: the write fails
     with pytest.raises(ValueError, match="chart 'size'"):
         write_docx(doc, path, reference)
@@ -501,7 +227,7 @@ def test_libreoffice_pdf_and_resave(written, tmp_path):
     assert "Tabel 1" in text and "Tabel 2" in text and "Gambar 1" in text
     assert "1.234" in text
     assert "Daftar Isi" in text
-    assert TITLE in text  # the header's TITLE field
+    assert sample.TITLE in text  # the header's TITLE field
     assert "{{" not in text.replace("{{ x }}", "")  # only the user's literal text
     assert "<b>tebal</b>" in text
 
@@ -509,5 +235,5 @@ def test_libreoffice_pdf_and_resave(written, tmp_path):
     _soffice(["--convert-to", "docx", "--outdir", str(docx_dir), str(written)])
     resaved = docx_dir / written.name
     assert resaved.is_file()
-    assert block_texts(resaved) == _expected_blocks()
+    assert block_texts(resaved) == sample.expected_blocks()
     assert read_custom_properties(resaved) == read_custom_properties(written)

@@ -42,7 +42,7 @@ def harvest(docx_path: Path, params_root: Path) -> Harvested:
     """Harvest one reviewed .docx into its cluster's overrides file; raises HarvestError or
     ParamsError with the file and the reason."""
     from cluster_reports.review.reviewed import open_reviewed
-    from cluster_reports.writers.docx_blocks import annotations
+    from cluster_reports.writers.docx.blocks import annotations
 
     try:
         reviewed = open_reviewed(docx_path)

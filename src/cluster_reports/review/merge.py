@@ -30,8 +30,8 @@ from cluster_reports.review import reviewed as reviewed_file
 from cluster_reports.review.outcome import HISTORY, Conflict, Review, ReviewConflict, sibling
 from cluster_reports.review.report import write_report
 from cluster_reports.writers import docx as docx_writer
-from cluster_reports.writers import docx_blocks
-from cluster_reports.writers.docx_blocks import read
+from cluster_reports.writers.docx import blocks as docx_blocks
+from cluster_reports.writers.docx.blocks import read
 
 
 def write_docx(doc: d.Document, path: Path, reference: Path) -> Review:

@@ -22,7 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-from cluster_reports.writers.docx_blocks import (
+from cluster_reports.writers.docx.blocks import (
     BLOCKS_PROPERTY,
     COMMENT_TAGS,
     GENERATED_PROPERTY,
@@ -31,7 +31,7 @@ from cluster_reports.writers.docx_blocks import (
     Span,
     read,
 )
-from cluster_reports.writers.docx_package import custom_properties
+from cluster_reports.writers.docx.properties import custom_properties
 
 _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 

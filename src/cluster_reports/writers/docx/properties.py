@@ -1,9 +1,10 @@
-"""Parts of the .docx package besides the body: XML-safe text, and the custom document properties
-(``docProps/custom.xml``) in which a report records what it is and what was generated into it."""
+"""The document's properties: core (title, author, keywords, language, ...), custom
+(``docProps/custom.xml``, in which a report records what it is and what was generated into it), and
+the language of its text."""
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 import zipfile
 from pathlib import Path
 
@@ -12,18 +13,82 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from lxml import etree
+
+from cluster_reports.compose import tree as d
+
+from .elements import clean_text
 
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 CUSTOM_PARTNAME = "/docProps/custom.xml"
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def clean_text(text: str) -> str:
-    """Text that XML can hold: control characters other than tab and newline dropped."""
-    return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+def set_properties(word: docx.document.Document, props: d.Properties, recorded: dict[str, str]) -> None:
+    """The core properties from ``props``; the custom ones say what the report is, then what
+    ``recorded`` holds (its blocks and what was generated into it)."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    core = word.core_properties
+    core.title = clean_text(props.title)
+    core.subject = clean_text(props.subject)
+    core.author = clean_text(props.author)
+    core.last_modified_by = clean_text(props.author)
+    core.keywords = clean_text(", ".join(k for k in props.keywords if k))
+    core.category = props.document_kind
+    core.comments = clean_text(
+        getattr(props, "comments", None)
+        or f"{props.document_kind} · {props.cluster_id} · cluster-reports "
+           f"{props.generator_version}"
+    )
+    core.language = props.language_tag
+    core.created = now
+    core.modified = now
+    core.revision = 1
+    core.content_status = ""
+    custom = {
+        "cluster_id": props.cluster_id,
+        "params_hash": props.params_hash,
+        "generator_version": props.generator_version,
+        "document_kind": props.document_kind,
+        "language": props.lang,
+        **recorded,
+    }
+    set_custom_properties(word, custom)
+
+
+def set_language(word: docx.document.Document, tag: str) -> None:
+    """The language of the text (``w:lang`` of the document defaults) and of the theme fonts."""
+    styles = word.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    r_default = defaults.find(qn("w:rPrDefault"))
+    if r_default is None:
+        r_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, r_default)
+    r_pr = r_default.find(qn("w:rPr"))
+    if r_pr is None:
+        r_pr = OxmlElement("w:rPr")
+        r_default.append(r_pr)
+    for old in r_pr.findall(qn("w:lang")):
+        r_pr.remove(old)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), tag)
+    lang.set(qn("w:eastAsia"), "en-US")
+    lang.set(qn("w:bidi"), "ar-SA")
+    later = [r_pr.find(qn(t)) for t in ("w:eastAsianLayout", "w:specVanish", "w:oMath")]
+    later = [el for el in later if el is not None]
+    if later:
+        later[0].addprevious(lang)
+    else:
+        r_pr.append(lang)
+    theme_lang = word.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), tag)
 
 
 # --- custom properties ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@ The Word writer opens this document, empties its body and writes the report into
 of the Word output lives here and can be restyled in Word without touching Python. This builder
 makes the shipped version from python-docx's default template::
 
-    python -m cluster_reports.writers.reference templates/reference.docx
+    python -m cluster_reports.writers.docx.reference templates/reference.docx
 
 Styles defined (or redefined) here and used by the writer: Normal, Title, Subtitle, Heading 1-3,
 TOC Heading, TOC 1-3, List Bullet, List Number, Caption, Note, Table Text, Cluster Table (a table
@@ -27,7 +27,8 @@ from docx.shared import Cm
 
 from cluster_reports.atomic import write_atomic
 
-from .docx import add_field, add_text_run
+from .elements import add_text_run
+from .fields import add_field
 
 FONT = "Arial"  # Liberation Sans (metric-compatible) where Arial is not installed
 MONO = "Courier New"  # Liberation Mono likewise
@@ -395,7 +396,7 @@ def build_reference(path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m cluster_reports.writers.reference PATH/reference.docx",
+        print("usage: python -m cluster_reports.writers.docx.reference PATH/reference.docx",
               file=sys.stderr)
         return 2
     build_reference(Path(args[0]))

@@ -6,13 +6,14 @@ well as Word (DESIGN.md). A block runs from the paragraph of its first bookmark 
 last bookmark end, so what a reviewer inserts between its paragraphs (a paragraph, a list, a table)
 belongs to it. Everything else of the body is "outside" the blocks.
 
-This module knows Word's XML only: the writer records a new document's blocks with it, and the
-review reads a reviewed one with it; deciding what to keep, and carrying a reviewer's paragraphs into
-a new document, is ``review``'s business.
+This module knows Word's XML only: the writer names the bookmarks and records a new document's
+blocks with it, and the review reads a reviewed one with it; deciding what to keep, and carrying a
+reviewer's paragraphs into a new document, is ``review``'s business.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -29,6 +30,23 @@ _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _TRACKED = {qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo")}
 COMMENT_TAGS = {qn("w:commentRangeStart"), qn("w:commentReference")}
 _HEADING_STYLE = re.compile(r"^(heading|judul)\s*\d", re.IGNORECASE)
+BOOKMARK_MAX = 40  # Word's limit on bookmark names
+_PREFIX_MAX = BOOKMARK_MAX - 6  # room for "_<n>" with n up to 99999
+
+
+def bookmark_prefix(block_id: str, taken: dict[str, str] | None = None) -> str:
+    """The bookmark prefix of a block: ``cr_`` + the id with '-' and '.' as '_'.
+
+    Bookmark names are ``<prefix>_<n>`` and Word allows 40 characters, letters, digits and '_':
+    a long id is cut and given a short stable hash of the whole id; so is an id whose prefix
+    another block of the document (``taken``: prefix -> id) already has.
+    """
+    base = "cr_" + re.sub(r"[^A-Za-z0-9_]", "_", block_id.replace("-", "_").replace(".", "_"))
+    taken = taken or {}
+    if len(base) <= _PREFIX_MAX and taken.get(base, block_id) == block_id:
+        return base
+    cut = base[: _PREFIX_MAX - 7].rstrip("_")
+    return f"{cut}_{hashlib.sha1(block_id.encode('utf-8')).hexdigest()[:6]}"
 
 
 def paragraph_text(p: etree._Element) -> str:
@@ -156,10 +174,12 @@ def _is_heading(p: etree._Element) -> bool:
 
 
 def record(word: docx.document.Document, prefixes: dict[str, str]) -> dict[str, str]:
-    """The custom properties that record what was generated into ``word`` (read back from its own
-    XML, so a later reading of a reviewed copy compares like with like)."""
+    """The custom properties that map the bookmark prefixes of ``word`` to its blocks and record
+    what was generated into it (read back from its own XML, so a later reading of a reviewed copy
+    compares like with like)."""
     reading = read(word.element.body, prefixes, annotated=False)  # a new document has none
     return {
+        BLOCKS_PROPERTY: json.dumps(prefixes, ensure_ascii=False, separators=(",", ":")),
         GENERATED_PROPERTY: json.dumps(
             {b: span.texts() for b, span in reading.blocks.items()}, ensure_ascii=False, separators=(",", ":")
         ),

@@ -1,0 +1,50 @@
+"""The Word writer: a composed ``Document`` tree onto the reference document, as a .docx.
+
+``build`` opens the reference (``templates/reference.docx``, built by ``reference.py``), keeps its
+styles, page setup, header and footer, and writes the tree into its emptied body with real Word
+structures (``body``): heading styles, a TOC field, captions numbered by SEQ fields (``fields``), a
+table style with a repeating header row (``tables``), landscape sections for wide tables
+(``sections``), pictures with alt text; then the document language and the core and custom document
+properties (``properties``).
+
+Narrative blocks carry one bookmark per paragraph, ``cr_<block id>_<n>``: bookmarks inside one
+paragraph survive a round trip through LibreOffice, bookmarks spanning paragraphs do not (see
+DESIGN.md). The custom property ``cr_blocks`` maps each bookmark prefix back to its block id, and
+``cr_generated`` / ``cr_outside`` record the text generated in and outside the blocks, so that
+``blocks`` can read a reviewed file exactly and ``review`` tell the reviewer's edits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+
+from cluster_reports.atomic import write_atomic
+from cluster_reports.compose import tree as d
+
+from .blocks import record
+from .body import BodyWriter
+from .fields import fill_title, set_update_fields
+from .properties import set_language, set_properties
+
+
+def build(doc: d.Document, reference: Path) -> tuple[docx.document.Document, dict[str, str]]:
+    """The python-docx document for ``doc`` on ``reference``, not yet saved, and its blocks' bookmark
+    prefixes (prefix -> block id)."""
+    reference = Path(reference)
+    word = docx.Document(str(reference))
+    body = BodyWriter(doc, word, reference)
+    body.write()
+    set_language(word, doc.properties.language_tag)
+    set_update_fields(word)
+    set_properties(word, doc.properties, record(word, body.block_prefixes))
+    fill_title(word, doc.properties.title)
+    return word, body.block_prefixes
+
+
+def write_docx(doc: d.Document, path: Path, reference: Path) -> None:
+    """Write ``doc`` as a new .docx at ``path``, atomically. Over a reviewed file, write through
+    ``review.merge.write_docx`` instead, which keeps the reviewer's work."""
+    word, _prefixes = build(doc, reference)
+    write_atomic(Path(path), lambda tmp: word.save(str(tmp)))

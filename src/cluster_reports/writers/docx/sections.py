@@ -1,0 +1,75 @@
+"""Sections: which nodes go on landscape pages (wide tables, and the headings that open them), the
+section breaks between portrait and landscape, the cover's first-page setting, and the width the
+text has between the margins."""
+
+from __future__ import annotations
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.section import Section
+from docx.shared import Emu
+
+from cluster_reports.compose import tree as d
+
+from .tables import columns
+
+WIDE_TABLE_COLUMNS = 6  # tables with more columns go on a landscape page
+
+
+def landscape_flags(nodes: list[d.Node]) -> list[bool]:
+    """For each node, whether it goes on a landscape page."""
+    wide = [isinstance(n, d.Table) and columns(n) > WIDE_TABLE_COLUMNS for n in nodes]
+    for i in range(len(nodes) - 2, -1, -1):  # a heading goes with the wide table it opens
+        if isinstance(nodes[i], d.Heading) and wide[i + 1]:
+            wide[i] = True
+    return wide
+
+
+def add_section_break(word: docx.document.Document, landscape: bool) -> None:
+    """End the current section; the next one is landscape or portrait.
+
+    The first break keeps the header and footer references (and the cover's first-page
+    setting) on the first section; later sections have none, so they are linked to the
+    previous one and show the same header and footer.
+    """
+    body = word.element.body
+    body.add_section_break()
+    holder = body.findall(qn("w:p"))[-1]  # the new, empty paragraph with the sectPr
+    p_pr = holder.find(qn("w:pPr"))
+    spacing = OxmlElement("w:spacing")
+    for attr, value in (("before", "0"), ("after", "0"), ("line", "240"),
+                        ("lineRule", "auto")):
+        spacing.set(qn(f"w:{attr}"), value)
+    p_pr.insert(0, spacing)
+    mark = OxmlElement("w:rPr")  # a tiny paragraph mark: no stray blank line
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "2")
+    mark.append(size)
+    p_pr.find(qn("w:sectPr")).addprevious(mark)
+    sentinel = body.sectPr
+    title_pg = sentinel.find(qn("w:titlePg"))
+    if title_pg is not None:
+        sentinel.remove(title_pg)
+    section = Section(sentinel, word.part)
+    width, height = section.page_width, section.page_height
+    if landscape != (width > height):
+        section.page_width, section.page_height = height, width
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+
+
+def finish(word: docx.document.Document, has_cover: bool) -> None:
+    """Without a cover the first page shows the header and footer too."""
+    if not has_cover:
+        first = word.element.body.find(f".//{qn('w:sectPr')}")
+        title_pg = first.find(qn("w:titlePg")) if first is not None else None
+        if title_pg is not None:
+            title_pg.getparent().remove(title_pg)
+
+
+def text_width(word: docx.document.Document) -> int:
+    """Width between the margins of the current (last) section, in twips."""
+    section = Section(word.element.body.sectPr, word.part)
+    width = section.page_width - section.left_margin - section.right_margin
+    return int(Emu(width).twips)

@@ -1,0 +1,69 @@
+"""The document's properties, core and custom, and its language (checked with the setting that has
+Word update the fields on opening)."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import docx
+import docx_sample as sample  # tests/writers/docx_sample.py
+import pytest
+from docx.oxml.ns import qn
+
+from cluster_reports.writers.docx.properties import read_custom_properties
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> Path:
+    return sample.reference(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def written(reference, tmp_path_factory) -> Path:
+    return sample.written(reference, tmp_path_factory)
+
+
+def test_update_fields_and_language(written):
+    word = docx.Document(str(written))
+    update = word.settings.element.find(qn("w:updateFields"))
+    assert update is not None and update.get(qn("w:val")) == "true"
+    lang = word.styles.element.find(
+        f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    assert lang.get(qn("w:val")) == "id-ID"
+    assert word.core_properties.language == "id-ID"
+
+
+def test_core_and_custom_properties(written):
+    core = docx.Document(str(written)).core_properties
+    assert core.title == sample.TITLE
+    assert core.subject == "Logam dan komponen mesin"
+    assert core.author == "cluster-reports"
+    assert core.keywords == "Sentra Logam Tegal, Kabupaten Tegal, Jawa Tengah"
+    assert core.category == "profile"
+    assert core.created is not None and core.modified is not None
+    custom = read_custom_properties(written)
+    # What was generated, in the blocks and outside them: a reviewer's edits are told from it.
+    assert json.loads(custom.pop("cr_generated")) == sample.expected_blocks()
+    outside = json.loads(custom.pop("cr_outside"))
+    assert "Laporan Profil Klaster" in outside and not any("Terima kasih" in t for t in outside)
+    assert custom == {
+        "cluster_id": "jateng-tegal-logam",
+        "params_hash": "sha256:" + "ab" * 32,
+        "generator_version": "0.1.0",
+        "document_kind": "profile",
+        "language": "id",
+        "cr_blocks": json.dumps({"cr_summary_intro": "summary.intro",
+                                 "cr_basic_data": "basic-data", "cr_closing": "closing"},
+                                separators=(",", ":")),
+    }
+    with zipfile.ZipFile(written) as archive:
+        types = archive.read("[Content_Types].xml").decode()
+        rels = archive.read("_rels/.rels").decode()
+        custom_xml = archive.read("docProps/custom.xml").decode()
+    assert 'PartName="/docProps/custom.xml"' in types
+    assert "application/vnd.openxmlformats-officedocument.custom-properties+xml" in types
+    assert "relationships/custom-properties" in rels
+    assert 'fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="cluster_id"' \
+        in custom_xml
