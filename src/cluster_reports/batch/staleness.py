@@ -33,7 +33,7 @@ class Stale:
 @dataclass
 class Plan:
     stale: list[Stale] = field(default_factory=list)
-    keys: dict[DocKey, str] = field(default_factory=dict)  # every document asked for: recorded with it
+    keys: dict[DocKey, str] = field(default_factory=dict)  # of every document asked for, recorded with it
     groups: dict[Group, list[dict]] = field(default_factory=dict)  # the summaries of each group-round
     up_to_date: int = 0  # documents
     unavailable: int = 0  # documents fresh as "not available" (the cluster lacks their data)
