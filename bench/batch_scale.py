@@ -2,7 +2,7 @@
 
 Run by hand: `.venv/bin/python bench/batch_scale.py [N_CLUSTERS] [N_RENDERED]` (defaults 9800, 60).
 Prints, for N synthetic clusters:
-  - phase 1 alone (find files, hash raw bytes): seconds;
+  - the scan alone (find files, hash raw bytes): seconds;
   - a first batch of the roll-ups only (every cluster loaded once for its summary, every province's
     summary and the national one, id+en, docx+html): seconds;
   - the re-run with nothing changed (the 20-second target): seconds;
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from cluster_reports.batch import manifest
+from cluster_reports.batch import manifest, scan
 from cluster_reports.batch import run as batch
 from cluster_reports.inputs import synth
 
@@ -60,9 +60,9 @@ def main(n: int, n_rendered: int) -> None:
         print(f"{len(files)} synthetic clusters")
 
         start = time.perf_counter()
-        found = batch.scan(params)
+        found = scan.scan(params)
         print(
-            f"phase 1 (find + hash raw bytes): {time.perf_counter() - start:.2f} s for {len(found.sources)}"
+            f"scan (find + hash raw bytes): {time.perf_counter() - start:.2f} s for {len(found.sources)}"
         )
 
         # Small: full profiles of a few clusters (their own params folder), for per-cluster cost.

@@ -25,7 +25,7 @@ from conftest import ROOT
 from rich.console import Console
 
 from cluster_reports import atomic, render
-from cluster_reports.batch import manifest
+from cluster_reports.batch import manifest, scan, tasks
 from cluster_reports.batch import run as batch
 from cluster_reports.batch.run import BatchOptions
 from cluster_reports.review.reviewed import block_texts
@@ -304,7 +304,7 @@ def test_a_killed_batch_resumes_and_leaves_no_partial_file(tmp_path):
 
     code, stdout, _ = run_batch(params, out, formats=("docx", "html"), workers=2)
     assert code == 0
-    assert rendered_in(out, 2) == {s.rel for s in batch.scan(params).sources} - first
+    assert rendered_in(out, 2) == {s.rel for s in scan.scan(params).sources} - first
     assert [p for p in out.rglob("*") if p.name.endswith((".part", ".tmp"))] == []
     docs = sorted(out.rglob("profile.en.docx"))
     assert len(docs) == 10 and len(list(out.rglob("profile.en.html"))) == 10
@@ -436,7 +436,7 @@ def test_a_real_scheduler_runs_both_engines_to_the_same_text(tmp_path, dask_sche
 
 
 def test_workers_on_other_code_are_refused(tmp_path, inproc_scheduler, monkeypatch):
-    monkeypatch.setattr(batch, "_LOADED_PACKAGE", "an older version")
+    monkeypatch.setattr(tasks, "_LOADED_PACKAGE", "an older version")
     code, _, stderr = run_batch(
         _copy_params(tmp_path, only=["jawa-tengah/tegal-metalwork.yaml"]),
         tmp_path / "o",

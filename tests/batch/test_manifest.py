@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from cluster_reports.batch import manifest
-from cluster_reports.batch import run as batch
+from cluster_reports.batch import manifest, record, scan, staleness
 from cluster_reports.batch.manifest import ClusterRow, DocumentRow, Manifest
 
 PARAMS = ROOT / "params"
@@ -24,11 +23,11 @@ def params(tmp_path) -> Path:
 
 
 def _hashes(params: Path) -> dict[str, str]:
-    return {s.rel: s.input_hash for s in batch.scan(params).sources}
+    return {s.rel: s.input_hash for s in scan.scan(params).sources}
 
 
 def test_scan_finds_every_cluster_and_not_sidecars_or_library(params):
-    found = batch.scan(params)
+    found = scan.scan(params)
     assert len(found.sources) == 10
     assert "jawa-tengah/kebumen-roof-tile.yaml" in {s.rel for s in found.sources}
     assert not any("programmes" in s.rel or s.rel.count(".") != 1 for s in found.sources)
@@ -58,7 +57,7 @@ def test_input_hash_follows_the_cluster_its_sidecars_csv_and_library_only(params
 def test_stray_sidecars_are_problems_named_by_file(params):
     (params / "jawa-barat" / "garut-vetiver-oil.stratgy.yaml").write_text("x: 1\n")
     (params / "jawa-barat" / "nobody.plan.yaml").write_text("x: 1\n")
-    problems = dict(batch.scan(params).problems)
+    problems = dict(scan.scan(params).problems)
     assert "unknown kind of params file 'stratgy'" in problems["jawa-barat/garut-vetiver-oil.stratgy.yaml"]
     assert "no cluster params file nobody.yaml" in problems["jawa-barat/nobody.plan.yaml"]
 
@@ -66,22 +65,22 @@ def test_stray_sidecars_are_problems_named_by_file(params):
 def test_peer_digest_ignores_what_a_selection_table_does_not_show():
     a = {"id": "a", "name_en": "A", "name_id": "A", "growth": 3, "action": 4, "firms": 10}
     b = {"id": "b", "name_en": "B", "name_id": "B", "growth": 2, "action": 2, "firms": 5}
-    digest = batch.peer_digest([a, b])
-    assert batch.peer_digest([b, {**a, "firms": 99}]) == digest  # order and firm counts do not count
-    assert batch.peer_digest([{**a, "growth": 4}, b]) != digest
-    assert batch.peer_digest([{**a, "name_id": "A2"}, b]) != digest
+    digest = staleness.peer_digest([a, b])
+    assert staleness.peer_digest([b, {**a, "firms": 99}]) == digest  # order and firm counts do not count
+    assert staleness.peer_digest([{**a, "growth": 4}, b]) != digest
+    assert staleness.peer_digest([{**a, "name_id": "A2"}, b]) != digest
 
 
 def test_a_kinds_templates_exclude_the_other_kinds_folders(tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
-    before = batch.kind_template_digests(templates)
+    before = scan.kind_template_digests(templates)
     (templates / "strategy" / "en.md.j2").write_text("changed\n")
-    after = batch.kind_template_digests(templates)
+    after = scan.kind_template_digests(templates)
     assert after["strategy"] != before["strategy"]
     assert after["profile"] == before["profile"]
     (templates / "labels" / "en.yaml").write_text((templates / "labels" / "en.yaml").read_text() + "\n")
-    shared = batch.kind_template_digests(templates)
+    shared = scan.kind_template_digests(templates)
     assert all(shared[k] != after[k] for k in after)  # the shared label catalogue counts for all
 
 
@@ -140,5 +139,5 @@ def test_sweep_removes_only_temporary_files_of_atomic_writes(tmp_path):
     folder.mkdir(parents=True)
     (folder / ".profile.en.docx.abc123.part").write_bytes(b"half")
     (folder / "profile.en.docx").write_bytes(b"whole")
-    assert batch.sweep_partial_files(tmp_path) == 1
+    assert record.sweep_partial_files(tmp_path) == 1
     assert [p.name for p in folder.iterdir()] == ["profile.en.docx"]
