@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from cluster_reports import render, resources
+from cluster_reports.compose import charts as drawing
 from cluster_reports.compose import composer
 from cluster_reports.documents import i18n, registry
 from cluster_reports.domain import summary
@@ -37,6 +38,42 @@ def _as_list(value: str | list[str], name: str, allowed: tuple[str, ...]) -> lis
             f"{name} = {value!r}: use one or more of {', '.join(allowed)} (e.g. {list(allowed)!r})"
         )
     return items
+
+
+SVG = "image/svg+xml"
+
+
+class ShownChart:
+    """A document's chart as a notebook shows it: the chart (an Altair chart or the house bar chart)
+    and its static drawing.
+
+    JupyterLab draws the chart itself, interactive; a viewer that cannot run Vega (the HTML copy of
+    an executed notebook, made by nbconvert) takes the SVG, drawn as the documents draw it. Anything
+    else is the chart's own: ``shown.chart`` or its attributes (``shown.to_dict()``).
+    """
+
+    def __init__(self, chart, alt: str, locale: str):
+        self.chart, self.alt, self.locale = chart, alt, locale
+
+    def __getattr__(self, name: str):
+        # Not the chart's _repr_*_ (this object's bundle is the one shown), nor its own fields while
+        # it is being copied or unpickled (no recursion).
+        if name.startswith("_") or name in ("chart", "alt", "locale"):
+            raise AttributeError(name)
+        return getattr(self.chart, name)
+
+    def __repr__(self) -> str:
+        return f"ShownChart({self.chart!r})"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        shown = self.chart._repr_mimebundle_(include, exclude)
+        data, metadata = shown if isinstance(shown, tuple) else (shown, {})
+        data, metadata = dict(data), dict(metadata or {})
+        if (include is None or SVG in include) and not (exclude and SVG in exclude):
+            # The drawing is cached: the documents written later in the same kernel reuse it.
+            data[SVG] = drawing.render(self.chart, self.alt, self.locale).svg
+            metadata[SVG] = {"alt": self.alt}
+        return data, metadata
 
 
 class Session:
@@ -109,12 +146,13 @@ class Session:
         context, labels = self._context(kind, lang)
         return registry.KINDS[kind].tables(context, labels)
 
-    def charts(self, lang: str = "en", kind: str | None = None) -> dict:
-        """A document's charts as Altair objects, which Jupyter draws inline."""
+    def charts(self, lang: str = "en", kind: str | None = None) -> dict[str, ShownChart]:
+        """A document's charts, which Jupyter draws inline (see ``ShownChart``)."""
         kind = kind or self.documents[0]
         context, labels = self._context(kind, lang)
-        specs = registry.KINDS[kind].charts(context, labels, i18n.Formatter(lang))
-        return {name: chart for name, (chart, _alt) in specs.items()}
+        fmt = i18n.Formatter(lang)
+        specs = registry.KINDS[kind].charts(context, labels, fmt)
+        return {name: ShownChart(chart, alt, fmt.locale) for name, (chart, alt) in specs.items()}
 
     def render(self) -> list[Path]:
         if self.loaded is None:

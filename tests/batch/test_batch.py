@@ -428,10 +428,13 @@ def test_a_real_scheduler_runs_both_engines_to_the_same_text(tmp_path, dask_sche
             assert docx_text(direct) == docx_text(paper), rel
         else:
             assert html_text(direct)[0] == html_text(paper)[0], rel
-    # The audit trail: each executed notebook beside its documents, linked from the index.
+    # The audit trail: each executed notebook and its HTML copy beside its documents, linked from the index.
     kebumen = outs["papermill"] / "jawa-tengah" / "kebumen-roof-tile"
     assert (kebumen / "profile.ipynb").is_file() and (kebumen / "strategy.ipynb").is_file()
-    assert "jawa-tengah/kebumen-roof-tile/strategy.ipynb" in html_text(outs["papermill"] / "index.html")[1]
+    assert (kebumen / "profile.notebook.html").is_file() and (kebumen / "strategy.notebook.html").is_file()
+    index_links = html_text(outs["papermill"] / "index.html")[1]
+    assert "jawa-tengah/kebumen-roof-tile/strategy.ipynb" in index_links
+    assert "jawa-tengah/kebumen-roof-tile/strategy.notebook.html" in index_links
     assert not list(outs["direct"].rglob("*.ipynb"))
 
 

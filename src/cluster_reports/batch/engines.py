@@ -2,22 +2,26 @@
 
 ``direct`` composes and writes in the calling process (a warm Dask worker); ``papermill`` executes
 the document kind's notebook with its parameters and keeps the executed notebook beside the
-documents as the audit trail. Both end in the same code (compose + writers), so the documents'
-text is the same. Either way a failure is reported per document, never raised: the batch goes on.
+documents as the audit trail, with an HTML copy of it for reviewers who have no Jupyter. Both end
+in the same code (compose + writers), so the documents' text is the same. Either way a failure is
+reported per document, never raised: the batch goes on.
 """
 
 from __future__ import annotations
 
+import copy
+import html
+import re
 import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from cluster_reports import render, resources
-from cluster_reports.atomic import write_atomic
+from cluster_reports.atomic import write_atomic, write_text_atomic
 from cluster_reports.batch.manifest import FAILED, RENDERED, UNAVAILABLE
 from cluster_reports.compose import composer
-from cluster_reports.documents import registry
+from cluster_reports.documents import i18n, registry
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
 
@@ -93,6 +97,33 @@ def notebook_path(out: Path, loaded: LoadedParams, kind: str) -> Path:
     return render.output_path(out, loaded.params, kind, "x", "x").with_name(f"{kind}.ipynb")
 
 
+def notebook_html_path(executed: Path) -> Path:
+    """The executed notebook's HTML copy beside it: <kind>.notebook.html.
+
+    Not ``<kind>.html``, nbconvert's name, which reads as the document itself; and "notebook" sits
+    where a document has its language, which no language code can be, so the copy is never taken for
+    one of the documents ``<kind>.<lang>.html``. It also keeps a plain name where a file manager
+    hides extensions (``profile.notebook``, not ``profile.ipynb``, the notebook's own name).
+    """
+    return executed.with_name(f"{executed.stem}.notebook.html")
+
+
+@dataclass(frozen=True)
+class Page:
+    """What the HTML copy of an executed notebook says of itself: its language and title."""
+
+    lang: str
+    title: str
+
+
+def notebook_page(loaded: LoadedParams, kind: str, lang: str, templates: Path) -> Page:
+    """The copy takes the language of the tables and charts the notebook shows (its first language);
+    its title names the document and the cluster. "notebook" is the same word in both languages (the
+    index page's labels use it too), so it needs no label a user's template library may lack."""
+    document = i18n.labels(templates, lang)(f"document.{kind}")
+    return Page(lang, f"{document}: {loaded.params.name.get(lang)} (notebook)")
+
+
 def render_papermill(
     loaded: LoadedParams, jobs: list[Job], out: Path, params_root: Path, templates: Path,
     notebooks: Path | None = None, programmes: Path | None = None,
@@ -123,7 +154,12 @@ def render_papermill(
             "programmes": str(programmes) if programmes else None,
         }
         start = time.perf_counter()
-        error = execute_notebook(source, executed, parameters)
+        try:
+            page = notebook_page(loaded, kind, langs[0], templates)
+        except Exception as exc:  # noqa: BLE001 - a template library without the kind's label
+            error = f"{source}: {_message(exc)}"
+        else:
+            error = execute_notebook(source, executed, parameters, page)
         duration = (time.perf_counter() - start) / sum(len(j.formats) for j in kind_jobs)
         for job in kind_jobs:
             for fmt in job.formats:
@@ -147,8 +183,10 @@ def render_papermill(
     return results
 
 
-def execute_notebook(source: Path, executed: Path, parameters: dict) -> str | None:
-    """Run a notebook with papermill into ``executed`` (atomically); the error, or None."""
+def execute_notebook(source: Path, executed: Path, parameters: dict, page: Page | None = None) -> str | None:
+    """Run a notebook with papermill into ``executed`` (atomically), and with a ``page`` write its HTML
+    copy beside it (``notebook_html_path``), a failed run's too; the error, or None."""
+    import nbformat
     import papermill as pm
 
     failures: list[str] = []
@@ -174,8 +212,85 @@ def execute_notebook(source: Path, executed: Path, parameters: dict) -> str | No
     try:
         write_atomic(executed, execute)
     except Exception as exc:  # noqa: BLE001 - no kernel, unreadable notebook: this kind fails
-        failures.append(f"{source}: {_message(exc)}")
-    return failures[0] if failures else None
+        # Nothing was kept (an older run's notebook and copy stay as they were): no copy to make.
+        return f"{source}: {_message(exc)}"
+    if page is not None:
+        page_path = notebook_html_path(executed)
+        try:
+            write_text_atomic(page_path, notebook_html(nbformat.read(executed, as_version=4), page))
+        except Exception as exc:  # noqa: BLE001
+            # Part of the audit trail: without it the kind fails, and the next run makes it again.
+            failures.append(f"{page_path.name}: could not be written: {_message(exc)}")
+    return "\n".join(failures) if failures else None
+
+
+# nbconvert's lab template without what it loads from the network: require.js, MathJax, Mermaid and
+# the widget manager (these notebooks have no formulas, diagrams or widgets), so the page is complete
+# offline and runs no script. A chart's drawing keeps the alternative text the documents give it.
+_OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{% block data_svg scoped -%}
+<div class="jp-RenderedSVG jp-OutputArea-output {{ extra_class }}" data-mime-type="image/svg+xml">
+<img src="data:image/svg+xml;base64,{{ output.data['image/svg+xml'] | text_base64 | escape_html }}" \
+alt="{{ ((output | get_metadata('alt', 'image/svg+xml')) or '') | escape_html }}">
+</div>
+{%- endblock data_svg %}
+"""
+_OFFLINE_NAME = "cluster-reports-notebook.html.j2"
+
+# nbconvert's order, but the static drawing (SVG) before HTML: a chart's HTML output is Altair's script
+# that loads Vega from the network, its SVG the same chart drawn (a table has only HTML). Scripts
+# (JavaScript, widgets) and Mermaid are left out, so they show as their text.
+_PRIORITY = [
+    "image/svg+xml", "text/html", "text/markdown", "text/latex", "image/png", "image/jpeg", "text/plain",
+]
+
+
+# Papermill marks a failed run with two cells of its own (tagged), naming itself: the copy says it
+# in the notebook's words, English / Indonesian as its headings are, keeping the link to the cell.
+_ERROR_TAG = "papermill-error-cell-tag"
+_ERROR_STYLE = 'style="color:#a00; font-size:1.5em;"'
+_STOPPED_AT = (
+    '<span {style}>The notebook stopped at <a href="#papermill-error-cell">In [{count}]</a> with an error'
+    " / Notebook berhenti di In [{count}] karena terjadi kesalahan.</span>"
+)
+_STOPPED_HERE = (
+    '<span id="papermill-error-cell" {style}>The notebook stopped here, at the error of the next cell'
+    " / Notebook berhenti di sini, pada kesalahan di sel berikut:</span>"
+)
+
+
+def _error_cells_in_plain_words(notebook) -> None:
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown" or _ERROR_TAG not in cell.metadata.get("tags", []):
+            continue
+        if 'id="papermill-error-cell"' in cell.source:
+            cell.source = _STOPPED_HERE.format(style=_ERROR_STYLE)
+        else:
+            found = re.search(r"In \[([^\]]*)\]", cell.source)
+            count = html.escape(found.group(1)) if found else "?"
+            cell.source = _STOPPED_AT.format(style=_ERROR_STYLE, count=count)
+
+
+def notebook_html(notebook, page: Page) -> str:
+    """The executed notebook as one HTML page that reads offline: its cells' code and outputs."""
+    import jinja2
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    notebook = copy.deepcopy(notebook)  # the copy's wording only: the notebook keeps papermill's cells
+    _error_cells_in_plain_words(notebook)
+    exporter = HTMLExporter(
+        config=Config({"NbConvertBase": {"display_data_priority": _PRIORITY}}),
+        extra_loaders=[jinja2.DictLoader({_OFFLINE_NAME: _OFFLINE_TEMPLATE})],
+        template_file=_OFFLINE_NAME,
+        language_code=page.lang,
+    )
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": page.title}})
+    return body
 
 
 def failing_cell(exc, notebook: Path, max_lines: int = 6) -> str:

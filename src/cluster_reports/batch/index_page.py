@@ -15,6 +15,7 @@ from cluster_reports import __version__
 from cluster_reports.atomic import write_text_atomic
 from cluster_reports.documents import i18n, registry
 
+from .engines import notebook_html_path
 from .manifest import FAILED, RENDERED, UNAVAILABLE, DocumentRow, Manifest, rollup_subject
 
 TEMPLATE = "html/index.html.j2"
@@ -180,11 +181,14 @@ def _doc_failures(subject: str, entries: list[DocumentEntry]) -> list[Failure]:
 
 
 def _notebooks(out: Path, slug: str, cluster_id: str, kinds: list[str]) -> list[Link]:
+    """Each kind's executed notebook and its HTML copy (for a browser), labelled by format as the
+    documents' links are."""
     links = []
     for kind in kinds:
-        rel = f"{slug}/{cluster_id}/{kind}.ipynb"
-        if (out / rel).is_file():
-            links.append(Link(kind, _href(rel), "rendered"))
+        executed = Path(slug, cluster_id, f"{kind}.ipynb")
+        for fmt, rel in (("ipynb", executed), ("html", notebook_html_path(executed))):
+            if (out / rel).is_file():
+                links.append(Link(f"{kind} {fmt}", _href(str(rel)), "rendered"))
     return links
 
 
