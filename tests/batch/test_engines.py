@@ -56,8 +56,17 @@ def runs(tmp_path_factory, templates, peers) -> Runs:
     """Kebumen's profile (en) and monitoring report (id), rendered by both engines."""
     tmp = tmp_path_factory.mktemp("engines")
     loaded = params_io.load_file(KEBUMEN)
+    # A "python3" kernel spec of some other Python first on Jupyter's path (as one installed for the
+    # user or the system would be): the engine must still run the notebooks with this Python.
+    spec = tmp / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(
+        '{"argv": ["/nonexistent/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],'
+        ' "display_name": "Python 3 (elsewhere)", "language": "python"}'
+    )
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", "1767225600")  # the same date in both runs' documents
+        mp.setenv("JUPYTER_PATH", str(tmp / "jupyter"))
         direct = engines.render_direct(loaded, JOBS, tmp / "d", peers, templates)
         paper = engines.render_papermill(loaded, JOBS, tmp / "p", SAMPLE, templates)
     return Runs(loaded, tmp / "d", tmp / "p", direct, paper)

@@ -183,6 +183,16 @@ def render_papermill(
     return results
 
 
+def _this_python_kernel():
+    """A kernel of the Python that runs the batch. Jupyter's "python3" is whichever kernel spec it
+    finds first (one of another virtualenv, installed for the user or the system, would lack this
+    package): with no kernel folders to search, it is ipykernel's own, started with sys.executable."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
+
+    return KernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[]))
+
+
 def execute_notebook(source: Path, executed: Path, parameters: dict, page: Page | None = None) -> str | None:
     """Run a notebook with papermill into ``executed`` (atomically), and with a ``page`` write its HTML
     copy beside it (``notebook_html_path``), a failed run's too; the error, or None."""
@@ -202,6 +212,7 @@ def execute_notebook(source: Path, executed: Path, parameters: dict, page: Page 
                     parameters=parameters,
                     cwd=str(source.parent),
                     kernel_name="python3",
+                    km=_this_python_kernel(),
                     progress_bar=False,
                     log_output=False,
                 )
