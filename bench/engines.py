@@ -1,7 +1,7 @@
 """Benchmark: per cluster, the direct engine against the papermill engine, same clusters, same run.
 
 Run by hand: `.venv/bin/python bench/engines.py [--clusters N] [--doc profile] [--stages]`.
-Both sides are the batch's own engines (cluster_reports.engines): ``render_direct`` in this warm
+Both sides are the batch's own engines (cluster_reports.batch.engines): ``render_direct`` in this warm
 process, ``render_papermill`` executing notebooks/<kind>.ipynb. Documents: the kinds asked for, in
 both languages and both formats. Prints the medians (wall clock; CPU for the direct side, which
 includes vl-convert's thread), their ratio and, with --stages, where the direct time goes. The chart

@@ -15,6 +15,7 @@ import re
 import time
 import warnings
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from cluster_reports import render, resources
@@ -183,14 +184,23 @@ def render_papermill(
     return results
 
 
-def _this_python_kernel():
-    """A kernel of the Python that runs the batch. Jupyter's "python3" is whichever kernel spec it
-    finds first (one of another virtualenv, installed for the user or the system, would lack this
-    package): with no kernel folders to search, it is ipykernel's own, started with sys.executable."""
+@cache
+def this_python_kernel() -> type:
+    """The kernel manager class for a kernel of the Python that runs the batch. Jupyter's "python3" is
+    whichever kernel spec it finds first (one of another virtualenv, installed for the user or the
+    system, would lack this package); with no kernel folders to search it is ipykernel's own, started
+    with sys.executable. A class, not an instance: the notebook client then owns the kernel and shuts
+    it down after each notebook."""
     from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
 
-    return KernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[]))
+    class ThisPythonKernel(AsyncKernelManager):
+        @default("kernel_spec_manager")
+        def _kernel_spec_manager_default(self) -> KernelSpecManager:
+            return KernelSpecManager(kernel_dirs=[])
+
+    return ThisPythonKernel
 
 
 def execute_notebook(source: Path, executed: Path, parameters: dict, page: Page | None = None) -> str | None:
@@ -212,7 +222,7 @@ def execute_notebook(source: Path, executed: Path, parameters: dict, page: Page 
                     parameters=parameters,
                     cwd=str(source.parent),
                     kernel_name="python3",
-                    km=_this_python_kernel(),
+                    kernel_manager_class=this_python_kernel(),
                     progress_bar=False,
                     log_output=False,
                 )
