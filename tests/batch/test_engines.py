@@ -166,6 +166,15 @@ def test_the_html_copy_shows_the_cells_code_and_outputs(runs):
     assert "vegaEmbed" not in source and "altair-viz" not in source
 
 
+def test_the_written_files_the_notebook_links_are_found_from_beside_it(runs):
+    # The executed notebook runs in its own folder, as Jupyter runs a notebook: its list of the files
+    # written links them relative to where the notebook (and its HTML copy) lie.
+    source = (runs.folder / "profile.notebook.html").read_text(encoding="utf-8")
+    hrefs = [html.unescape(h) for h in re.findall(r'<a href="([^"#]+)" target="_blank">', source)]
+    assert {Path(h).name for h in hrefs} == {"profile.en.docx", "profile.en.html"}
+    assert all((runs.folder / h).is_file() for h in hrefs)
+
+
 def test_the_html_copy_needs_no_network(runs):
     for page in sorted(runs.folder.glob("*.notebook.html")):
         source = page.read_text(encoding="utf-8")

@@ -151,8 +151,8 @@ def render_papermill(
             "languages": langs,
             "formats": formats,
             "output_dir": str(out.resolve()),
-            "templates": str(templates),
-            "programmes": str(programmes) if programmes else None,
+            "templates": str(templates.resolve()),
+            "programmes": str(programmes.resolve()) if programmes else None,
         }
         start = time.perf_counter()
         try:
@@ -220,7 +220,9 @@ def execute_notebook(source: Path, executed: Path, parameters: dict, page: Page 
                     str(source),
                     str(tmp),
                     parameters=parameters,
-                    cwd=str(source.parent),
+                    # As Jupyter runs a notebook in its own folder: here the executed one's, so that
+                    # its links to the documents beside it hold (the parameters are absolute paths).
+                    cwd=str(executed.parent),
                     kernel_name="python3",
                     kernel_manager_class=this_python_kernel(),
                     progress_bar=False,

@@ -96,6 +96,7 @@ def run(o: BatchOptions, console, err_console, executor: Executor) -> int:
                              [*sources, *dict(found.problems)], templates, notebooks=o.engine == "papermill")
     elapsed = time.perf_counter() - started
     recorder.finish(elapsed)
+    recorder.manifest.close()
     console.print(recorder.tally.line(elapsed))
     console.print(f"index: {escape(str(index))}")
     return 1 if (recorder.tally.failed or recorder.tally.clusters_failed) else 0
