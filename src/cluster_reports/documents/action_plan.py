@@ -39,7 +39,7 @@ class LineRow:
 
 @dataclass(frozen=True)
 class FundingShare:
-    label: str  # "Regency budget (APBD kabupaten)", for tables
+    label: str  # "Regency budget (APBD kabupaten)" or "City budget (APBD kota)", for tables
     phrase: str  # "the regency budget (APBD kabupaten)", for sentences
     amount: int
 
@@ -125,13 +125,14 @@ def programme_views(params: ClusterParams, plan: Plan, resolved: list[ResolvedPr
                     labels: Labels) -> list[ProgrammeView]:
     lang, fmt = labels.lang, Formatter(labels.lang)
     names = stakeholder_names(params)
+    place = params.location.regency_record.kind
     grand = budget.total(resolved)
     rate = params.currency.usd_rate
     views = []
     for n, p in enumerate(resolved, start=1):
         rows = [
-            LineRow(line.item.get(lang), calculation(line, fmt), labels(P + "funding." + line.funding.value),
-                    line.amount)
+            LineRow(line.item.get(lang), calculation(line, fmt),
+                    labels.of(P + "funding." + line.funding.value, place), line.amount)
             for line in p.lines
         ]
         split = sorted(budget.by_funding([p]).items(), key=lambda kv: -kv[1])
@@ -146,9 +147,9 @@ def programme_views(params: ClusterParams, plan: Plan, resolved: list[ResolvedPr
             start_name=month[p.start_month],
             end_name=month[p.end_month],
             lines=rows,
-            funding=labels(P + "funding." + p.funding.value),
-            split=[FundingShare(labels(P + "funding." + source.value),
-                                labels(P + "from_funding." + source.value), amount)
+            funding=labels.of(P + "funding." + p.funding.value, place),
+            split=[FundingShare(labels.of(P + "funding." + source.value, place),
+                                labels.of(P + "from_funding." + source.value, place), amount)
                    for source, amount in split],
             library_label=library_label(p.library, labels),
             usd=p.total / rate,
@@ -165,12 +166,15 @@ def goal_rows(plan: Plan, lang: str) -> list[GoalRow]:
     ]
 
 
-def funding_rows(resolved: list[ResolvedProgramme], usd_rate: float, labels: Labels) -> list[FundingRow]:
+def funding_rows(resolved: list[ResolvedProgramme], usd_rate: float, labels: Labels,
+                 place: str) -> list[FundingRow]:
+    """The budget by funding source; ``place`` is the cluster's kind of region, which names the
+    local budget (APBD kabupaten or APBD kota)."""
     sums = budget.by_funding(resolved)
     grand = sum(sums.values())
     return [
-        FundingRow(source.value, labels(P + "funding." + source.value),
-                   labels(P + "from_funding." + source.value), amount, amount / usd_rate,
+        FundingRow(source.value, labels.of(P + "funding." + source.value, place),
+                   labels.of(P + "from_funding." + source.value, place), amount, amount / usd_rate,
                    100 * amount / grand if grand else 0.0)
         for source, amount in sums.items()
     ]
@@ -220,6 +224,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
     params, plan = loaded.params, loaded.plan
     lang = labels.lang
     rate = params.currency.usd_rate
+    place = params.location.regency_record.kind
     resolved = budget.resolve_plan(plan, loaded.library)
     views = programme_views(params, plan, resolved, labels)
     grand = budget.total(resolved)
@@ -239,9 +244,9 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "month_short": month_names(lang, "abbreviated"),
         "peak": peak,
         "peak_months": [names[m] for m in peak_months],
-        "funding": funding_rows(resolved, rate, labels),
-        "funding_by_key": {r.key: r for r in funding_rows(resolved, rate, labels)},
-        "main_funding": max(funding_rows(resolved, rate, labels), key=lambda r: r.amount),
+        "funding": funding_rows(resolved, rate, labels, place),
+        "funding_by_key": {r.key: r for r in funding_rows(resolved, rate, labels, place)},
+        "main_funding": max(funding_rows(resolved, rate, labels, place), key=lambda r: r.amount),
         "first_start": names[min(p.start_month for p in resolved)],
         "last_end": names[max(p.end_month for p in resolved)],
         "grand_total": grand,

@@ -123,8 +123,9 @@ def weekday_name(lang: str, weekday: str) -> str:
 
 
 def stakeholder_rows(params: ClusterParams, labels: Labels) -> list[StakeholderRow]:
+    place = params.location.regency_record.kind
     return [
-        StakeholderRow(s.name, labels(f"stakeholder.{s.type.value}"), s.role.get(labels.lang))
+        StakeholderRow(s.name, labels.of(f"stakeholder.{s.type.value}", place), s.role.get(labels.lang))
         for s in params.stakeholders
     ]
 
@@ -224,6 +225,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "calendar": [],
         "programmes": [],
         "traced_firms": [],
+        "place": "kabupaten-kota",  # the general edition speaks of no one regency or city
     }
     if loaded is None:
         return ctx
@@ -233,6 +235,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
     ctx.update(
         c=params,
         regency=params.location.regency_record,
+        place=params.location.regency_record.kind,
         province=params.location.province_record,
         stakeholders=stakeholder_rows(params, labels),
         working_groups=by_type("working-group"),

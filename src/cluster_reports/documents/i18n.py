@@ -53,6 +53,15 @@ class Labels:
         except KeyError:
             raise CatalogueError(f"label '{key}' is missing from the {self.lang} catalogue") from None
 
+    def of(self, key: str, place: str) -> str:
+        """The label of a key for a place of a kind ('kabupaten', 'kota', or 'kabupaten-kota' where
+        no one place is meant): ``key.<kind>`` where the catalogue words the key per kind (the
+        regency budget and the city budget are different terms, each written out whole in one place),
+        else ``key`` itself, so callers need not know which terms depend on the place."""
+        if f"{key}.kabupaten" in self.entries or f"{key}.kota" in self.entries:
+            return self(f"{key}.{place}")
+        return self(key)
+
     def group(self, prefix: str) -> dict[str, str]:
         """Every label below a prefix, keyed by the rest of the key."""
         start = prefix + "."

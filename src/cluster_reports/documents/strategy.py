@@ -230,7 +230,7 @@ def matrix(params: ClusterParams, strategy: Strategy,
     }
     columns = [
         MatrixColumn(s.id, strategy.short_names.get(s.id, s.name), s.name,
-                     labels(f"stakeholder.{s.type.value}"))
+                     labels.of(f"stakeholder.{s.type.value}", params.location.regency_record.kind))
         for s in params.stakeholders if s.id in involved
     ]
     rows = []

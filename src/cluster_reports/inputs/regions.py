@@ -23,11 +23,26 @@ class Province:
         return slugify(self.name)
 
 
+# The two kinds of second-level region, as the official names begin. DKI Jakarta's "Kota Administrasi"
+# and "Kabupaten Administrasi" are not autonomous regions, but their governments are still called
+# pemerintah kota / kabupaten administrasi and their offices work as a city's or a regency's do, so
+# they take the wording of their kind.
+KINDS = ("kabupaten", "kota")
+
+
 @dataclass(frozen=True)
 class Regency:
     code: str
     name: str
     province_code: str
+
+    @property
+    def kind(self) -> str:
+        """'kota' (city) or 'kabupaten' (regency), from the first word of the official name."""
+        first = self.name.split()[0].casefold()
+        if first not in KINDS:
+            raise ValueError(f"{self.name!r} is neither a Kabupaten nor a Kota")
+        return first
 
 
 def slugify(text: str) -> str:

@@ -271,8 +271,10 @@ def cluster(slot: Slot, number: int, rng: random.Random) -> tuple[str, dict]:
     """The params of one synthetic cluster: its id and the dict to write."""
     ss = slot.subsector
     place = place_name(slot.regency)
+    city = slot.regency.kind == "kota"  # phrases name the local office and working group by it
     fill = {"short": ss.short, "place": {"en": place, "id": place},
-            "province": {"en": slot.province.name, "id": slot.province.name}}
+            "province": {"en": slot.province.name, "id": slot.province.name},
+            "local": {"en": "city" if city else "regency", "id": "kota" if city else "kabupaten"}}
     cluster_id = f"{regions.slugify(place)}-{ss.slug}-{number}"
 
     strength = rng.gauss(0, 1)  # a latent "how promising": conditions and scores move together

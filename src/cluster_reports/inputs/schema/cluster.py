@@ -256,6 +256,7 @@ class Selection(Strict):
 class StakeholderType(StrEnum):
     national_government = "national-government"
     provincial_government = "provincial-government"
+    # The cluster's kabupaten or kota: documents say regency or city government from the place.
     regency_government = "regency-government"
     cooperative = "cooperative"
     association = "association"

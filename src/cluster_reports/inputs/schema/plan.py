@@ -21,6 +21,8 @@ Month = Annotated[int, Field(ge=1, le=12)]
 class Funding(StrEnum):
     self_funded = "self-funded"
     local_forum = "local-forum"
+    # The budget of the cluster's kabupaten or kota: documents name it APBD kabupaten or APBD kota from
+    # the official name of the place, so one value serves both and existing plans keep working.
     regency_budget = "regency-budget"
     provincial_budget = "provincial-budget"
     national_budget = "national-budget"
