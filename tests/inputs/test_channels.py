@@ -153,5 +153,5 @@ def test_yaml_observation_with_a_name_for_a_catalogue_channel(kebumen):
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with pytest.raises(params_io.ParamsError) as failure:
         params_io.load_file(kebumen / "kebumen-roof-tile.yaml")
-    assert any(p.file == str(path) and p.field == "firms[0].channel_name" and "only channel 'other'" in p.reason
-               for p in failure.value.problems), failure.value.problems
+    assert any(p.file == str(path) and p.field == "firms[0].channel_name"
+               and "only channel 'other'" in p.reason for p in failure.value.problems), failure.value.problems
