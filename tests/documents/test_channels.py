@@ -68,6 +68,8 @@ def test_two_rows_of_one_channel_are_one_bar_and_the_main_channel(tmp_path, temp
     assert sorted(b["channel"] for b in bars) == ["Intermediaries (traders)",
                                                   "Subcontracting to larger firms"]
     assert alt_text.count("Intermediaries (traders)") == 1 and "60%" in alt_text
+    assert profile.tables(ctx, labels)["markets"].values.tolist()[0] == [
+        "Intermediaries (traders)", "Traders in Jakarta; Traders in Semarang", 60]
 
     text = rendered(loaded, "profile", tmp_path / "out", templates)
     assert ("The main market channel is intermediaries (traders), which carries 60% of sales "

@@ -208,4 +208,8 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
         columns=[labels("head.cluster"), labels("head.growth"), labels("head.action"),
                  labels("head.percentage"), labels("head.rank")],
     )
-    return {"firm_sizes": sizes, "conditions": conditions, "selection": selection}
+    markets = pd.DataFrame(  # one row per channel, as the report's table (rows of a channel summed)
+        [(r.label, r.destination.get(labels.lang), r.share_pct) for r in ctx["markets"]],
+        columns=[labels("head.channel"), labels("head.destination"), labels("head.share")],
+    )
+    return {"firm_sizes": sizes, "conditions": conditions, "selection": selection, "markets": markets}
