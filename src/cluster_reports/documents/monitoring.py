@@ -18,12 +18,15 @@ from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams, Monitoring, Plan
 
+from . import channels as channel_names
 from . import charts, provenance
 from .i18n import Formatter, Labels
 
 M = "monitoring."
 SPENT = "#d08c2b"  # a warm second colour beside charts.ACCENT, readable in grey print
-CHANNEL_COLOURS = ["#1f6f78", "#9dbec2", "#d08c2b", "#e9c46a", "#6d597a", "#b56576", "#52796f", "#adb5bd"]
+# One colour per channel; a period rarely has more channels than these, and past them they repeat.
+CHANNEL_COLOURS = ["#1f6f78", "#9dbec2", "#d08c2b", "#e9c46a", "#6d597a", "#b56576", "#52796f", "#adb5bd",
+                   "#8a5a44", "#c9ada7", "#355070", "#90a955", "#e07a5f", "#3d405b"]
 MILLION = 1_000_000
 
 
@@ -66,11 +69,18 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
     year_total = sum(r.total for r in turnover)
     baselines = [r.baseline for r in turnover]
     year_baseline = sum(baselines) if None not in baselines else None  # type: ignore[arg-type]
-    channels = indicators.channel_mix(monitoring)
-    main_channel: dict[str, indicators.ChannelShare] = {}
-    for share in channels:  # the channel with the largest share of each period's turnover
-        if share.period not in main_channel or share.share_pct > main_channel[share.period].share_pct:
-            main_channel[share.period] = share
+    channels = indicators.channel_mix(monitoring)  # firms of one channel summed, per period
+    main_channel = {
+        period: channel_names.MainChannel(
+            period=period,
+            label=tied[0].label,
+            share_pct=tied[0].share_pct,
+            phrase=channel_names.enumerate_([channel_names.phrase(s.channel, s.name, labels) for s in tied],
+                                            labels),
+            tied=len(tied) > 1,
+        )
+        for period, tied in indicators.main_channels(channels).items()
+    }
     return {
         "c": params,
         "province": params.location.province_record,
@@ -101,6 +111,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "turnover": turnover,
         "channels": channels,
         "main_channel": main_channel,
+        "channel_label": lambda share: channel_names.label(share.channel, share.name, labels),
         "sources": source_rows(params, plan, monitoring, labels),
         "illustrative": lambda path: provenance.is_illustrative(monitoring.provenance, path),
         "baseline_illustrative": provenance.is_illustrative(params.provenance, "assessment"),
@@ -144,7 +155,8 @@ def stacked_share(rows: list[dict], category: str, series: str, value: str, valu
         y=alt.Y(f"{category}:N", sort=order, title=None),
         x=alt.X(f"{value}:Q", title=value_title, stack="zero", scale=alt.Scale(domain=[0, 100])),
         color=alt.Color(f"{series}:N", sort=series_order, title=None,
-                        scale=alt.Scale(domain=series_order, range=CHANNEL_COLOURS[: len(series_order)]),
+                        scale=alt.Scale(domain=series_order, range=[CHANNEL_COLOURS[n % len(CHANNEL_COLOURS)]
+                                                                  for n in range(len(series_order))]),
                         legend=alt.Legend(orient="bottom", columns=2)),
         order=alt.Order("rank:Q"),
     )
@@ -205,16 +217,15 @@ def chart_specs(ctx: dict, labels: Labels, fmt: Formatter) -> dict[str, tuple[al
             turnover_alt,
         )
     if ctx["channels"]:
-        present = list(dict.fromkeys(s.channel for s in ctx["channels"]))
-        names = [labels(f"channel.{c}") for c in present]
+        label = ctx["channel_label"]
+        names = list(dict.fromkeys(label(s) for s in ctx["channels"]))
         channel_rows = [
-            {"period": s.label.get(lang), "channel": labels(f"channel.{s.channel}"),
-             "share": s.share_pct, "rank": present.index(s.channel)}
+            {"period": s.label.get(lang), "channel": label(s), "share": s.share_pct,
+             "rank": names.index(label(s))}
             for s in ctx["channels"]
         ]
         channel_alt = f"{labels(M + 'caption.channels_chart')}: " + "; ".join(
-            f"{s.label.get(lang)} {labels(f'channel.{s.channel}')} {fmt.percent(s.share_pct, 0)}"
-            for s in ctx["channels"]
+            f"{s.label.get(lang)} {label(s)} {fmt.percent(s.share_pct, 0)}" for s in ctx["channels"]
         )
         specs["channels"] = (
             stacked_share(channel_rows, "period", "channel", "share", labels(M + "chart.share"), names),
@@ -263,7 +274,7 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
                  head("change_baseline")],
     )
     channels = pd.DataFrame(
-        [[s.label.get(lang), labels(f"channel.{s.channel}"), s.firms, s.turnover, s.share_pct]
+        [[s.label.get(lang), ctx["channel_label"](s), s.firms, s.turnover, s.share_pct]
          for s in ctx["channels"]],
         columns=[head("period"), labels("head.channel"), labels("head.firms"), head("turnover_total"),
                  labels("head.share")],

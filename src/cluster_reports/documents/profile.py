@@ -11,11 +11,12 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from cluster_reports.domain import channels as domain_channels
 from cluster_reports.domain import firms, scoring
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.schema import ClusterParams
 
-from . import charts, provenance
+from . import channels, charts, provenance
 from .i18n import Formatter, Labels
 
 CONDITIONS = ("demand", "factor", "firm_strategy", "related_supporting", "social_capital")
@@ -117,6 +118,8 @@ def context(params: ClusterParams, peers: list[ClusterSummary], labels: Labels) 
     conditions = assessment_rows(params, labels)
     main_product = next((p for p in params.products if p.main), params.products[0])
     sales = structure.total_sales
+    markets = channels.market_rows(params, labels)
+    main_markets = domain_channels.leaders(markets, lambda r: r.share_pct)
     return {
         "c": params,
         "province": params.location.province_record,
@@ -135,7 +138,9 @@ def context(params: ClusterParams, peers: list[ClusterSummary], labels: Labels) 
         "illustrative": lambda path: is_illustrative(params, path),
         "usd": lambda rupiah: rupiah / params.currency.usd_rate,
         "sales_per_firm": (sales / structure.total_firms) if sales and structure.total_firms else None,
-        "markets": sorted(params.markets, key=lambda m: -m.share_pct),
+        "markets": markets,  # one row per channel, its rows' shares summed
+        "main_markets": main_markets,  # the main channel, or the channels tied for it
+        "main_markets_phrase": channels.enumerate_([r.phrase for r in main_markets], labels),
     }
 
 
@@ -175,8 +180,7 @@ def chart_specs(ctx: dict, labels: Labels, fmt: Formatter) -> dict[str, tuple[al
     }
     if params.markets:
         markets = [
-            {"channel": labels(f"channel.{m.channel.value}"), "share": m.share_pct}
-            for m in ctx["markets"]
+            {"channel": m.label, "share": m.share_pct} for m in ctx["markets"]
         ]
         market_alt = f"{labels('chart.share')}: " + "; ".join(
             f"{r['channel']} {fmt.percent(r['share'], 0)}" for r in markets
@@ -204,4 +208,8 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
         columns=[labels("head.cluster"), labels("head.growth"), labels("head.action"),
                  labels("head.percentage"), labels("head.rank")],
     )
-    return {"firm_sizes": sizes, "conditions": conditions, "selection": selection}
+    markets = pd.DataFrame(  # one row per channel, as the report's table (rows of a channel summed)
+        [(r.label, r.destination.get(labels.lang), r.share_pct) for r in ctx["markets"]],
+        columns=[labels("head.channel"), labels("head.destination"), labels("head.share")],
+    )
+    return {"firm_sizes": sizes, "conditions": conditions, "selection": selection, "markets": markets}

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from cluster_reports.inputs.schema import ClusterParams, Monitoring, Plan, Text
 
+from . import channels
 from .budget import ResolvedProgramme
 
 CONDITIONS = ("demand", "factor", "firm_strategy", "related_supporting", "social_capital")
@@ -219,33 +220,37 @@ class ChannelShare:
     firms: int
     turnover: int
     share_pct: float  # of the period's turnover of observed firms
+    name: Text | None = None  # of an 'other' channel
 
 
 def channel_mix(monitoring: Monitoring) -> list[ChannelShare]:
     """Per period, how many firms sold mainly through each channel and their share of turnover.
 
     Channels appear in the order of the schema's channel list; channels no firm used are left out.
+    Firms that name the same 'other' channel count as one channel (``channels.group``).
     """
-    from cluster_reports.inputs.schema.cluster import Channel
-
     shares = []
     for period in monitoring.periods:
         observed = [o for o in monitoring.firms if o.period == period.id]
         total = sum(o.turnover for o in observed)
-        for channel in Channel:
-            users = [o for o in observed if o.channel == channel]
-            if not users:
-                continue
-            turnover = sum(o.turnover for o in users)
+        for g in channels.group(observed, lambda o: o.channel, lambda o: o.channel_name):
+            turnover = sum(o.turnover for o in g.items)
             shares.append(ChannelShare(
                 period=period.id,
                 label=period.label,
-                channel=channel.value,
-                firms=len(users),
+                channel=g.channel.value,
+                firms=len(g.items),
                 turnover=turnover,
                 share_pct=turnover / total * 100 if total else 0.0,
+                name=g.name,
             ))
     return shares
+
+
+def main_channels(shares: list[ChannelShare]) -> dict[str, list[ChannelShare]]:
+    """Per period, the channel with the largest share of turnover, or the channels tied for it."""
+    periods = list(dict.fromkeys(s.period for s in shares))
+    return {p: channels.leaders([s for s in shares if s.period == p], lambda s: s.share_pct) for p in periods}
 
 
 # --- programmes -------------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ __all__ = ["LoadedParams", "ParamsError", "Problem", "discover", "find_by_id", "
 
 PARAMS_SUFFIXES = (".yaml", ".yml")
 FIRM_COLUMNS = ("firm", "period", "turnover", "channel", "reached_goal")
+# The name of an 'other' channel, in both languages: a CSV has no nested fields.
+FIRM_NAME_COLUMNS = ("channel_name_en", "channel_name_id")
 
 
 @dataclass(frozen=True)
@@ -106,13 +108,20 @@ def _load_part(path: Path, model: type[BaseModel], context: dict) -> tuple[BaseM
             raise ParamsError([Problem(str(path), "firms_csv", f"no such file: {csv_path}")])
         csv_raw = read_bytes(csv_path)
         digest.update(csv_raw)
-        data["firms"] = parse_csv(csv_raw, csv_path, FIRM_COLUMNS)
+        data["firms"] = [_nest_channel_name(row) for row in parse_csv(csv_raw, csv_path, FIRM_COLUMNS,
+                                                                      FIRM_NAME_COLUMNS)]
     try:
         return validate(model, data, path, context), digest.hexdigest()
     except ParamsError as exc:
         if csv_path is None:
             raise
         raise ParamsError([_csv_problem(p, csv_path) for p in exc.problems]) from None
+
+
+def _nest_channel_name(row: dict) -> dict:
+    """channel_name_en / channel_name_id columns -> channel_name: {en, id}, as the YAML gives it."""
+    name = {lang: row.pop(f"channel_name_{lang}") for lang in ("en", "id") if f"channel_name_{lang}" in row}
+    return {**row, "channel_name": name} if name else row
 
 
 def _csv_problem(problem: Problem, csv_path: Path) -> Problem:

@@ -113,14 +113,16 @@ def parse_yaml(raw: bytes, path: Path) -> dict:
     return data
 
 
-def parse_csv(raw: bytes, path: Path, columns: tuple[str, ...]) -> list[dict]:
-    """Rows of a CSV file with a header; the header must hold exactly the expected columns."""
+def parse_csv(raw: bytes, path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[dict]:
+    """Rows of a CSV file with a header; the header must hold exactly the expected columns, and may
+    hold the optional ones too."""
     rows = list(csv.DictReader(io.StringIO(decode(raw, path))))
     header = tuple(rows[0].keys()) if rows else ()
-    if rows and set(header) != set(columns):
+    if rows and not set(columns) <= set(header) <= set(columns) | set(optional):
         raise ParamsError([Problem(
             str(path), "header",
-            f"columns are {', '.join(map(str, header))}; expected {', '.join(columns)}",
+            f"columns are {', '.join(map(str, header))}; expected {', '.join(columns)}"
+            + (f" (and optionally {', '.join(optional)})" if optional else ""),
         )])
     return [{k: v for k, v in row.items() if v not in ("", None)} for row in rows]
 

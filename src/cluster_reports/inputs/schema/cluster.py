@@ -177,6 +177,14 @@ class Firms(Strict):
 
 
 class Channel(StrEnum):
+    """How a cluster's firms sell. The older values keep their meaning, so existing files stay valid.
+    ``online`` is the firm's own online selling (website, social media, chat); ``online-marketplace``
+    a platform that lists many sellers under its own terms and fees. ``export`` stays export as a
+    whole (how it went abroad not said, or the firm's own); ``export-agent`` names export through an
+    exporter, trading house or buying agent, where the firm does not meet its foreign buyer.
+    ``government`` already is government procurement: a second value for it would split one channel
+    in two, the very fault that summing by channel removes."""
+
     intermediary = "intermediary"
     direct_retail = "direct-retail"
     wholesale = "wholesale"
@@ -185,12 +193,41 @@ class Channel(StrEnum):
     export = "export"
     government = "government"
     online = "online"
+    tourism = "tourism"
+    modern_retail = "modern-retail"
+    online_marketplace = "online-marketplace"
+    export_agent = "export-agent"
+    other = "other"  # named by the row itself (``name``)
+
+
+def check_channel_name(name: Text | None, channel: Channel | None) -> Text | None:
+    """A channel's name comes from the label catalogue, except for ``other``, which has no label:
+    its name is given in both languages, and only there (a second name would contradict the label)."""
+    if channel is Channel.other and name is None:
+        raise ValueError(
+            "channel 'other' needs its name in both languages (en, id), e.g. {en: Hotels and "
+            "restaurants, id: Hotel dan restoran}, so that the documents can name it"
+        )
+    if channel is not None and channel is not Channel.other and name is not None:
+        raise ValueError(
+            f"only channel 'other' takes a name; {channel.value!r} is named by the documents "
+            "themselves: leave 'name' out, or make the channel 'other'"
+        )
+    return name
 
 
 class Market(Strict):
     channel: Channel
+    name: Text | None = Field(
+        None, validate_default=True, description="Name of the channel in both languages: for 'other' only"
+    )
     destination: Text
     share_pct: Annotated[float, Field(ge=0, le=100)]
+
+    @field_validator("name")
+    @classmethod
+    def _named_if_other(cls, value: Text | None, info: ValidationInfo) -> Text | None:
+        return check_channel_name(value, info.data.get("channel"))
 
 
 class RawMaterial(Strict):

@@ -13,7 +13,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from .cluster import Assessment, Channel
+from .cluster import Assessment, Channel, check_channel_name
 from .common import NonEmpty, Provenance, Rupiah, Sidecar, Slug, Strict, Text, check_unique
 
 
@@ -68,7 +68,15 @@ class FirmObservation(Strict):
     period: Slug
     turnover: Rupiah = Field(description="Sales in the period, in Rupiah")
     channel: Channel = Field(description="Main market channel in the period")
+    channel_name: Text | None = Field(
+        None, validate_default=True, description="Name of the channel in both languages: for 'other' only"
+    )
     reached_goal: bool = False
+
+    @field_validator("channel_name")
+    @classmethod
+    def _named_if_other(cls, value: Text | None, info: ValidationInfo) -> Text | None:
+        return check_channel_name(value, info.data.get("channel"))
 
     @field_validator("firm")
     @classmethod

@@ -1,0 +1,91 @@
+"""Market channels in a document's words: their names, and the profile's market rows summed by channel.
+
+Figures of one channel are summed in ``domain.channels`` before anything is chosen or drawn; this
+module names the result. A catalogue channel takes its label (``channel.<value>``); an ``other``
+channel the name its row gives, which is the user's text and keeps its case inside a sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cluster_reports.domain import channels
+from cluster_reports.inputs.schema import ClusterParams
+from cluster_reports.inputs.schema.cluster import Channel, Market
+from cluster_reports.inputs.schema.common import Text
+
+from .i18n import Labels
+
+
+def label(channel: str, name: Text | None, labels: Labels) -> str:
+    """The channel's name as a table row or a chart bar shows it."""
+    if channel == Channel.other.value and name is not None:
+        return name.get(labels.lang)
+    return labels(f"channel.{channel}")
+
+
+def phrase(channel: str, name: Text | None, labels: Labels) -> str:
+    """The channel's name inside a sentence: a catalogue label starts in lower case (its first letter
+    only, so that an abbreviation in it stays as written); a user's name stays as given."""
+    text = label(channel, name, labels)
+    if channel == Channel.other.value and name is not None:
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def enumerate_(items: list[str], labels: Labels) -> str:
+    """'A', 'A and B', 'A, B and C' (Indonesian: 'A, B, dan C', as PUEBI writes a series)."""
+    conjunction = labels("list.and")
+    if len(items) <= 2:
+        return f" {conjunction} ".join(items)
+    comma = "," if labels.lang == "id" else ""
+    return f"{', '.join(items[:-1])}{comma} {conjunction} {items[-1]}"
+
+
+@dataclass(frozen=True)
+class MarketRow:
+    """One channel of the profile: the params rows of that channel taken together."""
+
+    channel: Channel
+    name: Text | None
+    label: str
+    phrase: str
+    destination: Text  # the rows' destinations, each once, joined
+    destinations: int
+    share_pct: float
+
+
+def _joined(texts: list[Text]) -> Text:
+    def unique(values: list[str]) -> list[str]:
+        return list(dict.fromkeys(values))
+    return Text(en="; ".join(unique([t.en for t in texts])), id="; ".join(unique([t.id for t in texts])))
+
+
+def market_rows(params: ClusterParams, labels: Labels) -> list[MarketRow]:
+    """The cluster's channels by summed share of sales, largest first (equal shares in schema order)."""
+    groups = channels.group(params.markets, lambda m: m.channel, lambda m: m.name)
+    rows = []
+    for g in groups:
+        items: tuple[Market, ...] = g.items
+        destination = _joined([m.destination for m in items])
+        rows.append(MarketRow(
+            channel=g.channel,
+            name=g.name,
+            label=label(g.channel.value, g.name, labels),
+            phrase=phrase(g.channel.value, g.name, labels),
+            destination=destination,
+            destinations=len(destination.en.split("; ")),
+            share_pct=sum(m.share_pct for m in items),
+        ))
+    return sorted(rows, key=lambda r: -r.share_pct)
+
+
+@dataclass(frozen=True)
+class MainChannel:
+    """A period's main channel, or the channels tied for it (monitoring)."""
+
+    period: str
+    label: Text  # the period's
+    share_pct: float  # of each channel named
+    phrase: str  # the channel, or the tied channels joined ('X and Y')
+    tied: bool
