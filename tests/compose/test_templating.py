@@ -34,3 +34,12 @@ def test_formatting_filters_follow_the_language(templates):
 
 def test_trusted_markup_passes(templates):
     assert render(templates, "{{ x }}", x=Markup("**b**")) == "**b**"
+
+
+def test_capfirst_raises_only_the_first_letter(templates):
+    # User text keeps its case: brands and acronyms after the first letter stay as written.
+    out = render(templates, "{{ a|capfirst }} / {{ b|capfirst }} / {{ c|capfirst }} / {{ d|capfirst }}",
+                 "en", a="genteng Sokka", b="LWG meetings held", c="“sokka” tiles", d="5S workshops")
+    assert out == "Genteng Sokka / LWG meetings held / “Sokka” tiles / 5S workshops"
+    assert render(templates, "{{ x|capfirst }}", x=Markup("**b**")) == "**B**"
+    assert render(templates, "{{ x|capfirst }}", x="") == ""

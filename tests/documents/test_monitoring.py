@@ -70,7 +70,7 @@ def expected(item, lang: str) -> list[str]:
     f = i18n.Formatter(lang)
     plan, monitoring = item.plan, item.monitoring
     rows = indicators.indicator_rows(plan, monitoring)
-    found = [r.name.get(lang) for r in rows]
+    found = [i18n.capfirst(r.name.get(lang)) for r in rows]  # each begins its table row
     found += [f.percent(r.achievement.pct, 0) for r in rows
               if r.achievement is not None and r.achievement.pct is not None]
     cases = indicators.success_cases(plan, monitoring, indicators.baseline_sales(item.params))

@@ -77,6 +77,7 @@ def _environment(templates: Path, lang: str, _catalogues: tuple[Path, ...]) -> j
         usd=fmt.usd,
         date=fmt.date,
         tr=tr,
+        capfirst=i18n.capfirst,  # user text at a sentence or cell start; never |lower, |capitalize
     )
     env.globals.update(t=labels, lang=lang, fmt=fmt)
     return env

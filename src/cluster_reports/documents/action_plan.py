@@ -21,7 +21,7 @@ from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams, LibraryProgramme, Plan
 
 from . import charts, provenance
-from .i18n import Formatter, Labels
+from .i18n import Formatter, Labels, capfirst
 
 P = "plan."
 MILLION = 1_000_000
@@ -323,12 +323,12 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
     head = lambda key: labels(P + "head." + key)  # noqa: E731
     years = ctx["years"]
     medium = pd.DataFrame(
-        [[g.goal, g.indicator, g.unit, g.baseline, *g.targets] for g in ctx["goals"]],
+        [[g.goal, capfirst(g.indicator), g.unit, g.baseline, *g.targets] for g in ctx["goals"]],
         columns=[head("goal"), head("indicator"), head("unit"), head("baseline"), *map(str, years)],
     )
     programmes = pd.DataFrame(
         [[v.number, v.title, v.lead, v.months, v.funding, v.p.total, round(v.usd),
-          v.p.indicator.name.get(labels.lang), v.p.indicator.target, v.library_label or "-"]
+          capfirst(v.p.indicator.name.get(labels.lang)), v.p.indicator.target, v.library_label or "-"]
          for v in ctx["programmes"]],
         columns=["#", head("programme"), head("lead"), head("months"), head("funding"), head("amount"),
                  head("usd"), head("indicator"), head("target"), head("library")],

@@ -26,6 +26,25 @@ class CatalogueError(ValueError):
     pass
 
 
+def capfirst(text: str) -> str:
+    """The text with its first letter raised and the rest left as written.
+
+    User text (product and indicator names, value-chain stages) is written as it reads inside a
+    sentence ("genteng Sokka", "LWG meetings held"): a document never lowers it, and where such a
+    text begins a sentence or a table cell only its first letter is raised, so brands and acronyms
+    keep their case. Leading quotes or brackets are skipped; a text that starts with a digit is
+    left alone. Markup stays Markup (raising a letter changes no escaping).
+    """
+    plain = str(text)
+    for i, ch in enumerate(plain):
+        if ch.isalnum():
+            if not ch.islower():
+                return text
+            # type(text) keeps a Markup a Markup; its constructor does not escape again
+            return type(text)(plain[:i] + ch.upper() + plain[i + 1:])
+    return text
+
+
 @cache
 def _load_catalogue(path: Path) -> dict[str, str]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -20,7 +20,7 @@ from cluster_reports.inputs.schema import ClusterParams, Monitoring, Plan
 
 from . import channels as channel_names
 from . import charts, provenance
-from .i18n import Formatter, Labels
+from .i18n import Formatter, Labels, capfirst
 
 M = "monitoring."
 SPENT = "#d08c2b"  # a warm second colour beside charts.ACCENT, readable in grey print
@@ -246,7 +246,7 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
     periods = [p.label.get(lang) for p in ctx["periods"]]
     head = lambda key: labels(M + "head." + key)  # noqa: E731 - a short local alias
     indicator_table = pd.DataFrame(
-        [[labels(M + "level." + r.level), r.name.get(lang), r.unit.get(lang), r.baseline, r.target,
+        [[labels(M + "level." + r.level), capfirst(r.name.get(lang)), r.unit.get(lang), r.baseline, r.target,
           *r.actuals, _achieved(r)]
          for r in ctx["goals"] + ctx["programme_indicators"]],
         columns=[head("level"), head("indicator"), head("unit"), head("baseline"), head("target"), *periods,
