@@ -96,10 +96,10 @@ def digests(templates: Path, engine: str, notebooks: Path) -> Digests:
     return Digests(library, engine, {kind: hash_parts(__version__, digest) for kind, digest in kinds.items()})
 
 
-def _library_digest(folder: Path | None, cache: dict) -> str:
+def _library_digest(folder: Path, cache: dict) -> str:
     """Hashed once per scan (every cluster with a plan shares the library)."""
     if folder not in cache:
-        cache[folder] = tree_digest(folder) if folder is not None else "none"
+        cache[folder] = tree_digest(folder)
     return cache[folder]
 
 

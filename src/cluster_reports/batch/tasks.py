@@ -117,10 +117,7 @@ def rollup_task(
     templates_digest: str,
 ) -> tuple[render.Outcome, float]:
     start = time.perf_counter()
-    try:
-        check_worker(templates_digest)
-    except RuntimeError as exc:
-        return render.Outcome(f"{kind}:{key or 'national'}", None, error=str(exc)), 0.0
+    check_worker(templates_digest)
     outcome = render.render_rollup(
         kind, sorted(members, key=lambda s: s.id), key, langs, formats, out, templates
     )

@@ -55,10 +55,12 @@ class MarketRow:
     share_pct: float
 
 
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
 def _joined(texts: list[Text]) -> Text:
-    def unique(values: list[str]) -> list[str]:
-        return list(dict.fromkeys(values))
-    return Text(en="; ".join(unique([t.en for t in texts])), id="; ".join(unique([t.id for t in texts])))
+    return Text(en="; ".join(_unique([t.en for t in texts])), id="; ".join(_unique([t.id for t in texts])))
 
 
 def market_rows(params: ClusterParams, labels: Labels) -> list[MarketRow]:
@@ -74,7 +76,7 @@ def market_rows(params: ClusterParams, labels: Labels) -> list[MarketRow]:
             label=label(g.channel.value, g.name, labels),
             phrase=phrase(g.channel.value, g.name, labels),
             destination=destination,
-            destinations=len(destination.en.split("; ")),
+            destinations=len(_unique([m.destination.en for m in items])),  # counted, not re-split
             share_pct=sum(m.share_pct for m in items),
         ))
     return sorted(rows, key=lambda r: -r.share_pct)
