@@ -120,6 +120,7 @@ def blocks(out: Path, item, doc: str, lang: str, fmt: str) -> list[str]:
 def user_texts(item, lang: str) -> list[str]:
     p, plan = item.params, item.plan
     texts = [x.name.get(lang) for x in p.products] + [s.stage.get(lang) for s in p.value_chain]
+    texts += [m.destination.get(lang) for m in p.markets]
     texts += [g.indicator.name.get(lang) for g in plan.medium_plan]
     texts += [x.indicator.name.get(lang) for x in plan.programmes if x.indicator is not None]
     return texts
@@ -134,6 +135,9 @@ def test_user_text_keeps_its_case(rendered, lang, fmt):
     for phrase in MID_SENTENCE[lang][:3]:
         assert phrase in text["profile"], (lang, fmt, phrase)
     assert MID_SENTENCE[lang][3] in text["action-plan"], (lang, fmt)
+    # The main channel's destination (the sample's own text) inside the sentence, as written.
+    destination = {"en": "(destination: traders and truck owners", "id": "(tujuan: pedagang dan pemilik truk"}
+    assert destination[lang] in text["profile"], (lang, fmt)
     for doc in DOCS:
         for lowered in LOWERED:
             assert lowered not in text[doc], (doc, lang, fmt, lowered)

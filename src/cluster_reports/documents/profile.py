@@ -17,7 +17,7 @@ from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.schema import ClusterParams
 
 from . import channels, charts, provenance
-from .i18n import Formatter, Labels
+from .i18n import Formatter, Labels, capfirst
 
 CONDITIONS = ("demand", "factor", "firm_strategy", "related_supporting", "social_capital")
 
@@ -209,7 +209,7 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
                  labels("head.percentage"), labels("head.rank")],
     )
     markets = pd.DataFrame(  # one row per channel, as the report's table (rows of a channel summed)
-        [(r.label, r.destination.get(labels.lang), r.share_pct) for r in ctx["markets"]],
+        [(r.label, capfirst(r.destination.get(labels.lang)), r.share_pct) for r in ctx["markets"]],
         columns=[labels("head.channel"), labels("head.destination"), labels("head.share")],
     )
     return {"firm_sizes": sizes, "conditions": conditions, "selection": selection, "markets": markets}
