@@ -297,9 +297,10 @@ def init(
 
     Nothing there is overwritten: a folder that already has any of these is refused.
     """
-    parts = {"params": resources.sample(), "notebooks": resources.notebooks()}
+    # The shipped library itself, whatever $CLUSTER_REPORTS_* name for the runs.
+    parts = {"params": resources.sample(), "notebooks": resources.shipped("notebooks")}
     if with_templates:
-        parts["templates"] = resources.templates()
+        parts["templates"] = resources.shipped("templates")
     taken = [name for name in parts if (folder / name).exists()]
     if folder.exists() and not folder.is_dir():
         taken = [str(folder)]
