@@ -1,5 +1,6 @@
 """Monitoring and evaluation arithmetic: indicator achievement, success cases, programme completion,
-and the supported firms' turnover and market channels over the periods of the plan year.
+and the supported firms' turnover and market channels over the routine periods (evaluations: see
+``evaluations``).
 
 Definitions (the report states them too):
 
@@ -10,24 +11,28 @@ Definitions (the report states them too):
   equals the baseline no change was planned, so there is no share to compute: % achieved is left
   empty and the indicator counts as met when the actual is at least the target.
 - The target of a medium-plan goal in the plan year is the goal's first-year target.
-- **Annualised turnover** of a firm = the turnover it reported over the plan year, scaled to a whole
-  year by the days the reporting periods cover (with four quarters observed it is simply the sum of
-  the four). Summing periods rather than multiplying one quarter by four evens out seasons (kilns
+- Achievement is that of the latest routine period with a value (the row names it); evaluations
+  (mid-term, final, ex-post) are measured apart, each on its own.
+- **Annualised turnover** of a firm = the turnover it reported over the routine periods, scaled to a
+  whole year by the days those periods cover (each period from its ``start`` to its ``end``; with four
+  quarters observed it is simply the sum of the four). Summing periods rather than multiplying one quarter by four evens out seasons (kilns
   stop in the rainy season; furniture sells before Lebaran).
 - A **success case** is a supported firm that reached the plan's goal in any period, or that crossed
   the plan's sales line (``success_goal.min_annual_sales``) during the year: its annualised turnover
   is at least the line while its annual sales in the firm table (the baseline) were below it. A firm
   already above the line at baseline is no success of the plan's, so sales alone do not count it.
+  Only routine periods count for the sales line (an evaluation's turnover is a different measure,
+  annual sales at the visit); a goal reached counts in any period.
 """
 
 from __future__ import annotations
 
 import calendar
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
 from cluster_reports.inputs.schema import ClusterParams, Monitoring, Plan, Text
+from cluster_reports.inputs.schema.monitoring import Period
 
 from . import channels
 from .budget import ResolvedProgramme
@@ -73,9 +78,18 @@ def latest_actual(actuals: dict[str, float], period_order: list[str]) -> tuple[s
     return None
 
 
+def routine_periods(monitoring: Monitoring) -> list[Period]:
+    return [p for p in monitoring.periods if not p.evaluation]
+
+
+def evaluation_periods(monitoring: Monitoring) -> list[Period]:
+    return [p for p in monitoring.periods if p.evaluation]
+
+
 def indicator_rows(plan: Plan, monitoring: Monitoring) -> list[IndicatorRow]:
-    """Every indicator of the plan: medium-plan goals first, then programmes in schedule order."""
-    order = [p.id for p in monitoring.periods]
+    """Every indicator of the plan: medium-plan goals first, then programmes in schedule order; actuals
+    and achievement of the routine periods."""
+    order = [p.id for p in routine_periods(monitoring)]
     observed = {item.indicator: item.actuals for item in monitoring.indicators}
     candidates = [("goal", g.indicator, g.targets[0]) for g in plan.medium_plan]
     programmes = sorted(plan.programmes, key=lambda p: p.start_month)
@@ -106,22 +120,20 @@ def year_days(year: int) -> int:
 
 
 def period_days(monitoring: Monitoring) -> dict[str, int]:
-    """Days in each period: the first runs from 1 January of the plan year, each later one from the
-    day after the previous period's end."""
-    days = {}
-    previous = dt.date(monitoring.plan_year, 1, 1) - dt.timedelta(days=1)
-    for period in monitoring.periods:
-        days[period.id] = (period.end - previous).days
-        previous = period.end
-    return days
+    """Days in each routine period, its first and last day included. The schema gives every routine
+    period its start: by default the day after the previous one ends, the first on 1 January."""
+    return {p.id: (p.end - p.start).days + 1 for p in routine_periods(monitoring) if p.start is not None}
 
 
 def annualised_turnover(monitoring: Monitoring) -> dict[str, int]:
-    """Each observed firm's turnover scaled to a whole year by the days its periods cover."""
+    """Each firm's turnover over the routine periods it was observed in, scaled to a whole year by the
+    days those periods cover (firms observed only at evaluations are left out)."""
     days = period_days(monitoring)
     turnover: dict[str, int] = defaultdict(int)
     covered: dict[str, int] = defaultdict(int)
     for obs in monitoring.firms:
+        if obs.period not in days:
+            continue
         turnover[obs.firm] += obs.turnover
         covered[obs.firm] += days[obs.period]
     year = year_days(monitoring.plan_year)
@@ -132,7 +144,7 @@ def annualised_turnover(monitoring: Monitoring) -> dict[str, int]:
 class SuccessCase:
     firm: str
     goal_period: str | None  # first period in which the firm reported reaching the plan's goal
-    annual_turnover: int
+    annual_turnover: int | None  # annualised over the routine periods; None if seen only at evaluations
     by_goal: bool
     by_sales: bool
 
@@ -151,13 +163,14 @@ def success_cases(plan: Plan, monitoring: Monitoring,
     threshold = plan.success_goal.min_annual_sales
     baseline_sales = baseline_sales or {}
     cases = []
-    for firm, turnover in annual.items():
+    for firm in supported_firms(monitoring):
+        turnover = annual.get(firm)
         by_goal = firm in first_goal
         was_below = baseline_sales.get(firm, 0) < (threshold or 0)
-        by_sales = threshold is not None and turnover >= threshold and was_below
+        by_sales = threshold is not None and turnover is not None and turnover >= threshold and was_below
         if by_goal or by_sales:
             cases.append(SuccessCase(firm, first_goal.get(firm), turnover, by_goal, by_sales))
-    return sorted(cases, key=lambda c: (-c.annual_turnover, c.firm))
+    return sorted(cases, key=lambda c: (-(c.annual_turnover or 0), c.firm))
 
 
 def baseline_sales(params: ClusterParams) -> dict[str, int]:
@@ -182,7 +195,7 @@ class TurnoverRow:
 
 
 def turnover_by_period(params: ClusterParams, monitoring: Monitoring) -> list[TurnoverRow]:
-    """Total turnover of the observed firms per period, with the baseline of the same firms.
+    """Total turnover of the observed firms per routine period, with the baseline of the same firms.
 
     The baseline is each firm's annual sales in the cluster's firm table (the profiling year) times
     the period's share of a year; it is left empty if a firm observed is not in the table.
@@ -191,7 +204,7 @@ def turnover_by_period(params: ClusterParams, monitoring: Monitoring) -> list[Tu
     days = period_days(monitoring)
     year = year_days(monitoring.plan_year)
     rows = []
-    for period in monitoring.periods:
+    for period in routine_periods(monitoring):
         observed = [o for o in monitoring.firms if o.period == period.id]
         if not observed:
             continue
@@ -223,14 +236,15 @@ class ChannelShare:
     name: Text | None = None  # of an 'other' channel
 
 
-def channel_mix(monitoring: Monitoring) -> list[ChannelShare]:
-    """Per period, how many firms sold mainly through each channel and their share of turnover.
+def channel_mix(monitoring: Monitoring, periods: list[Period] | None = None) -> list[ChannelShare]:
+    """Per period (by default the routine ones), how many firms sold mainly through each channel and
+    their share of turnover.
 
     Channels appear in the order of the schema's channel list; channels no firm used are left out.
     Firms that name the same 'other' channel count as one channel (``channels.group``).
     """
     shares = []
-    for period in monitoring.periods:
+    for period in routine_periods(monitoring) if periods is None else periods:
         observed = [o for o in monitoring.firms if o.period == period.id]
         total = sum(o.turnover for o in observed)
         for g in channels.group(observed, lambda o: o.channel, lambda o: o.channel_name):
@@ -267,6 +281,16 @@ class ProgrammeRow:
     spent: int
     spent_pct: float | None  # spent against planned; None when nothing was planned
     note: Text | None
+    reason: Text | None = None  # why it is delayed, suspended or cancelled
+
+    @property
+    def in_kind(self) -> bool:
+        """No budget in Rupiah: the programme is contributed in kind (or costs nothing)."""
+        return self.planned == 0
+
+
+# The order in which the report counts programmes by status.
+STATUS_ORDER = ("done", "ongoing", "delayed", "suspended", "cancelled", "planned", "not-reported")
 
 
 @dataclass(frozen=True)
@@ -278,12 +302,15 @@ class Completion:
     done: int  # programmes finished
     count: int
     done_pct: float  # mean completion weighted by planned budget (plain mean if nothing planned)
+    by_status: dict[str, int]  # programmes per status, in STATUS_ORDER; statuses of none left out
+    in_kind: int  # programmes without a budget in Rupiah
 
 
 def completion(programmes: list[ResolvedProgramme], monitoring: Monitoring) -> Completion:
     """Planned against done and budget planned against spent, per programme and in total.
 
-    A programme the monitoring does not report counts as not started, with nothing spent.
+    A programme the monitoring does not report counts as not reported, with nothing done or spent.
+    Programmes without a budget in Rupiah (in kind) weigh nothing in the budget-weighted completion.
     """
     progress = {p.programme: p for p in monitoring.programmes}
     rows = []
@@ -301,6 +328,7 @@ def completion(programmes: list[ResolvedProgramme], monitoring: Monitoring) -> C
             spent=spent,
             spent_pct=spent / programme.total * 100 if programme.total else None,
             note=item.note if item else None,
+            reason=item.reason if item else None,
         ))
     planned = sum(r.planned for r in rows)
     spent = sum(r.spent for r in rows)
@@ -316,6 +344,8 @@ def completion(programmes: list[ResolvedProgramme], monitoring: Monitoring) -> C
         done=sum(1 for r in rows if r.status == "done"),
         count=len(rows),
         done_pct=done_pct,
+        by_status={s: n for s in STATUS_ORDER if (n := sum(1 for r in rows if r.status == s))},
+        in_kind=sum(1 for r in rows if r.in_kind),
     )
 
 

@@ -1,9 +1,14 @@
 """Monitoring observations: a sidecar file ``<cluster-id>.monitoring.yaml`` (and optionally a CSV).
 
-The facilitator records, per period of the plan year, the actual value of the plan's indicators,
-each programme's progress and spending, the latest five-condition scores, and per supported firm its
-turnover, main market channel and whether it reached the plan's goal. Firm observations may be kept
-in a CSV file beside the YAML (``firms_csv``), one row per firm and period, as a spreadsheet exports.
+The facilitator records, per period, the actual value of the plan's indicators, each programme's
+progress and spending, the latest five-condition scores, and per supported firm its turnover, main
+market channel and whether it reached the plan's goal. Firm observations may be kept in a CSV file
+beside the YAML (``firms_csv``), one row per firm and period, as a spreadsheet exports.
+
+A period is routine monitoring (a stretch of days, by default from the day after the previous routine
+period, the first from 1 January of the plan year) or an evaluation: mid-term, final or ex-post (a
+visit on one day, which may come years after the plan year). A firm's turnover means its sales in a
+routine period, and its annual turnover (the twelve months before the visit) at an evaluation.
 """
 
 from __future__ import annotations
@@ -11,16 +16,33 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from .cluster import Assessment, Channel, check_channel_name
 from .common import NonEmpty, Provenance, Rupiah, Sidecar, Slug, Strict, Text, check_unique
 
 
+PeriodKind = Literal["routine", "mid-term", "final", "ex-post"]
+EVALUATIONS: tuple[str, ...] = ("mid-term", "final", "ex-post")
+
+
 class Period(Strict):
     id: Slug
     label: Text
-    end: dt.date = Field(description="Last day of the period (YYYY-MM-DD)")
+    kind: PeriodKind = Field(
+        "routine",
+        description="routine (monitoring over a stretch of days) or an evaluation: mid-term, final or ex-post",
+    )
+    start: dt.date | None = Field(
+        None,
+        description="First day of a routine period (YYYY-MM-DD). By default the day after the previous routine "
+        "period's end; for the first, 1 January of the plan year. Evaluations have none.",
+    )
+    end: dt.date = Field(description="Last day of a routine period; the day of an evaluation's visit (YYYY-MM-DD)")
+
+    @property
+    def evaluation(self) -> bool:
+        return self.kind in EVALUATIONS
 
 
 class IndicatorActuals(Strict):
@@ -38,12 +60,27 @@ class IndicatorActuals(Strict):
         return value
 
 
+Status = Literal["planned", "ongoing", "done", "delayed", "suspended", "cancelled"]
+# Values of earlier monitoring files, read as the status that replaced them.
+RENAMED_STATUS = {"not-started": "planned", "in-progress": "ongoing", "dropped": "cancelled"}
+NEEDS_REASON = ("delayed", "suspended", "cancelled")
+
+
+def _renamed_status(value: object) -> object:
+    return RENAMED_STATUS.get(value, value) if isinstance(value, str) else value
+
+
 class ProgrammeProgress(Strict):
     programme: Slug = Field(description="Id of a programme of the cluster's plan")
-    status: Literal["not-started", "in-progress", "done", "dropped"]
+    status: Annotated[Status, BeforeValidator(_renamed_status)] = Field(
+        description="planned, ongoing, done, delayed, suspended or cancelled. The values of earlier files "
+        "still work: not-started is read as planned, in-progress as ongoing, dropped as cancelled."
+    )
     done_pct: Annotated[float, Field(ge=0, le=100)]
     spent: Rupiah
-    note: Text | None = None
+    reason: Text | None = Field(None, description="Why the programme is delayed, suspended or cancelled "
+                                "(required for those statuses, and only for them)")
+    note: Text | None = Field(None, description="Any remark on the programme's progress, printed in the report")
 
     @field_validator("programme")
     @classmethod
@@ -58,15 +95,22 @@ class ProgrammeProgress(Strict):
     def _consistent(self) -> ProgrammeProgress:
         if self.status == "done" and self.done_pct < 100:
             raise ValueError(f"status is 'done' but done_pct is {self.done_pct:g}: make it 100")
-        if self.status == "not-started" and (self.done_pct or self.spent):
-            raise ValueError("status is 'not-started' but done_pct or spent is above 0")
+        if self.status == "planned" and (self.done_pct or self.spent):
+            raise ValueError("status is 'planned' (not started) but done_pct or spent is above 0")
+        if self.status in NEEDS_REASON and self.reason is None:
+            raise ValueError(f"status is {self.status!r}: give its reason (reason: {{en: ..., id: ...}})")
+        if self.status not in NEEDS_REASON and self.reason is not None:
+            raise ValueError(f"a reason is for a delayed, suspended or cancelled programme, and this one is "
+                             f"{self.status!r}: put the remark in note")
         return self
 
 
 class FirmObservation(Strict):
     firm: NonEmpty
     period: Slug
-    turnover: Rupiah = Field(description="Sales in the period, in Rupiah")
+    turnover: Rupiah = Field(description="In Rupiah: the firm's sales in a routine period; at an evaluation "
+                             "(mid-term, final, ex-post), its annual turnover: sales in the twelve months "
+                             "before the visit")
     channel: Channel = Field(description="Main market channel in the period")
     channel_name: Text | None = Field(
         None, validate_default=True, description="Name of the channel in both languages: for 'other' only"
@@ -117,15 +161,10 @@ class Monitoring(Sidecar):
     def _periods(cls, items: list[Period], info: ValidationInfo) -> list[Period]:
         ids = [p.id for p in items]
         check_unique(ids, "period ids")
-        ends = [p.end for p in items]
-        if ends != sorted(ends):
-            raise ValueError("periods must be in date order")
         year = info.data.get("plan_year")
-        outside = [f"{p.id} ({p.end})" for p in items if year is not None and p.end.year != year]
-        if outside:
-            # Periods are parts of the plan year: annualised turnover counts days from 1 January.
-            raise ValueError(f"periods end outside the plan year {year}: {', '.join(outside)}")
-        return items
+        if year is None:  # plan_year itself is invalid and reported
+            return items
+        return resolve_periods(items, year)
 
     @model_validator(mode="after")
     def _references(self, info: ValidationInfo) -> Monitoring:
@@ -158,6 +197,45 @@ class Monitoring(Sidecar):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+
+def resolve_periods(items: list[Period], plan_year: int) -> list[Period]:
+    """The periods in date order (evaluations after a routine period ending the same day), each routine
+    period with its first day; raises for a period before the plan's start, or overlapping routine periods."""
+    plan_start = dt.date(plan_year, 1, 1)
+    problems = []
+    for p in items:
+        if p.end < plan_start:
+            problems.append(f"{p.id!r} ends on {p.end}, before the plan starts (1 January {plan_year}, "
+                            "plan_year): monitoring begins with the plan")
+        elif p.start is not None and p.start < plan_start:
+            problems.append(f"{p.id!r} starts on {p.start}, before the plan starts (1 January {plan_year}, "
+                            "plan_year): monitoring begins with the plan")
+        if p.evaluation and p.start is not None:
+            problems.append(f"{p.id!r} is a {p.kind} evaluation, a visit on one day (end): remove its start; "
+                            "firms' turnover at an evaluation is their annual turnover")
+    if problems:
+        raise ValueError("; ".join(problems))
+    ordered = sorted(items, key=lambda p: (p.end, p.evaluation))
+    if not any(not p.evaluation for p in ordered):
+        raise ValueError("there is no routine period: the report follows the plan through routine monitoring "
+                         "(kind: routine, the default), and evaluations add to it")
+    resolved = []
+    previous: Period | None = None
+    for p in ordered:
+        if not p.evaluation:
+            start = p.start or (previous.end + dt.timedelta(days=1) if previous else plan_start)
+            if start > p.end:
+                # Without its own start (and it ends after the plan starts), it follows a previous period.
+                how = "" if p.start or previous is None else f", the day after {previous.id!r} ends"
+                raise ValueError(f"{p.id!r} starts on {start}{how}, but ends on {p.end}")
+            if previous is not None and start <= previous.end:
+                raise ValueError(f"{p.id!r} starts on {start}, before {previous.id!r} ends ({previous.end}): "
+                                 "routine periods must not overlap")
+            p = p.model_copy(update={"start": start})
+            previous = p
+        resolved.append(p)
+    return resolved
 
 
 def _repeats(section: str, ids: list[str]) -> list[str]:
