@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 from babel.dates import format_date
 
-from cluster_reports.domain import budget, indicators
+from cluster_reports.domain import budget, evaluations, indicators
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams, Monitoring, Plan
@@ -53,6 +53,22 @@ def month_span(start: int, end: int, year: int, lang: str) -> str:
     return f"{name(start)} {year}" if start == end else f"{name(start)}-{name(end)} {year}"
 
 
+def main_channel_of(shares: list[indicators.ChannelShare],
+                    labels: Labels) -> dict[str, channel_names.MainChannel]:
+    """Per period, its main channel (or the channels tied for it) in the report's words."""
+    return {
+        period: channel_names.MainChannel(
+            period=period,
+            label=tied[0].label,
+            share_pct=tied[0].share_pct,
+            phrase=channel_names.enumerate_([channel_names.phrase(s.channel, s.name, labels) for s in tied],
+                                            labels),
+            tied=len(tied) > 1,
+        )
+        for period, tied in indicators.main_channels(shares).items()
+    }
+
+
 def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: Labels) -> dict:
     assert loaded is not None and loaded.plan is not None and loaded.monitoring is not None
     params, plan, monitoring = loaded.params, loaded.plan, loaded.monitoring
@@ -69,26 +85,21 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
     year_total = sum(r.total for r in turnover)
     baselines = [r.baseline for r in turnover]
     year_baseline = sum(baselines) if None not in baselines else None  # type: ignore[arg-type]
-    channels = indicators.channel_mix(monitoring)  # firms of one channel summed, per period
-    main_channel = {
-        period: channel_names.MainChannel(
-            period=period,
-            label=tied[0].label,
-            share_pct=tied[0].share_pct,
-            phrase=channel_names.enumerate_([channel_names.phrase(s.channel, s.name, labels) for s in tied],
-                                            labels),
-            tied=len(tied) > 1,
-        )
-        for period, tied in indicators.main_channels(channels).items()
-    }
+    channels = indicators.channel_mix(monitoring)  # firms of one channel summed, per routine period
+    main_channel = main_channel_of(channels, labels)
+    found = evaluations.evaluations(params, plan, monitoring)
     return {
         "c": params,
         "province": params.location.province_record,
         "regency": params.location.regency_record,
         "plan": plan,
         "mon": monitoring,
-        "periods": monitoring.periods,
+        "periods": indicators.routine_periods(monitoring),  # the columns of the indicator tables
         "latest_period": latest_period,
+        "last_routine": indicators.routine_periods(monitoring)[-1],
+        "evaluations": found,
+        "evaluation_channel": {e.period.id: main_channel_of(e.channels, labels).get(e.period.id)
+                               for e in found},
         "period_name": {p.id: p.label.get(lang) for p in monitoring.periods},
         "goals": [r for r in rows if r.level == "goal"],
         "programme_indicators": [r for r in rows if r.level == "programme"],
@@ -190,8 +201,10 @@ def chart_specs(ctx: dict, labels: Labels, fmt: Formatter) -> dict[str, tuple[al
         title = r.title.get(lang)
         budget_rows += [{"programme": title, "what": planned_word, "amount": r.planned / MILLION},
                         {"programme": title, "what": spent_word, "amount": r.spent / MILLION}]
+    in_kind = labels(M + "programme.in_kind")
     budget_alt = f"{labels(M + 'caption.budget_chart')}: " + "; ".join(
-        f"{r.title.get(lang)} {fmt.rupiah(r.planned)} / {fmt.rupiah(r.spent)}" for r in completion.rows
+        f"{r.title.get(lang)} {in_kind if r.in_kind else fmt.rupiah(r.planned)} / {fmt.rupiah(r.spent)}"
+        for r in completion.rows
     )
     specs["budget"] = (
         grouped_bar(budget_rows, "programme", "what", "amount", labels(M + "chart.rp_million"),
@@ -264,9 +277,12 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
     )
     completion = pd.DataFrame(
         [[r.title.get(lang), ctx["months"][r.id], labels(M + "status." + r.status), r.done_pct, r.planned,
-          r.spent, r.spent_pct] for r in ctx["completion"].rows],
+          r.spent, r.spent_pct, r.reason.get(lang) if r.reason else None,
+          r.note.get(lang) if r.note else None]
+         for r in ctx["completion"].rows],
         columns=[head("programme"), head("months"), head("status"), head("done"), head("planned"),
-                 head("spent"), head("spent_share")],
+                 head("spent"), head("spent_share"), labels(M + "programme.reason"),
+                 labels(M + "programme.note")],
     )
     turnover = pd.DataFrame(
         [[r.label.get(lang), r.firms, r.total, r.baseline, r.change_pct] for r in ctx["turnover"]],

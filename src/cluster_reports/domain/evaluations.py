@@ -92,7 +92,8 @@ def evaluation_firms(params: ClusterParams, plan: Plan, monitoring: Monitoring, 
         compared=len(both),
         compared_total=compared_total,
         routine_annual=routine_annual,
-        routine_change_pct=(compared_total - routine_annual) / routine_annual * 100 if routine_annual else None,
+        routine_change_pct=(
+            (compared_total - routine_annual) / routine_annual * 100 if routine_annual else None),
         reached_goal=sum(1 for o in observed if o.reached_goal),
         above_line=sum(1 for o in observed if o.turnover >= line) if line is not None else None,
     )

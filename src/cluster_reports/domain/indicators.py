@@ -15,8 +15,8 @@ Definitions (the report states them too):
   (mid-term, final, ex-post) are measured apart, each on its own.
 - **Annualised turnover** of a firm = the turnover it reported over the routine periods, scaled to a
   whole year by the days those periods cover (each period from its ``start`` to its ``end``; with four
-  quarters observed it is simply the sum of the four). Summing periods rather than multiplying one quarter by four evens out seasons (kilns
-  stop in the rainy season; furniture sells before Lebaran).
+  quarters observed it is simply the sum of the four). Summing periods rather than multiplying one
+  quarter by four evens out seasons (kilns stop in the rainy season; furniture sells before Lebaran).
 - A **success case** is a supported firm that reached the plan's goal in any period, or that crossed
   the plan's sales line (``success_goal.min_annual_sales``) during the year: its annualised turnover
   is at least the line while its annual sales in the firm table (the baseline) were below it. A firm

@@ -16,11 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .cluster import Assessment, Channel, check_channel_name
 from .common import NonEmpty, Provenance, Rupiah, Sidecar, Slug, Strict, Text, check_unique
-
 
 PeriodKind = Literal["routine", "mid-term", "final", "ex-post"]
 EVALUATIONS: tuple[str, ...] = ("mid-term", "final", "ex-post")
@@ -31,14 +30,16 @@ class Period(Strict):
     label: Text
     kind: PeriodKind = Field(
         "routine",
-        description="routine (monitoring over a stretch of days) or an evaluation: mid-term, final or ex-post",
+        description="routine (monitoring over a stretch of days) or an evaluation: mid-term, final or "
+        "ex-post",
     )
     start: dt.date | None = Field(
         None,
-        description="First day of a routine period (YYYY-MM-DD). By default the day after the previous routine "
-        "period's end; for the first, 1 January of the plan year. Evaluations have none.",
+        description="First day of a routine period (YYYY-MM-DD). By default the day after the previous "
+        "routine period's end; for the first, 1 January of the plan year. Evaluations have none.",
     )
-    end: dt.date = Field(description="Last day of a routine period; the day of an evaluation's visit (YYYY-MM-DD)")
+    end: dt.date = Field(
+        description="Last day of a routine period; the day of an evaluation's visit (YYYY-MM-DD)")
 
     @property
     def evaluation(self) -> bool:
@@ -66,13 +67,9 @@ RENAMED_STATUS = {"not-started": "planned", "in-progress": "ongoing", "dropped":
 NEEDS_REASON = ("delayed", "suspended", "cancelled")
 
 
-def _renamed_status(value: object) -> object:
-    return RENAMED_STATUS.get(value, value) if isinstance(value, str) else value
-
-
 class ProgrammeProgress(Strict):
     programme: Slug = Field(description="Id of a programme of the cluster's plan")
-    status: Annotated[Status, BeforeValidator(_renamed_status)] = Field(
+    status: Status = Field(
         description="planned, ongoing, done, delayed, suspended or cancelled. The values of earlier files "
         "still work: not-started is read as planned, in-progress as ongoing, dropped as cancelled."
     )
@@ -80,7 +77,8 @@ class ProgrammeProgress(Strict):
     spent: Rupiah
     reason: Text | None = Field(None, description="Why the programme is delayed, suspended or cancelled "
                                 "(required for those statuses, and only for them)")
-    note: Text | None = Field(None, description="Any remark on the programme's progress, printed in the report")
+    note: Text | None = Field(None, description="Any remark on the programme's progress, printed in the "
+                              "report")
 
     @field_validator("programme")
     @classmethod
@@ -91,14 +89,26 @@ class ProgrammeProgress(Strict):
             raise ValueError(f"{value!r} is not a programme of the plan (it has: {', '.join(known)})")
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed(cls, data: object) -> object:
+        """Old status values read as their new names. The reason is asked of the new names only: a
+        file written before reasons existed keeps working with 'dropped'."""
+        if not isinstance(data, dict):
+            return data
+        status = data.get("status")
+        if status in NEEDS_REASON and data.get("reason") is None:
+            raise ValueError(f"status is {status!r}: give its reason (reason: {{en: ..., id: ...}})")
+        if status in RENAMED_STATUS:
+            return {**data, "status": RENAMED_STATUS[status]}
+        return data
+
     @model_validator(mode="after")
     def _consistent(self) -> ProgrammeProgress:
         if self.status == "done" and self.done_pct < 100:
             raise ValueError(f"status is 'done' but done_pct is {self.done_pct:g}: make it 100")
         if self.status == "planned" and (self.done_pct or self.spent):
             raise ValueError("status is 'planned' (not started) but done_pct or spent is above 0")
-        if self.status in NEEDS_REASON and self.reason is None:
-            raise ValueError(f"status is {self.status!r}: give its reason (reason: {{en: ..., id: ...}})")
         if self.status not in NEEDS_REASON and self.reason is not None:
             raise ValueError(f"a reason is for a delayed, suspended or cancelled programme, and this one is "
                              f"{self.status!r}: put the remark in note")
