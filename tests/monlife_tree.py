@@ -68,7 +68,7 @@ def with_ex_post(folder: Path) -> Path:
         d["indicators"][2]["actuals"]["ex-post-2021"] = 6.5  # sales outside Java
     edit(monitoring_file(folder), add)
     csv = folder / "kebumen-roof-tile.monitoring-firms.csv"
-    rows = [f"{o['firm']},{o['period']},{o['turnover']},{o['channel']},{'yes' if o.get('reached_goal') else 'no'}"
-            for o in EX_POST_FIRMS]
+    rows = [",".join([o["firm"], o["period"], str(o["turnover"]), o["channel"],
+                      "yes" if o.get("reached_goal") else "no"]) for o in EX_POST_FIRMS]
     csv.write_text(csv.read_text(encoding="utf-8") + "\n".join(rows) + "\n", encoding="utf-8")
     return folder
