@@ -48,7 +48,8 @@ def big_cluster(folder: Path) -> Path:
         for n, firm in enumerate([f for f in table if f["willing_to_improve"]][:SUPPORTED]):
             for q in ("q1", "q2", "q3", "q4"):
                 goal = q == "q4" and n % 5 < 2
-                rows.writerow([firm["name"], q, firm["annual_sales"] // 4, "cooperative", "yes" if goal else "no"])
+                rows.writerow([firm["name"], q, firm["annual_sales"] // 4, "cooperative",
+                               "yes" if goal else "no"])
     return folder / f"{KEBUMEN}.yaml"
 
 

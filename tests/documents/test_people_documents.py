@@ -120,8 +120,8 @@ def test_profile_says_for_how_many_firms_it_is_known(tmp_path, templates):
     led = sum(1 for f in known if f.women_led)
     folder = rendered(loaded, ["profile"], tmp_path / "out", templates)
     firms_text = section(folder / "profile.en.html", "firms")
-    assert (f"Whether a woman leads the firm is recorded for {len(known)} of the 38 firms surveyed; of these, "
-            f"{led} are women-led firms") in firms_text
+    assert (f"Whether a woman leads the firm is recorded for {len(known)} of the 38 firms surveyed; "
+            f"of these, {led} are women-led firms") in firms_text
     assert f"Women workers are recorded for {len(known)} of the 38 firms surveyed" in firms_text
     assert (f"Keterangan apakah unit usaha dipimpin perempuan tercatat untuk {len(known)} dari 38 unit usaha "
             "yang disurvei") in section(folder / "profile.id.html", "firms")
@@ -168,7 +168,8 @@ def test_monitoring_splits_supported_firms_and_success_cases_by_who_leads_them(t
     assert rows[1][3] == f"{100 * led_success / len(led):.1f}%"
     text = section(en, "success")
     assert f"Of the {len(supported)} supported firms, {len(led)} are women-led firms" in text
-    assert table_rows(folder / "monitoring.id.html", "tbl-success-women")[1][0] == "IKM yang dipimpin perempuan"
+    rows_id = table_rows(folder / "monitoring.id.html", "tbl-success-women")
+    assert rows_id[1][0] == "IKM yang dipimpin perempuan"
     # The supported firms' table has the column too.
     supported_rows = table_rows(en, "tbl-supported")
     assert supported_rows[0][1] == "Women-led"

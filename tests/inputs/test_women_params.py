@@ -51,20 +51,22 @@ def test_per_firm_values_load_and_count_over_the_firms_that_record_them(tmp_path
 def test_the_sentra_counts_cover_every_firm(tmp_path):
     path = written(tmp_path, TEGAL, lambda d: d["firms"].update(women_led=40, women_workers=500))
     structure = firms.structure(params_io.load_file(path).params)
-    assert (structure.women_led.count, structure.women_led.firms, structure.women_led.complete) == (40, 227, True)
+    led = structure.women_led
+    assert (led.count, led.firms, led.complete) == (40, 227, True)
     assert structure.women_workers.base == 1640 and structure.women_workers.share_pct == pytest.approx(30.5)
 
 
 def test_more_women_workers_than_workers_in_a_firm_is_refused(tmp_path):
     path = written(tmp_path, KEBUMEN, lambda d: d["firms"]["table"][3].update(women_workers=19))
     found = problems(path)
-    assert any(p.field.startswith("firms.table[3]") and "women_workers (19) exceeds its 18 workers" in p.reason
-               and "UD Genteng Kedawung Indah" in p.reason for p in found), found
+    assert any(p.field.startswith("firms.table[3]") and "UD Genteng Kedawung Indah" in p.reason
+               and "women_workers (19) exceeds its 18 workers" in p.reason for p in found), found
 
 
 def test_more_women_led_firms_than_firms_is_refused(tmp_path):
     found = problems(written(tmp_path, TEGAL, lambda d: d["firms"].update(women_led=228)))
-    assert any(p.field == "firms" and "women_led (228) exceeds the 227 firms" in p.reason for p in found), found
+    assert any(p.field == "firms" and "women_led (228) exceeds the 227 firms" in p.reason
+               for p in found), found
 
 
 def test_the_sentra_count_must_hold_the_tables_women_led_firms(tmp_path):
@@ -73,7 +75,8 @@ def test_the_sentra_count_must_hold_the_tables_women_led_firms(tmp_path):
             firm["women_led"] = True
         data["firms"]["women_led"] = 2
     found = problems(written(tmp_path, KEBUMEN, change))
-    assert any("women_led (2) is fewer than the 3 women-led firms of the table" in p.reason for p in found), found
+    assert any("women_led (2) is fewer than the 3 women-led firms of the table" in p.reason
+               for p in found), found
 
 
 def test_the_sentra_count_leaves_room_for_the_tables_other_firms(tmp_path):

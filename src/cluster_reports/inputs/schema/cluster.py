@@ -209,7 +209,9 @@ class Firms(Strict):
                 + (f" less the {not_led} the table says are not women-led" if not_led else "")
             )
         if self.women_led < led:
-            raise ValueError(f"women_led ({self.women_led}) is fewer than the {led} women-led firms of the table")
+            raise ValueError(
+                f"women_led ({self.women_led}) is fewer than the {led} women-led firms of the table"
+            )
 
 
 class Channel(StrEnum):
