@@ -83,23 +83,22 @@ def big(tmp_path_factory, templates) -> tuple[params_io.LoadedParams, dict[str, 
     root = tmp_path_factory.mktemp("big")
     loaded = params_io.load_file(big_cluster(root / "params" / "jawa-tengah"))
     out = root / "out"
-    outcome = render.render_cluster(loaded, ["profile", "monitoring", "guideline"], ["en", "id"], ["html"],
-                                    out, [], templates)
+    kinds = ["profile", "strategy", "monitoring", "guideline"]
+    outcome = render.render_cluster(loaded, kinds, ["en", "id"], ["html"], out, [], templates)
     assert outcome.error is None, outcome.error
     folder = out / "jawa-tengah" / KEBUMEN
     return loaded, {f"{kind}.{lang}": (folder / f"{kind}.{lang}.html").read_text(encoding="utf-8")
-                    for kind in ("profile", "monitoring", "guideline") for lang in ("en", "id")}
+                    for kind in kinds for lang in ("en", "id")}
 
 
 @pytest.fixture(scope="module")
 def pilot(sample_by_id, tmp_path_factory, templates) -> dict[str, str]:
     out = tmp_path_factory.mktemp("pilot")
-    outcome = render.render_cluster(sample_by_id[KEBUMEN], ["profile", "monitoring", "guideline"], ["en"],
-                                    ["html"], out, [], templates)
+    kinds = ["profile", "strategy", "monitoring", "guideline"]
+    outcome = render.render_cluster(sample_by_id[KEBUMEN], kinds, ["en"], ["html"], out, [], templates)
     assert outcome.error is None, outcome.error
     folder = out / "jawa-tengah" / KEBUMEN
-    return {kind: (folder / f"{kind}.en.html").read_text(encoding="utf-8")
-            for kind in ("profile", "monitoring", "guideline")}
+    return {kind: (folder / f"{kind}.en.html").read_text(encoding="utf-8") for kind in kinds}
 
 
 def test_a_long_list_is_named_by_its_first_five_and_counted(templates):
@@ -153,6 +152,21 @@ def test_monitoring_names_five_success_cases_and_the_annex_lists_them_and_every_
         assert not [n for n in supported if n in summary]
 
 
+def test_strategy_names_five_beneficiaries_and_the_annex_lists_all(big):
+    loaded, pages = big
+    willing = sorted((f for f in loaded.params.firms.table if f.willing_to_improve),
+                     key=lambda f: (-f.annual_sales, f.name))
+    names = [f.name for f in willing]
+    for lang, others in (("en", "and 662 others; the annex at the end of this document lists all of them"),
+                         ("id", "dan 662 lainnya; lampiran di akhir dokumen ini memuat seluruhnya")):
+        page = pages[f"strategy.{lang}"]
+        part = section(page, "beneficiaries")
+        assert "<table" not in part
+        said = prose(part)
+        assert [n for n in names if n in said] == names[:5] and others in said
+        assert first_cells(section(page, "annex-beneficiaries"), "tbl-beneficiaries")[:-1] == names
+
+
 def test_guideline_form_names_a_page_of_firms_and_says_how_many_more(big):
     loaded, pages = big
     willing = [f.name for f in loaded.params.firms.table if f.willing_to_improve]
@@ -171,7 +185,8 @@ def test_short_lists_stay_in_their_sections(pilot, sample_by_id):
     willing = [f.name for f in loaded.params.firms.table if f.willing_to_improve]
     assert len(willing) <= long_lists.LONG
     assert first_cells(section(pilot["profile"], "growth-seeds"), "tbl-growth-seeds") == willing
-    assert 'id="sec-annex' not in pilot["profile"] and 'id="sec-annex' not in pilot["monitoring"]
+    assert not [kind for kind, page in pilot.items() if 'id="sec-annex' in page]
+    assert 'id="tbl-beneficiaries"' in section(pilot["strategy"], "beneficiaries")
     cases = [c.firm for c in indicators.success_cases(loaded.plan, loaded.monitoring,
                                                       indicators.baseline_sales(loaded.params))]
     said = text(section(pilot["monitoring"], "success"))
