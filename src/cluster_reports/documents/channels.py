@@ -14,7 +14,7 @@ from cluster_reports.inputs.schema import ClusterParams
 from cluster_reports.inputs.schema.cluster import Channel, Market
 from cluster_reports.inputs.schema.common import Text
 
-from .i18n import Labels
+from .i18n import Formatter, Labels
 
 
 def label(channel: str, name: Text | None, labels: Labels) -> str:
@@ -33,9 +33,17 @@ def phrase(channel: str, name: Text | None, labels: Labels) -> str:
     return text[:1].lower() + text[1:]
 
 
-def enumerate_(items: list[str], labels: Labels) -> str:
-    """'A', 'A and B', 'A, B and C' (Indonesian: 'A, B, dan C', as PUEBI writes a series)."""
+def enumerate_(items: list[str], labels: Labels, shown: int | None = None) -> str:
+    """'A', 'A and B', 'A, B and C' (Indonesian: 'A, B, dan C', as PUEBI writes a series).
+
+    With ``shown``, a longer list names its first ``shown`` items and counts the rest:
+    'A, B, C and 12 others' ('A, B, C, dan 12 lainnya')."""
     conjunction = labels("list.and")
+    if shown is not None and len(items) > shown:
+        rest = len(items) - shown
+        key = "long_list.others_one" if rest == 1 else "long_list.others"
+        others = labels(key).format(n=Formatter(labels.lang).number(rest))
+        items = [*items[:shown], others]
     if len(items) <= 2:
         return f" {conjunction} ".join(items)
     comma = "," if labels.lang == "id" else ""

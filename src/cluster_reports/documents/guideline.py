@@ -29,6 +29,14 @@ from .i18n import Formatter, Labels
 
 BLANK = "_" * 12  # a visible line to write on; empty cells would collapse in print and on screen
 LONG_BLANK = "_" * 28
+# Part 4 of the progress form (the supported firms): the willing firms by name, at most a page of
+# them, and a few blank rows for firms that join the support during the year. A cluster of 2,000
+# firms may have hundreds of willing ones: the form then names the first FORM_FIRMS, and the text
+# says how many more there are, where all of them are listed and how to record them (copy the page,
+# or keep a spreadsheet). With no firm named, FORM_BLANK_ONLY blank rows.
+FORM_FIRMS = 20
+FORM_BLANK = 3
+FORM_BLANK_ONLY = 5
 
 
 @dataclass(frozen=True)
@@ -225,6 +233,8 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "calendar": [],
         "programmes": [],
         "traced_firms": [],
+        "traced_total": 0,
+        "form_blank": FORM_BLANK_ONLY,
         "place": "kabupaten-kota",  # the general edition speaks of no one regency or city
     }
     if loaded is None:
@@ -242,7 +252,9 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         cooperatives=by_type("cooperative"),
         forums=by_type("forum"),
         facilitator=params.facilitator,
-        traced_firms=[f.name for f in viable],
+        traced_firms=[f.name for f in viable[:FORM_FIRMS]],
+        traced_total=len(viable),
+        form_blank=FORM_BLANK if viable else FORM_BLANK_ONLY,
         stakeholders_illustrative=_illustrative(params, "stakeholders"),
     )
     if plan is not None:

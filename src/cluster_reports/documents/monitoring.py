@@ -8,6 +8,7 @@ charts (data, translated labels, alt text) and gives the notebook its tables.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
@@ -19,7 +20,7 @@ from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams, Monitoring, Plan
 
 from . import channels as channel_names
-from . import charts, provenance
+from . import charts, long_lists, provenance
 from .i18n import Formatter, Labels, capfirst
 
 M = "monitoring."
@@ -127,6 +128,85 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "illustrative": lambda path: provenance.is_illustrative(monitoring.provenance, path),
         "baseline_illustrative": provenance.is_illustrative(params.provenance, "assessment"),
         "usd": lambda rupiah: rupiah / params.currency.usd_rate,
+        **firm_lists(params, monitoring, success, labels),
+    }
+
+
+# --- the supported firms and success cases: long lists, and who leads the firms -----------------------
+
+@dataclass(frozen=True)
+class SupportedRow:
+    """A supported firm as the report's table of supported firms shows it."""
+
+    firm: str
+    women_led: bool | None  # from the firm table, where recorded
+    periods: int  # periods in which it was observed
+    annual_turnover: int  # its turnover in the plan year, scaled to twelve months
+    baseline_sales: int | None  # its annual sales in the firm table
+    success: bool
+
+
+@dataclass(frozen=True)
+class WomenSplit:
+    """Supported firms and success cases, women-led firms and other firms, counted over the supported
+    firms for which the firm table records whether a woman leads them (``known`` of ``supported``)."""
+
+    supported: int
+    known: int
+    led: int
+    led_success: int
+    other: int
+    other_success: int
+
+    @property
+    def complete(self) -> bool:
+        return self.known == self.supported
+
+
+def supported_rows(params: ClusterParams, monitoring: Monitoring,
+                   success: list[indicators.SuccessCase]) -> list[SupportedRow]:
+    """The supported firms in the order first observed, each with its year."""
+    table = {f.name: f for f in (params.firms.table or [])}
+    annual = indicators.annualised_turnover(monitoring)
+    periods: dict[str, set[str]] = {}
+    for obs in monitoring.firms:
+        periods.setdefault(obs.firm, set()).add(obs.period)
+    successes = {s.firm for s in success}
+    return [
+        SupportedRow(
+            firm=name,
+            women_led=table[name].women_led if name in table else None,
+            periods=len(periods[name]),
+            annual_turnover=annual[name],
+            baseline_sales=table[name].annual_sales if name in table else None,
+            success=name in successes,
+        )
+        for name in indicators.supported_firms(monitoring)
+    ]
+
+
+def women_split(rows: list[SupportedRow]) -> WomenSplit | None:
+    """None when the firm table records for none of the supported firms whether a woman leads it."""
+    known = [r for r in rows if r.women_led is not None]
+    if not known:
+        return None
+    led = [r for r in known if r.women_led]
+    other = [r for r in known if not r.women_led]
+    return WomenSplit(len(rows), len(known), len(led), sum(r.success for r in led), len(other),
+                      sum(r.success for r in other))
+
+
+def firm_lists(params: ClusterParams, monitoring: Monitoring, success: list[indicators.SuccessCase],
+               labels: Labels) -> dict:
+    """The success cases as the text names them, the supported firms' table, and which of the two
+    go to the annex at the end (long lists)."""
+    rows = supported_rows(params, monitoring, success)
+    return {
+        "success_long": long_lists.is_long(success),
+        "success_named": long_lists.named([s.firm for s in success], labels),
+        "supported_rows": rows,
+        "supported_long": long_lists.is_long(rows),
+        "women": women_split(rows),
     }
 
 

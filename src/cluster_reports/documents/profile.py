@@ -16,7 +16,7 @@ from cluster_reports.domain import firms, scoring
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.schema import ClusterParams
 
-from . import channels, charts, provenance
+from . import channels, charts, long_lists, provenance
 from .i18n import Formatter, Labels, capfirst
 
 CONDITIONS = ("demand", "factor", "firm_strategy", "related_supporting", "social_capital")
@@ -141,6 +141,18 @@ def context(params: ClusterParams, peers: list[ClusterSummary], labels: Labels) 
         "markets": markets,  # one row per channel, its rows' shares summed
         "main_markets": main_markets,  # the main channel, or the channels tied for it
         "main_markets_phrase": channels.enumerate_([r.phrase for r in main_markets], labels),
+        **growth_seed_list(structure, labels),
+    }
+
+
+def growth_seed_list(structure: firms.FirmStructure, labels: Labels) -> dict:
+    """The willing firms as the text names them, whether their table goes to the annex, and who leads
+    them where the table records it."""
+    viable = structure.potentially_viable or []
+    return {
+        "seeds_long": long_lists.is_long(viable),
+        "seeds_named": long_lists.named([f.name for f in viable], labels),
+        "seeds_women": firms.women_led_among(viable) if viable else None,
     }
 
 

@@ -20,7 +20,7 @@ from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams, Firm, Strategy
 from cluster_reports.inputs.schema.strategy import OrganisationStage, ResponsibilityArea
 
-from . import charts, profile, provenance
+from . import charts, long_lists, profile, provenance
 from .i18n import Formatter, Labels
 
 CONDITIONS = ("demand", "factor", "firm_strategy", "related_supporting", "social_capital")
@@ -172,6 +172,14 @@ def condition_plans(params: ClusterParams, strategy: Strategy, labels: Labels) -
     return plans
 
 
+def beneficiary_list(params: ClusterParams, labels: Labels) -> dict:
+    """The beneficiaries as the text names them (largest sales first), and whether their table goes to
+    the annex at the end (a long list)."""
+    rows = beneficiaries(params).rows or []
+    return {"ben_long": long_lists.is_long(rows),
+            "ben_named": long_lists.named([r.name for r in rows], labels)}
+
+
 def beneficiaries(params: ClusterParams) -> Beneficiaries:
     """The potentially viable firms (willing to improve), largest sales first."""
     fs = firms.structure(params)
@@ -310,6 +318,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "three_c": [(k, labels(f"strategy.three_c.{k}"), getattr(strategy.three_c, k).get(lang))
                     for k in ("competition", "cooperation", "concentration")],
         "ben": beneficiaries(params),
+        **beneficiary_list(params, labels),
         "stages": stages,
         "current": next(r for r in stages if r.status == "current"),
         "target": next((r for r in stages if r.status == "target"), None),  # None: the form stays

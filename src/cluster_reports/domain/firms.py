@@ -1,4 +1,5 @@
-"""Firm structure of a cluster: size classes, totals and shares, and the growth seeds."""
+"""Firm structure of a cluster: size classes, totals and shares, the growth seeds, and the
+sex-disaggregated figures (women-led firms, women workers) where the params give them."""
 
 from __future__ import annotations
 
@@ -20,6 +21,46 @@ class SizeRow:
 
 
 @dataclass(frozen=True)
+class WomenShare:
+    """A sex-disaggregated figure: ``count`` of ``base``, recorded for ``known`` of the ``firms`` it
+    covers. Women-led firms: the base is the firms known. Women workers: the base is the workers of
+    the firms known (None where the sentra's workers are not given). ``surveyed`` when those firms are
+    the table's sample of a larger sentra."""
+
+    count: int
+    base: int | None
+    known: int
+    firms: int
+    surveyed: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return self.known == self.firms
+
+    @property
+    def share_pct(self) -> float | None:
+        return _share(self.count, self.base) if self.base else None
+
+
+def women_led_among(firms: list[Firm], surveyed: bool = False) -> WomenShare | None:
+    """Women-led firms among these firms; None when it is recorded for none of them."""
+    known = [f for f in firms if f.women_led is not None]
+    if not known:
+        return None
+    led = sum(1 for f in known if f.women_led)
+    return WomenShare(led, len(known), len(known), len(firms), surveyed)
+
+
+def women_workers_among(firms: list[Firm], surveyed: bool = False) -> WomenShare | None:
+    """Women workers of these firms, against the workers of the firms that record them."""
+    known = [f for f in firms if f.women_workers is not None]
+    if not known:
+        return None
+    return WomenShare(sum(f.women_workers for f in known), sum(f.workers for f in known), len(known),
+                      len(firms), surveyed)
+
+
+@dataclass(frozen=True)
 class FirmStructure:
     rows: list[SizeRow]
     total_firms: int
@@ -30,6 +71,8 @@ class FirmStructure:
     potentially_viable_count: int | None
     above_reference: list[Firm] | None
     cooperative_members: int | None
+    women_led: WomenShare | None = None  # the sentra's count, else the firm table's
+    women_workers: WomenShare | None = None
 
     @property
     def has_table(self) -> bool:
@@ -85,4 +128,19 @@ def structure(params: ClusterParams) -> FirmStructure:
         potentially_viable_count=viable_count,
         above_reference=above,
         cooperative_members=members,
+        **_women(params, total, table, whole),
     )
+
+
+def _women(params: ClusterParams, total: int, table: list[Firm], whole: bool) -> dict:
+    """The sentra's own counts where given (they cover every firm), else what the firm table records."""
+    firms = params.firms
+    led = women_led_among(table, surveyed=not whole)
+    if firms.women_led is not None:
+        led = WomenShare(firms.women_led, total, total, total)
+    workers = women_workers_among(table, surveyed=not whole)
+    if firms.women_workers is not None:
+        all_workers = params.workers if params.workers is not None else (
+            sum(f.workers for f in table) if whole and table else None)
+        workers = WomenShare(firms.women_workers, all_workers, total, total)
+    return {"women_led": led, "women_workers": workers}

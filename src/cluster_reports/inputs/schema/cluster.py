@@ -135,6 +135,19 @@ class Firm(Strict):
     willing_to_improve: bool = False
     established: Annotated[int, Field(ge=1800, le=2100)] | None = None
     products: Text | None = None
+    # Sex-disaggregated figures, as development M&E reports give them; left out where not recorded.
+    women_led: bool | None = Field(None, description="Whether a woman leads (owns or manages) the firm")
+    women_workers: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="Women among the firm's workers (at most 'workers')"
+    )
+
+    @model_validator(mode="after")
+    def _women_within_workers(self) -> Firm:
+        if self.women_workers is not None and self.women_workers > self.workers:
+            raise ValueError(
+                f"firm {self.name!r}: women_workers ({self.women_workers}) exceeds its {self.workers} workers"
+            )
+        return self
 
 
 class Firms(Strict):
@@ -151,6 +164,12 @@ class Firms(Strict):
     cooperative_members: Annotated[int, Field(ge=0)] | None = None
     potentially_viable: Annotated[int, Field(ge=0)] | None = Field(
         None, description="Firms with willingness to improve in the whole sentra, if estimated"
+    )
+    women_led: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="Women-led firms in the whole sentra, where counted (no firm table needed)"
+    )
+    women_workers: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="Women workers in the whole sentra, where counted (at most 'workers')"
     )
 
     @model_validator(mode="after")
@@ -173,7 +192,26 @@ class Firms(Strict):
         )
         if self.potentially_viable is not None and self.potentially_viable > total:
             raise ValueError(f"potentially_viable ({self.potentially_viable}) exceeds the {total} firms")
+        self._check_women(total)
         return self
+
+    def _check_women(self, total: int) -> None:
+        """The sentra's count of women-led firms lies between the table's firms said to be women-led
+        and those not said to be other (the table may be a sample, or leave some firms unrecorded)."""
+        if self.women_led is None:
+            return
+        table = self.table or []
+        led = sum(1 for f in table if f.women_led)
+        not_led = sum(1 for f in table if f.women_led is False)
+        if self.women_led > total - not_led:
+            raise ValueError(
+                f"women_led ({self.women_led}) exceeds the {total} firms"
+                + (f" less the {not_led} the table says are not women-led" if not_led else "")
+            )
+        if self.women_led < led:
+            raise ValueError(
+                f"women_led ({self.women_led}) is fewer than the {led} women-led firms of the table"
+            )
 
 
 class Channel(StrEnum):
@@ -402,6 +440,24 @@ class ClusterParams(Strict):
         mains = [p for p in self.products if p.main]
         if len(mains) > 1:
             raise ValueError("only one product may be marked 'main'")
+        return self
+
+    @model_validator(mode="after")
+    def _women_workers_within(self) -> ClusterParams:
+        """The sentra's women workers: no fewer than the firm table records, no more than its workers."""
+        given = self.firms.women_workers
+        if given is None:
+            return self
+        recorded = sum(f.women_workers or 0 for f in self.firms.table or [])
+        if given < recorded:
+            raise ValueError(
+                f"firms.women_workers ({given}) is fewer than the {recorded} women workers of the firm table"
+            )
+        workers = self.workers
+        if workers is None and self.firms.table and self.firms.by_size is None:
+            workers = sum(f.workers for f in self.firms.table)
+        if workers is not None and given > workers:
+            raise ValueError(f"firms.women_workers ({given}) exceeds the {workers} workers of the cluster")
         return self
 
     @property
