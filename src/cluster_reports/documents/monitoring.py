@@ -141,7 +141,7 @@ class SupportedRow:
     firm: str
     women_led: bool | None  # from the firm table, where recorded
     periods: int  # periods in which it was observed
-    annual_turnover: int  # its turnover in the plan year, scaled to twelve months
+    annual_turnover: int | None  # its plan-year turnover scaled to twelve months; None if seen only at evaluations
     baseline_sales: int | None  # its annual sales in the firm table
     success: bool
 
@@ -177,7 +177,7 @@ def supported_rows(params: ClusterParams, monitoring: Monitoring,
             firm=name,
             women_led=table[name].women_led if name in table else None,
             periods=len(periods[name]),
-            annual_turnover=annual[name],
+            annual_turnover=annual.get(name),
             baseline_sales=table[name].annual_sales if name in table else None,
             success=name in successes,
         )
