@@ -141,7 +141,7 @@ class SupportedRow:
     firm: str
     women_led: bool | None  # from the firm table, where recorded
     periods: int  # periods in which it was observed
-    annual_turnover: int | None  # its plan-year turnover scaled to twelve months; None if seen only at evaluations
+    annual_turnover: int | None  # plan-year turnover scaled to a year; None if seen at evaluations only
     baseline_sales: int | None  # its annual sales in the firm table
     success: bool
 
