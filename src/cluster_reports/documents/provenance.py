@@ -202,7 +202,8 @@ def references(sources: Iterable[DataSource], labels: Labels) -> list[Reference]
     for s in sources:  # the first listing of an id is the one cited
         rows.setdefault(s.id, Reference(
             author=_text(s.author, lang), year=s.year, title=_text(s.title, lang),
-            published=isinstance(s.title, str), kind=labels(f"source_kind.{s.kind.value}"), note=s.note.get(lang) if s.note else None, url=s.url,
+            published=isinstance(s.title, str), kind=labels(f"source_kind.{s.kind.value}"),
+            note=s.note.get(lang) if s.note else None, url=s.url,
         ))
     return sorted(rows.values(), key=lambda r: (r.author.casefold(), r.year or 0, r.title.casefold()))
 
