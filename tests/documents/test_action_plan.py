@@ -150,7 +150,9 @@ def test_illustrative_parts_are_said_so(rendered):
     out, _ = rendered
     html = path_of(out, "kebumen-roof-tile", "en", "html").read_text(encoding="utf-8")
     assert "illustrative, not survey data" in html
-    assert "Text of the 2004 study" in html  # the vision comes from Box 3.1
+    # The vision comes from Box 3.1 of the study, named as the source it is.
+    assert "Study: The Study on Strengthening Capacity of SME Clusters in Indonesia" in html
+    assert "Box 3.1 (c), vision and strategy of the Kebumen pilot" in html
     assert "Table 5.1 no. 4: Enhancing social capital in the cluster" in html
     html_id = path_of(out, "kebumen-roof-tile", "id", "html").read_text(encoding="utf-8")
     assert "Tabel 5.1 no. 4" in html_id and "Jenis program pada Kotak 3.1" in html_id

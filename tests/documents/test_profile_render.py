@@ -125,7 +125,9 @@ def test_illustrative_values_are_said_so(rendered, sample_by_id):
     item = sample_by_id["kebumen-roof-tile"]
     html = path_of(rendered, item, "en", "html").read_text(encoding="utf-8")
     assert "illustrative, not survey data" in html
-    assert "Table of the 2004 study" in html  # the selection scores come from Table 3.1
+    # The selection scores come from Table 3.1 of the study, named as the source it is.
+    assert "Study: The Study on Strengthening Capacity of SME Clusters in Indonesia" in html
+    assert "Table 3.1" in html
     html_id = path_of(rendered, item, "id", "html").read_text(encoding="utf-8")
     assert "bersifat ilustratif, bukan data survei" in html_id
 

@@ -15,7 +15,7 @@ from rich.console import Console
 from cluster_reports import render, resources
 from cluster_reports.domain import summary
 from cluster_reports.inputs import params_io, regions, synth
-from cluster_reports.inputs.schema import DATA_SECTIONS, Source
+from cluster_reports.inputs.schema import DATA_SECTIONS, SourceKind
 
 N = 300
 
@@ -62,8 +62,9 @@ def test_every_file_is_valid_and_says_it_is_synthetic(written, loaded):
         p = item.params
         assert p.synthetic is True
         assert item.path.read_text(encoding="utf-8").startswith("# SYNTHETIC cluster")
-        # Every data section given is covered, and only by the source "synthetic".
-        assert {e.source for e in p.provenance} == {Source.synthetic}
+        # Every data section given is covered, and only by the one source, of kind synthetic.
+        assert [s.kind for s in p.sources] == [SourceKind.synthetic]
+        assert {i for e in p.provenance for i in e.source} == {p.sources[0].id}
         given = {s for s in DATA_SECTIONS if getattr(p, s) not in (None, [])}
         assert given <= {e.field for e in p.provenance}
         # Layout: <province-slug>/<id>.yaml, the location in the official list.

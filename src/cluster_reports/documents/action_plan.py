@@ -192,8 +192,12 @@ def busiest_months(resolved: list[ResolvedProgramme]) -> tuple[int, list[int]]:
     return peak, [m for m, c in counts.items() if c == peak]
 
 
-def is_illustrative(plan: Plan, path: str) -> bool:
-    return provenance.is_illustrative(plan.provenance, path)
+def catalogue(params: ClusterParams, plan: Plan) -> provenance.Catalogue:
+    return provenance.Catalogue(params.sources, plan.sources)
+
+
+def is_illustrative(plan: Plan, path: str, cat: provenance.Catalogue) -> bool:
+    return provenance.is_illustrative(plan.provenance, path, cat)
 
 
 def field_label(path: str, labels: Labels) -> str:
@@ -201,8 +205,8 @@ def field_label(path: str, labels: Labels) -> str:
     return provenance.field_label(path, labels, heads=(P + "data.",), parts=(P + "data.",))
 
 
-def source_rows(plan: Plan, labels: Labels) -> list[provenance.SourceRow]:
-    return [provenance.source_row(field_label(e.field, labels), e, labels) for e in plan.provenance]
+def source_rows(plan: Plan, labels: Labels, cat: provenance.Catalogue) -> list[provenance.SourceRow]:
+    return [provenance.source_row(field_label(e.field, labels), e, labels, cat) for e in plan.provenance]
 
 
 def routine_text(plan: Plan, labels: Labels) -> dict:
@@ -228,6 +232,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
     resolved = budget.resolve_plan(plan, loaded.library)
     views = programme_views(params, plan, resolved, labels)
     grand = budget.total(resolved)
+    cat = catalogue(params, plan)
     peak, peak_months = busiest_months(resolved)
     names = month_names(lang)
     return {
@@ -255,8 +260,11 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "from_library": [v for v in views if v.p.library is not None],
         "library_budgets": [v for v in views if v.p.budget_from_library],
         "routine": routine_text(plan, labels),
-        "sources": source_rows(plan, labels),
-        "illustrative": lambda path: is_illustrative(plan, path),
+        "sources": source_rows(plan, labels, cat),
+        "illustrative": lambda path: is_illustrative(plan, path, cat),
+        **provenance.DocumentSources(
+            {"plan": tuple(plan.provenance)}, tuple(plan.provenance), cat, labels
+        ).context(),
         "usd": lambda rupiah: rupiah / rate,
     }
 

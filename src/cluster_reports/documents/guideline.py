@@ -24,7 +24,7 @@ from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams
 from cluster_reports.inputs.schema.plan import Routine
 
-from . import charts, provenance
+from . import charts, profile, provenance
 from .i18n import Formatter, Labels
 
 BLANK = "_" * 12  # a visible line to write on; empty cells would collapse in print and on screen
@@ -189,13 +189,14 @@ def source_rows(loaded: LoadedParams | None, labels: Labels) -> list[provenance.
     def row(key: str, source: str, reference: str, illustrative: bool = False) -> provenance.SourceRow:
         return provenance.SourceRow(labels(f"guideline.sources.{key}"), source, reference, illustrative)
 
-    study = labels("source.study-text")
+    # The method's facts come from the 2004 study and the SMIDeP evaluation, whatever the cluster.
+    study = provenance.cite(provenance.STUDY_2004, labels)
     rows = [
         row(key, study, labels(f"guideline.sources.{key}_ref"))
         for key in ("services", "steps", "routine", "structure", "lessons")
     ]
     ref = "guideline.sources.{}_ref".format
-    rows.append(row("smidep", labels("guideline.sources.smidep_source"), labels(ref("smidep"))))
+    rows.append(row("smidep", provenance.cite(provenance.SMIDEP_2021, labels), labels(ref("smidep"))))
     rows.append(row("step_months", labels("source.illustrative"), labels(ref("step_months")), True))
     if loaded is None:
         return rows
@@ -203,7 +204,8 @@ def source_rows(loaded: LoadedParams | None, labels: Labels) -> list[provenance.
     entry = params.source_of("stakeholders")
     if params.stakeholders and entry is not None:
         rows.append(provenance.source_row(
-            labels("guideline.sources.stakeholders"), entry, labels, default_reference=f"{params.id}.yaml"
+            labels("guideline.sources.stakeholders"), entry, labels, profile.catalogue(params),
+            default_reference=f"{params.id}.yaml",
         ))
     if loaded.plan is not None:
         rows.append(row("calendar", labels("guideline.sources.plan_source"), f"{params.id}.plan.yaml"))
@@ -229,6 +231,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "blank": BLANK,
         "long_blank": LONG_BLANK,
         "sources": source_rows(loaded, labels),
+        "references": references(loaded, labels),
         "plan": plan,
         "calendar": [],
         "programmes": [],
@@ -256,6 +259,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         traced_total=len(viable),
         form_blank=FORM_BLANK if viable else FORM_BLANK_ONLY,
         stakeholders_illustrative=_illustrative(params, "stakeholders"),
+        stakeholders_note=profile.document_sources(params, labels).note("stakeholders"),
     )
     if plan is not None:
         dated, resolved = calendar_rows(loaded, labels)
@@ -264,7 +268,16 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
 
 
 def _illustrative(params: ClusterParams, path: str) -> bool:
-    return provenance.is_illustrative(params.provenance, path)
+    return profile.is_illustrative(params, path)
+
+
+def references(loaded: LoadedParams | None, labels: Labels) -> list[provenance.Reference]:
+    """The method's sources, and a tailored edition's sources of the cluster's stakeholders."""
+    cited = list(provenance.METHOD_SOURCES)
+    if loaded is not None and loaded.params.stakeholders:
+        entry = loaded.params.source_of("stakeholders")
+        cited += profile.catalogue(loaded.params).used([entry] if entry else [])
+    return provenance.references(cited, labels)
 
 
 def timeline(rows: list[dict], month_labels: list[str], axis_title: str,

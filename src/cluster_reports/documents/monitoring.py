@@ -17,7 +17,7 @@ from babel.dates import format_date
 from cluster_reports.domain import budget, evaluations, indicators
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
-from cluster_reports.inputs.schema import ClusterParams, Monitoring, Plan
+from cluster_reports.inputs.schema import ClusterParams, Monitoring, Plan, Provenance
 
 from . import channels as channel_names
 from . import charts, long_lists, provenance
@@ -36,15 +36,33 @@ def field_label(part: str, path: str, labels: Labels) -> str:
     return provenance.field_label(path, labels, heads=(f"{M}data.{part}.",))
 
 
-def source_rows(params: ClusterParams, plan: Plan, monitoring: Monitoring,
-                labels: Labels) -> list[provenance.SourceRow]:
+def catalogue(params: ClusterParams, plan: Plan, monitoring: Monitoring) -> provenance.Catalogue:
+    return provenance.Catalogue(params.sources, plan.sources, monitoring.sources)
+
+
+def chosen_entries(params: ClusterParams, plan: Plan, monitoring: Monitoring) -> list[tuple[str, Provenance]]:
     """Where the report's data come from: the monitoring file, the plan's targets and budgets, and
     the profiling data used as baseline (five-condition scores, the firms' annual sales)."""
     chosen = [("monitoring", e) for e in monitoring.provenance]
     chosen += [("plan", e) for e in plan.provenance if e.field.split(".")[0] in ("medium_plan", "programmes",
                                                                                   "success_goal")]
     chosen += [("cluster", e) for e in params.provenance if e.field.split(".")[0] in ("assessment", "firms")]
-    return [provenance.source_row(field_label(part, e.field, labels), e, labels) for part, e in chosen]
+    return chosen
+
+
+def source_rows(params: ClusterParams, plan: Plan, monitoring: Monitoring,
+                labels: Labels) -> list[provenance.SourceRow]:
+    cat = catalogue(params, plan, monitoring)
+    return [provenance.source_row(field_label(part, e.field, labels), e, labels, cat)
+            for part, e in chosen_entries(params, plan, monitoring)]
+
+
+def document_sources(params: ClusterParams, plan: Plan, monitoring: Monitoring,
+                     labels: Labels) -> provenance.DocumentSources:
+    files = {"monitoring": tuple(monitoring.provenance), "plan": tuple(plan.provenance),
+             "cluster": tuple(params.provenance)}
+    shown = tuple(e for _, e in chosen_entries(params, plan, monitoring))
+    return provenance.DocumentSources(files, shown, catalogue(params, plan, monitoring), labels)
 
 
 def month_span(start: int, end: int, year: int, lang: str) -> str:
@@ -125,8 +143,11 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "main_channel": main_channel,
         "channel_label": lambda share: channel_names.label(share.channel, share.name, labels),
         "sources": source_rows(params, plan, monitoring, labels),
-        "illustrative": lambda path: provenance.is_illustrative(monitoring.provenance, path),
-        "baseline_illustrative": provenance.is_illustrative(params.provenance, "assessment"),
+        "illustrative": lambda path: provenance.is_illustrative(
+            monitoring.provenance, path, catalogue(params, plan, monitoring)),
+        "baseline_illustrative": provenance.is_illustrative(
+            params.provenance, "assessment", catalogue(params, plan, monitoring)),
+        **document_sources(params, plan, monitoring, labels).context(),
         "usd": lambda rupiah: rupiah / params.currency.usd_rate,
         **firm_lists(params, monitoring, success, labels),
     }

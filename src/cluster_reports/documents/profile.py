@@ -102,12 +102,22 @@ def field_label(path: str, labels: Labels) -> str:
     return provenance.field_label(path, labels, heads=("section.",))
 
 
+def catalogue(params: ClusterParams) -> provenance.Catalogue:
+    return provenance.Catalogue(params.sources)
+
+
 def source_rows(params: ClusterParams, labels: Labels) -> list[provenance.SourceRow]:
-    return [provenance.source_row(field_label(e.field, labels), e, labels) for e in params.provenance]
+    cat = catalogue(params)
+    return [provenance.source_row(field_label(e.field, labels), e, labels, cat) for e in params.provenance]
 
 
 def is_illustrative(params: ClusterParams, path: str) -> bool:
-    return provenance.is_illustrative(params.provenance, path)
+    return provenance.is_illustrative(params.provenance, path, catalogue(params))
+
+
+def document_sources(params: ClusterParams, labels: Labels) -> provenance.DocumentSources:
+    entries = tuple(params.provenance)
+    return provenance.DocumentSources({"cluster": entries}, entries, catalogue(params), labels)
 
 
 def context(params: ClusterParams, peers: list[ClusterSummary], labels: Labels) -> dict:
@@ -136,6 +146,7 @@ def context(params: ClusterParams, peers: list[ClusterSummary], labels: Labels) 
         "me": me,
         "sources": source_rows(params, labels),
         "illustrative": lambda path: is_illustrative(params, path),
+        **document_sources(params, labels).context(),
         "usd": lambda rupiah: rupiah / params.currency.usd_rate,
         "sales_per_firm": (sales / structure.total_firms) if sales and structure.total_firms else None,
         "markets": markets,  # one row per channel, its rows' shares summed

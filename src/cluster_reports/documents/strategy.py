@@ -17,7 +17,7 @@ import pandas as pd
 from cluster_reports.domain import firms
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
-from cluster_reports.inputs.schema import ClusterParams, Firm, Strategy
+from cluster_reports.inputs.schema import ClusterParams, Firm, Provenance, Strategy
 from cluster_reports.inputs.schema.strategy import OrganisationStage, ResponsibilityArea
 
 from . import charts, long_lists, profile, provenance
@@ -259,9 +259,13 @@ def matrix(params: ClusterParams, strategy: Strategy,
     return columns, rows, duties
 
 
-def is_illustrative(strategy: Strategy, path: str) -> bool:
+def catalogue(params: ClusterParams, strategy: Strategy) -> provenance.Catalogue:
+    return provenance.Catalogue(params.sources, strategy.sources)
+
+
+def is_illustrative(strategy: Strategy, path: str, cat: provenance.Catalogue) -> bool:
     """Whether any value under a path is illustrative: the path's own source or a narrower entry's."""
-    return provenance.is_illustrative(strategy.provenance, path, narrower=True)
+    return provenance.is_illustrative(strategy.provenance, path, cat, narrower=True)
 
 
 def field_label(path: str, labels: Labels) -> str:
@@ -274,13 +278,17 @@ def field_label(path: str, labels: Labels) -> str:
 PROFILE_SECTIONS = ("assessment", "constraints", "firms", "stakeholders")
 
 
-def source_rows(params: ClusterParams, strategy: Strategy, labels: Labels) -> list[provenance.SourceRow]:
-    rows = [provenance.source_row(field_label(e.field, labels), e, labels) for e in strategy.provenance]
+def profile_entries(params: ClusterParams) -> list[Provenance]:
+    return [e for e in params.provenance if e.field.split(".")[0] in PROFILE_SECTIONS]
+
+
+def source_rows(params: ClusterParams, strategy: Strategy, labels: Labels,
+                cat: provenance.Catalogue) -> list[provenance.SourceRow]:
+    rows = [provenance.source_row(field_label(e.field, labels), e, labels, cat) for e in strategy.provenance]
     suffix = labels("strategy.from_profile")
     rows += [
-        provenance.source_row(f"{profile.field_label(e.field, labels)} ({suffix})", e, labels)
-        for e in params.provenance
-        if e.field.split(".")[0] in PROFILE_SECTIONS
+        provenance.source_row(f"{profile.field_label(e.field, labels)} ({suffix})", e, labels, cat)
+        for e in profile_entries(params)
     ]
     return rows
 
@@ -305,6 +313,8 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
     plans = condition_plans(params, strategy, labels)
     columns, rows, duties = matrix(params, strategy, labels)
     stages = stage_rows(strategy, labels)
+    cat = catalogue(params, strategy)
+    shown = (*strategy.provenance, *profile_entries(params))
     return {
         "c": params,
         "s": strategy,
@@ -326,11 +336,14 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "matrix_rows": rows,
         "cluster_areas": sum(1 for r in rows if ResponsibilityArea(r.area) in CLUSTER_AREAS),
         "duties": duties,
-        "sources": source_rows(params, strategy, labels),
+        "sources": source_rows(params, strategy, labels, cat),
         "constraint_map": constraint_map(labels),
         "priority_score": PRIORITY_SCORE,
-        "illustrative": lambda path: is_illustrative(strategy, path),
+        "illustrative": lambda path: is_illustrative(strategy, path, cat),
         "firms_illustrative": profile.is_illustrative(params, "firms"),
+        **provenance.DocumentSources(
+            {"strategy": tuple(strategy.provenance), "cluster": tuple(params.provenance)}, shown, cat, labels
+        ).context(),
     }
 
 

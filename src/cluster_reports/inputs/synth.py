@@ -3,8 +3,8 @@
 ``cluster-reports synth --n 9800 --seed 1 --out DIR`` writes ``DIR/<province-slug>/<id>.yaml``: clusters
 spread over the real provinces and regencies with the study's regional shares and sub-sector mix
 (Table 2.1), and firm data calibrated on the study's national totals. Every file says ``synthetic: true``
-(the documents then print the synthetic-data note) and every data section's provenance is
-``synthetic``. The choices and their sources are in ``data/SYNTH.md``.
+(the documents then print the synthetic-data note) and every data section's provenance cites
+the one source they list, of kind ``synthetic``. The choices and their sources are in ``data/SYNTH.md``.
 
 The generation is pure (a seed in, dicts out); the files are written by a small YAML emitter rather
 than PyYAML's pure-Python dumper, which would take minutes for 9,800 files.
@@ -337,10 +337,27 @@ def cluster(slot: Slot, number: int, rng: random.Random) -> tuple[str, dict]:
         "selection": {"growth_opportunity": growth, "action_capacity": action},
         "stakeholders": stakeholders(slot, firms, rng, fill),
     }
-    # No reference text: the source "synthetic" says it, and 15 copies of a sentence would make the
-    # file a third larger and slower to load.
-    data["provenance"] = [{"field": s, "source": "synthetic"} for s in SECTIONS]
+    # No reference text: the source of kind synthetic says it, and 15 copies of a sentence would make
+    # the file a third larger and slower to load.
+    data["sources"] = [SYNTHETIC_SOURCE]
+    data["provenance"] = [{"field": s, "source": SYNTHETIC_SOURCE["id"]} for s in SECTIONS]
     return cluster_id, data
+
+
+# The one source every synthetic cluster cites: the generator itself.
+SYNTHETIC_SOURCE = {
+    "id": "synthetic-set",
+    "title": {"en": "Synthetic national set of sentra", "id": "Kumpulan sentra sintetis nasional"},
+    "author": {
+        "en": "cluster-reports, synthetic data generator",
+        "id": "cluster-reports, pembangkit data sintetis",
+    },
+    "kind": "synthetic",
+    "note": {
+        "en": "Generated for demonstrations and scale tests; describes no real sentra.",
+        "id": "Dibangkitkan untuk demonstrasi dan uji skala; tidak menggambarkan sentra yang nyata.",
+    },
+}
 
 
 def _level(score: int) -> str:

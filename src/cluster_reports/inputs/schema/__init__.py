@@ -8,7 +8,18 @@
 
 from .cluster import *  # noqa: F403 - the cluster schema is the package's main surface
 from .cluster import ACTION_CAPACITY_MAX, DATA_SECTIONS, GROWTH_OPPORTUNITY_MAX  # noqa: F401
-from .common import Condition, NonEmpty, Provenance, Rupiah, Slug, Source, Strict, Text  # noqa: F401
+from .common import (  # noqa: F401
+    Condition,
+    DataSource,
+    NonEmpty,
+    Provenance,
+    Rupiah,
+    Slug,
+    Source,
+    SourceKind,
+    Strict,
+    Text,
+)
 from .library import Library, LibraryProgramme  # noqa: F401
 from .monitoring import Monitoring  # noqa: F401
 from .overrides import Overrides  # noqa: F401

@@ -22,6 +22,7 @@ from pydantic import (
 from cluster_reports.inputs import regions
 
 from .common import (
+    DataSource,
     NonEmpty,
     Provenance,
     Rupiah,
@@ -400,6 +401,9 @@ class ClusterParams(Strict):
     stakeholders: list[Stakeholder] = Field(default_factory=list)
     value_chain: list[ValueChainStage] = Field(default_factory=list)
     facilitator: Facilitator | None = None
+    sources: list[DataSource] = Field(
+        default_factory=list, description="The reports, surveys and statistics its provenance cites"
+    )
     provenance: list[Provenance] = Field(min_length=1)
 
     @field_validator("markets")
@@ -413,8 +417,15 @@ class ClusterParams(Strict):
     @field_validator("provenance")
     @classmethod
     def _provenance_covers_the_data(cls, entries: list[Provenance], info: ValidationInfo) -> list[Provenance]:
-        check_provenance(entries, info.data, DATA_SECTIONS)
+        listed = info.data.get("sources")  # absent when it failed validation
+        check_provenance(entries, info.data, DATA_SECTIONS, listed and [s.id for s in listed])
         return entries
+
+    @field_validator("sources")
+    @classmethod
+    def _unique_sources(cls, items: list[DataSource]) -> list[DataSource]:
+        check_unique((s.id for s in items), "source ids")
+        return items
 
     @field_validator("stakeholders")
     @classmethod

@@ -7,7 +7,16 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
@@ -29,7 +38,8 @@ class Text(Strict):
 
 
 class Source(StrEnum):
-    """Where a value comes from, as the data-sources section of every document reports it."""
+    """The kinds of source a provenance entry could name before files listed their sources (the
+    legacy form, still accepted where no listed source has that id). Documents name them generically."""
 
     survey = "survey"
     study_table = "study-table"
@@ -40,11 +50,82 @@ class Source(StrEnum):
     synthetic = "synthetic"
 
 
+class SourceKind(StrEnum):
+    """What kind of source a listed source is. ``illustrative`` and ``synthetic`` are not survey data
+    (documents flag them); ``own-estimate`` is the authors' real estimate of the cluster: not measured,
+    and said so, but not flagged as illustrative."""
+
+    study = "study"
+    evaluation = "evaluation"
+    survey = "survey"
+    official_statistics = "official-statistics"
+    workshop = "workshop"
+    own_estimate = "own-estimate"
+    illustrative = "illustrative"
+    synthetic = "synthetic"
+
+
+NOT_SURVEY_DATA = frozenset({SourceKind.illustrative, SourceKind.synthetic})
+
+# The kind each legacy value stands for.
+LEGACY_KINDS = {
+    Source.survey: SourceKind.survey,
+    Source.study_table: SourceKind.study,
+    Source.study_text: SourceKind.study,
+    Source.official_statistics: SourceKind.official_statistics,
+    Source.workshop: SourceKind.workshop,
+    Source.illustrative: SourceKind.illustrative,
+    Source.synthetic: SourceKind.synthetic,
+}
+
+
+class DataSource(Strict):
+    """A source a params file lists, cited by id from its provenance entries.
+
+    A published title or author is given as a plain string, as published, and printed so in both
+    languages: a citation must lead the reader to the catalogue entry, and a translated title names
+    a document that does not exist. What has no published title (the authors' estimate, a workshop's
+    record, illustrative values) is described in both languages instead, as ``{en: ..., id: ...}``.
+    """
+
+    id: Slug = Field(description="Cited by provenance entries: 'source: jica-2004'")
+    title: NonEmpty | Text = Field(description="As published; or {en, id} for an unpublished source")
+    author: NonEmpty | Text = Field(description="Author or publisher, e.g. 'JICA' or 'BPS Kabupaten Kebumen'")
+    year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    kind: SourceKind
+    note: Text | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)] | None = None
+
+    @property
+    def not_survey_data(self) -> bool:
+        return self.kind in NOT_SURVEY_DATA
+
+
+def _one_or_more(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+# One id or a list of them, always read as a list (one error path, not one per form).
+SourceIds = Annotated[
+    list[Slug],
+    Field(min_length=1),
+    BeforeValidator(_one_or_more),
+    WithJsonSchema({"anyOf": [
+        {"type": "string", "pattern": SLUG_PATTERN},
+        {"type": "array", "items": {"type": "string", "pattern": SLUG_PATTERN}, "minItems": 1},
+    ]}),
+]
+
+
 class Provenance(Strict):
     field: NonEmpty = Field(description="Dotted path of a params field, e.g. 'firms' or 'assessment.demand'")
-    source: Source
+    source: SourceIds = Field(
+        description="Id of a listed source, or a list of ids: 'jica-2004' or [smidep-2021, bps-2015]. "
+        "A legacy kind (survey, study-table, study-text, official-statistics, workshop, illustrative, "
+        "synthetic) is accepted where no listed source has that id."
+    )
     reference: Text | None = Field(
-        None, description="Where exactly, in both languages, e.g. en: 'JICA 2004 study, Table 3.1'"
+        None, description="Where exactly, in both languages, e.g. en: 'Table 3.1'"
     )
 
 
@@ -81,8 +162,30 @@ def check_unique(values: Iterable[str], what: str) -> None:
         raise ValueError(f"{what} repeat: {', '.join(repeated)}")
 
 
-def check_provenance(entries: list[Provenance], data: dict, sections: tuple[str, ...]) -> None:
-    """Every entry names a field of the file, and every data section given is covered."""
+def check_source_ids(entries: list[Provenance], listed: Iterable[str] | None) -> None:
+    """Every entry cites sources the file (or its cluster) lists, or legacy kinds. ``listed`` is None
+    when the listed sources are not known (they failed validation: their own error says why)."""
+    if listed is None:
+        return
+    known = set(listed)
+    legacy = [s.value for s in Source]
+    problems = [
+        f"entry {n} (field {entry.field!r}) cites {', '.join(repr(i) for i in unknown)}"
+        for n, entry in enumerate(entries, 1)
+        if (unknown := [i for i in entry.source if i not in known and i not in legacy])
+    ]
+    if problems:
+        raise ValueError(
+            "; ".join(problems) + ": a source must be the id of a source listed under 'sources' ("
+            + (", ".join(sorted(known)) or "none listed") + ") or one of the kinds " + ", ".join(legacy)
+        )
+
+
+def check_provenance(entries: list[Provenance], data: dict, sections: tuple[str, ...],
+                     listed: Iterable[str] | None = None) -> None:
+    """Every entry names a field of the file and cites known sources, and every data section given
+    is covered."""
+    check_source_ids(entries, listed)
     for entry in entries:
         if entry.field.split(".")[0] in sections and entry.field.split(".")[0] not in data:
             continue  # that section is absent or failed validation: its own error says why
@@ -125,19 +228,50 @@ def check_cluster_id(value: str, context: dict | None) -> str:
     return value
 
 
-class Sidecar(Strict):
-    """A file beside a cluster's params: it names its cluster, and its provenance covers every data
-    section it gives (``DATA_SECTIONS``)."""
-
-    DATA_SECTIONS: ClassVar[tuple[str, ...]] = ()
+class ClusterFile(Strict):
+    """A file beside a cluster's params that names its cluster."""
 
     @field_validator("cluster", check_fields=False)
     @classmethod
     def _same_cluster(cls, value: str, info: ValidationInfo) -> str:
         return check_cluster_id(value, info.context)
 
+
+class Sidecar(ClusterFile):
+    """A data file beside a cluster's params: its provenance covers every data section it gives
+    (``DATA_SECTIONS``) and cites its own sources or the cluster's (ids unique across both)."""
+
+    DATA_SECTIONS: ClassVar[tuple[str, ...]] = ()
+
+    sources: list[DataSource] = Field(
+        default_factory=list,
+        description="Sources of this file's data besides the cluster's (ids unique across both)",
+    )
+
+    @field_validator("sources")
+    @classmethod
+    def _sources_apart(cls, items: list[DataSource], info: ValidationInfo) -> list[DataSource]:
+        check_unique((s.id for s in items), "source ids")
+        cluster = (info.context or {}).get("cluster")
+        clashes = sorted({s.id for s in items} & {s.id for s in (cluster.sources if cluster else [])})
+        if clashes:
+            raise ValueError(
+                f"{', '.join(map(repr, clashes))} {'is' if len(clashes) == 1 else 'are'} also listed "
+                "in the cluster's params file: list a source once, there, and cite it here by its id"
+            )
+        return items
+
     @field_validator("provenance", check_fields=False)
     @classmethod
     def _provenance(cls, entries: list[Provenance], info: ValidationInfo) -> list[Provenance]:
-        check_provenance(entries, info.data, cls.DATA_SECTIONS)
+        check_provenance(entries, info.data, cls.DATA_SECTIONS, cls._citable(info))
         return entries
+
+    @classmethod
+    def _citable(cls, info: ValidationInfo) -> list[str] | None:
+        """The source ids the provenance may cite; None where they cannot be known (the sources
+        failed validation, or the file is read without its cluster)."""
+        cluster = (info.context or {}).get("cluster")
+        if "sources" not in info.data or cluster is None:
+            return None
+        return [s.id for s in (*cluster.sources, *info.data["sources"])]

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from .common import Sidecar, Slug
+from .common import ClusterFile, Slug
 
 DocumentKind = Literal["profile", "strategy", "action-plan", "monitoring", "guideline"]
 Language = Literal["id", "en"]
@@ -19,7 +19,7 @@ BlockId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*
 Paragraph = Annotated[str, StringConstraints(max_length=20000)]
 
 
-class Overrides(Sidecar):
+class Overrides(ClusterFile):
     cluster: Slug
     documents: dict[DocumentKind, dict[BlockId, dict[Language, list[Paragraph]]]] = Field(
         description="document kind -> block id -> language -> the block's paragraphs, as reviewed"
