@@ -135,7 +135,7 @@ def calendar_rows(loaded: LoadedParams, labels: Labels) -> tuple[list[CalendarRo
     plan = loaded.plan
     assert plan is not None
     lang = labels.lang
-    resolved = [budget.resolve(p, loaded.library) for p in plan.programmes]
+    resolved = [budget.resolve(p, loaded.library, plan.prices) for p in plan.programmes]
     titles = {p.id: p.title.get(lang) for p in resolved}
     names = {s.id: s.name for s in loaded.params.stakeholders}
     rows = []

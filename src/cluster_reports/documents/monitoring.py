@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 from babel.dates import format_date
 
-from cluster_reports.domain import budget, indicators
+from cluster_reports.domain import budget, indicators, prices
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams, Monitoring, Plan
@@ -115,7 +115,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "sources": source_rows(params, plan, monitoring, labels),
         "illustrative": lambda path: provenance.is_illustrative(monitoring.provenance, path),
         "baseline_illustrative": provenance.is_illustrative(params.provenance, "assessment"),
-        "usd": lambda rupiah: rupiah / params.currency.usd_rate,
+        "usd": lambda rupiah: rupiah / prices.basis(plan, params).usd_rate,  # the plan's rate
     }
 
 
