@@ -3,8 +3,9 @@
 The 10-year vision, the 3-year medium plan, the year's action programmes resolved against the
 programme library (``budget``), their schedule and budget totals in Rupiah with the US dollar
 equivalent at the plan's rate (``prices``: the plan's own, else the cluster's). Library budget lines
-of another year than the plan's prices are said to be so, and in-kind programmes are worded as such. The template decides wording and layout; this module decides the
-numbers, and describes the charts (a Gantt chart of the year, the budget by funding source).
+of another year than the plan's prices are said to be so, and in-kind programmes are worded as such.
+The template decides wording and layout; this module decides the numbers, and describes the charts
+(a Gantt chart of the year, the budget by funding source).
 """
 
 from __future__ import annotations
@@ -122,8 +123,9 @@ def cost_text(total: int, in_kind: bool, labels: Labels, fmt: Formatter) -> str:
 
 def index_value(fmt: Formatter, value: float) -> str:
     """An index figure as given: 100, 213, 112.5."""
-    return fmt.number(value) if float(value).is_integer() else fmt.decimal(value, 1 if round(value, 1) == value
-                                                                             else 2)
+    if float(value).is_integer():
+        return fmt.number(value)
+    return fmt.decimal(value, 1 if round(value, 1) == value else 2)
 
 
 def index_text(basis: prices.PriceBasis, years: list[int], fmt: Formatter) -> str:
@@ -315,8 +317,8 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "in_kind": [v for v in views if v.p.in_kind],
         "unchanged_library": [v for v in views if prices.out_of_year(v.p, basis) and not v.p.restated],
         "restated_library": restated,
-        "index_text": index_text(basis, [v.p.costed_year for v in restated if v.p.costed_year], Formatter(lang))
-        if restated else None,
+        "index_text": index_text(basis, [v.p.costed_year for v in restated if v.p.costed_year],
+                                 Formatter(lang)) if restated else None,
         "from_library": [v for v in views if v.p.library is not None],
         "library_budgets": [v for v in views if v.p.budget_from_library],
         "routine": routine_text(plan, labels),

@@ -94,6 +94,7 @@ class ProgrammeRow:
     budget: int
     start_month: int
     end_month: int
+    in_kind: bool = False  # carried out in kind: its planned budget is worded so, never "Rp 0"
 
 
 def step_rows(labels: Labels, target: str) -> list[StepRow]:
@@ -172,6 +173,7 @@ def programme_rows(loaded: LoadedParams, resolved: list, labels: Labels) -> list
             budget=p.total,
             start_month=p.start_month,
             end_month=p.end_month,
+            in_kind=p.in_kind,
         )
         for p in resolved
     ]

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from .common import NonEmpty, Slug, Strict, Text, check_unique
 from .plan import BudgetLine
-
 
 CostedYear = Annotated[int, Field(ge=1990, le=2100)]
 
@@ -51,7 +50,8 @@ class LibraryProgramme(Strict):
         # Only a plan's in-kind programme may list an item at Rp 0; a library line is a cost.
         free = [f"[{n}]" for n, line in enumerate(lines) if line.rate == 0]
         if free:
-            raise ValueError(f"line {', '.join(free)} has rate 0: a library budget line gives its rate in Rupiah")
+            raise ValueError(
+                f"line {', '.join(free)} has rate 0: a library budget line gives its rate in Rupiah")
         return lines
 
 
@@ -69,16 +69,17 @@ class Library(Strict):
         check_unique(ids, "programme ids")
         return items
 
-    @model_validator(mode="after")
-    def _costed_years(self) -> Library:
-        # Lines of unknown age cannot be compared with a plan's prices: say the year once, at the top.
-        unknown = [p.id for p in self.programmes if p.budget and p.costed_year is None and self.costed_year is None]
-        if unknown:
+    @field_validator("programmes")
+    @classmethod
+    def _costed_years(cls, items: list[LibraryProgramme], info: ValidationInfo) -> list[LibraryProgramme]:
+        # Lines of unknown age cannot be compared with a plan's prices.
+        unknown = [p.id for p in items if p.budget and p.costed_year is None]
+        if unknown and info.data.get("costed_year") is None:
             raise ValueError(
-                f"costed_year: give the year whose prices the budget lines are in (here or in programme "
-                f"{', '.join(unknown)})"
+                f"{', '.join(unknown)}: budget lines without the year whose prices they are in; give "
+                f"costed_year at the top of the file (or in each of these programmes)"
             )
-        return self
+        return items
 
     def with_costed_years(self) -> list[LibraryProgramme]:
         """The programmes, each with the year its lines were costed in (its own, else the file's)."""

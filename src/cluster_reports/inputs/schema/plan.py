@@ -166,7 +166,8 @@ class Prices(Strict):
 
     year: Annotated[int, Field(ge=1990, le=2100)] = Field(
         description="The year whose prices the plan's budget lines are in (usually the plan year)")
-    usd_rate: Annotated[float, Field(gt=0, description="Rupiah per US dollar for every US$ figure of the plan")]
+    usd_rate: Annotated[float, Field(gt=0)] = Field(
+        description="Rupiah per US dollar, for every US$ figure of the plan")
     rate_note: Text | None = Field(None, description="Which rate it is and where it comes from")
     index: dict[Annotated[int, Field(ge=1900, le=2100)], Annotated[float, Field(gt=0)]] = Field(
         default_factory=dict, description=(
@@ -212,6 +213,26 @@ class Plan(Sidecar):
     DATA_SECTIONS: ClassVar[tuple[str, ...]] = ("vision", "medium_plan", "programmes", "success_goal",
                                                 "prices")
 
+    @field_validator("prices")
+    @classmethod
+    def _index_covers_library(cls, prices: Prices | None, info: ValidationInfo) -> Prices | None:
+        """With a price index, every library line the plan takes must be restatable: an index that
+        skips the year a library programme was costed in would leave its lines silently unchanged."""
+        library = (info.context or {}).get("library")
+        if library is None or prices is None or not prices.index:
+            return prices
+        for programme in info.data.get("programmes") or []:
+            entry = library.get(programme.library) if programme.library else None
+            if entry is None or programme.budget or programme.in_kind or not entry.budget:
+                continue
+            year = entry.costed_year  # the library requires it wherever there are lines
+            if year is not None and year not in prices.index:
+                raise ValueError(
+                    f"index: gives no value for {year}, the year library programme {entry.id!r} "
+                    f"(taken by programme {programme.id!r}) was costed in"
+                )
+        return prices
+
     @field_validator("programmes")
     @classmethod
     def _unique_programmes(cls, items: list[Programme]) -> list[Programme]:
@@ -223,25 +244,6 @@ class Plan(Sidecar):
     def _unique_indicators(self) -> Plan:
         ids = [g.indicator.id for g in self.medium_plan] + [p.indicator.id for p in self.programmes]
         check_unique(ids, "indicator ids")
-        return self
-
-    @model_validator(mode="after")
-    def _index_covers_library(self, info: ValidationInfo) -> Plan:
-        """With a price index, every library line the plan takes must be restatable: an index that
-        skips the year a library programme was costed in would leave its lines silently unchanged."""
-        library = (info.context or {}).get("library")
-        if library is None or self.prices is None or not self.prices.index:
-            return self
-        for programme in self.programmes:
-            entry = library.get(programme.library) if programme.library else None
-            if entry is None or programme.budget or programme.in_kind or not entry.budget:
-                continue
-            year = entry.costed_year  # the library requires it wherever there are lines
-            if year is not None and year not in self.prices.index:
-                raise ValueError(
-                    f"prices.index: gives no value for {year}, the year library programme {entry.id!r} "
-                    f"(programme {programme.id!r}) was costed in"
-                )
         return self
 
     def indicators(self) -> dict[str, Indicator]:
