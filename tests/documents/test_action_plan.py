@@ -255,7 +255,7 @@ def no_budget_anywhere(d):
     (past_december, "programmes[5]", "programme 'business-planning' starts in month 9 and lasts 5 months, "
                                      "so it runs past December of the plan year"),
     (zero_quantity, "programmes[1].budget[0].quantity", "greater than 0"),
-    (negative_rate, "programmes[1].budget[1].rate", "greater than 0"),
+    (negative_rate, "programmes[1].budget[1].rate", "greater than or equal to 0"),  # 0: in-kind only
     (unknown_library, "programmes[1].library",
      "'pilot-field-trip' is not a programme of the programme library"),
     (lead_not_stakeholder, "programmes[1].lead", "'bupati-kebumen' is not a stakeholder of the cluster"),

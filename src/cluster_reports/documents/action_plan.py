@@ -2,8 +2,10 @@
 
 The 10-year vision, the 3-year medium plan, the year's action programmes resolved against the
 programme library (``budget``), their schedule and budget totals in Rupiah with the US dollar
-equivalent at the params' rate. The template decides wording and layout; this module decides the
-numbers, and describes the charts (a Gantt chart of the year, the budget by funding source).
+equivalent at the plan's rate (``prices``: the plan's own, else the cluster's). Library budget lines
+of another year than the plan's prices are said to be so, and in-kind programmes are worded as such.
+The template decides wording and layout; this module decides the numbers, and describes the charts
+(a Gantt chart of the year, the budget by funding source).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import altair as alt
 import pandas as pd
 from babel.dates import get_day_names, get_month_names
 
-from cluster_reports.domain import budget
+from cluster_reports.domain import budget, prices
 from cluster_reports.domain.budget import Line, ResolvedProgramme
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
@@ -35,6 +37,7 @@ class LineRow:
     calculation: str  # "2 managers × 1 month × Rp 1,500,000", in the document's language
     funding: str
     amount: int
+    amount_text: str  # "Rp 1,500,000", or "in kind" for an item contributed at no rate
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,10 @@ class ProgrammeView:
     library_label: str | None  # "Table 5.1 no. 4: Enhancing social capital in the cluster"
     usd: float
     share_pct: float
+    cost: str  # "Rp 3,000,000"; an in-kind programme: "In kind" or "Rp 3,000,000 + in kind"
+    usd_text: str  # "US$ 375", or a dash where the programme costs nothing in money
+    share_text: str
+    price_note: str | None  # its library lines are in another year's prices (restated or not)
 
 
 @dataclass(frozen=True)
@@ -88,15 +95,53 @@ def quantity(fmt: Formatter, value: float) -> str:
     return fmt.number(value) if float(value).is_integer() else fmt.decimal(value, 2)
 
 
-def calculation(line: Line, fmt: Formatter) -> str:
-    """'2 managers × 1 month × Rp 1,500,000', the way the study writes a budget line."""
+def calculation(line: Line, fmt: Formatter, in_kind: str = "in kind") -> str:
+    """'2 managers × 1 month × Rp 1,500,000', the way the study writes a budget line; an item
+    contributed at no rate: '1 room × 12 months, in kind' (``in_kind``: the language's words)."""
     lang = fmt.lang
     parts = [f"{quantity(fmt, line.quantity)} {line.unit.get(lang)}"]
     if line.times_unit is not None or line.times != 1:
         unit = f" {line.times_unit.get(lang)}" if line.times_unit is not None else ""
         parts.append(f"{quantity(fmt, line.times)}{unit}")
+    if line.rate == 0:
+        return " × ".join(parts) + f", {in_kind}"
     parts.append(fmt.rupiah(line.rate))
     return " × ".join(parts)
+
+
+DASH = "–"
+
+
+def cost_text(total: int, in_kind: bool, labels: Labels, fmt: Formatter) -> str:
+    """What a programme costs in words: never 'Rp 0' alone for one carried out in kind."""
+    if not in_kind:
+        return fmt.rupiah(total)
+    if total == 0:
+        return labels(P + "in_kind.cell")
+    return labels(P + "in_kind.cell_with").format(amount=fmt.rupiah(total))
+
+
+def index_value(fmt: Formatter, value: float) -> str:
+    """An index figure as given: 100, 213, 112.5."""
+    if float(value).is_integer():
+        return fmt.number(value)
+    return fmt.decimal(value, 1 if round(value, 1) == value else 2)
+
+
+def index_text(basis: prices.PriceBasis, years: list[int], fmt: Formatter) -> str:
+    """'2003 = 100; 2015 = 213': the index values of the years a restatement used."""
+    return "; ".join(f"{y} = {index_value(fmt, basis.index[y])}" for y in sorted({*years, basis.year}))
+
+
+def price_note(p: ResolvedProgramme, basis: prices.PriceBasis, labels: Labels, fmt: Formatter) -> str | None:
+    """The note under a programme's budget table when its library lines are of another year."""
+    if not prices.out_of_year(p, basis):
+        return None
+    assert p.costed_year is not None
+    if p.restated:
+        return labels(P + "prices.restated").format(
+            costed=p.costed_year, year=basis.year, index=index_text(basis, [p.costed_year], fmt))
+    return labels(P + "prices.unchanged").format(costed=p.costed_year, year=basis.year)
 
 
 def month_names(lang: str, width: str = "wide") -> dict[int, str]:
@@ -127,14 +172,18 @@ def programme_views(params: ClusterParams, plan: Plan, resolved: list[ResolvedPr
     names = stakeholder_names(params)
     place = params.location.regency_record.kind
     grand = budget.total(resolved)
-    rate = params.currency.usd_rate
+    basis = prices.basis(plan, params)
+    rate = basis.usd_rate
+    free = labels(P + "in_kind.line")
     views = []
     for n, p in enumerate(resolved, start=1):
         rows = [
-            LineRow(line.item.get(lang), calculation(line, fmt),
-                    labels.of(P + "funding." + line.funding.value, place), line.amount)
+            LineRow(line.item.get(lang), calculation(line, fmt, free),
+                    labels.of(P + "funding." + line.funding.value, place), line.amount,
+                    fmt.rupiah(line.amount) if line.rate else free)
             for line in p.lines
         ]
+        no_money = p.in_kind and p.total == 0
         split = sorted(budget.by_funding([p]).items(), key=lambda kv: -kv[1])
         month = month_names(lang)
         views.append(ProgrammeView(
@@ -154,6 +203,10 @@ def programme_views(params: ClusterParams, plan: Plan, resolved: list[ResolvedPr
             library_label=library_label(p.library, labels),
             usd=p.total / rate,
             share_pct=100 * p.total / grand if grand else 0.0,
+            cost=cost_text(p.total, p.in_kind, labels, fmt),
+            usd_text=DASH if no_money else fmt.usd(p.total / rate),
+            share_text=DASH if no_money else fmt.percent(100 * p.total / grand if grand else 0.0),
+            price_note=price_note(p, basis, labels, fmt),
         ))
     return views
 
@@ -202,7 +255,8 @@ def is_illustrative(plan: Plan, path: str, cat: provenance.Catalogue) -> bool:
 
 def field_label(path: str, labels: Labels) -> str:
     """A provenance path in the document's words: 'programmes.2.budget' -> 'Programmes: item 3, budget'."""
-    return provenance.field_label(path, labels, heads=(P + "data.",), parts=(P + "data.",))
+    words = (P + "data.", P + "data_prices.")
+    return provenance.field_label(path, labels, heads=words, parts=words)
 
 
 def source_rows(plan: Plan, labels: Labels, cat: provenance.Catalogue) -> list[provenance.SourceRow]:
@@ -227,12 +281,15 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
     assert loaded is not None and loaded.plan is not None  # compose checks the plan is there
     params, plan = loaded.params, loaded.plan
     lang = labels.lang
-    rate = params.currency.usd_rate
+    basis = prices.basis(plan, params)
+    rate = basis.usd_rate
     place = params.location.regency_record.kind
     resolved = budget.resolve_plan(plan, loaded.library)
     views = programme_views(params, plan, resolved, labels)
     grand = budget.total(resolved)
     cat = catalogue(params, plan)
+    funding = funding_rows(resolved, rate, labels, place)
+    restated = [v for v in views if v.p.restated]
     peak, peak_months = busiest_months(resolved)
     names = month_names(lang)
     return {
@@ -249,14 +306,24 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "month_short": month_names(lang, "abbreviated"),
         "peak": peak,
         "peak_months": [names[m] for m in peak_months],
-        "funding": funding_rows(resolved, rate, labels, place),
-        "funding_by_key": {r.key: r for r in funding_rows(resolved, rate, labels, place)},
-        "main_funding": max(funding_rows(resolved, rate, labels, place), key=lambda r: r.amount),
+        "funding": funding,
+        "funding_by_key": {r.key: r for r in funding},
+        # None when every programme is carried out in kind: no money, so no main source
+        "main_funding": max(funding, key=lambda r: r.amount) if funding else None,
         "first_start": names[min(p.start_month for p in resolved)],
         "last_end": names[max(p.end_month for p in resolved)],
         "grand_total": grand,
         "grand_usd": grand / rate,
-        "largest": max(views, key=lambda v: v.p.total),
+        "grand_cost": cost_text(grand, any(v.p.in_kind for v in views) and not grand, labels,
+                                Formatter(lang)),
+        "largest": max(views, key=lambda v: v.p.total) if grand else None,
+        "prices": basis,
+        "rate": rate,
+        "in_kind": [v for v in views if v.p.in_kind],
+        "unchanged_library": [v for v in views if prices.out_of_year(v.p, basis) and not v.p.restated],
+        "restated_library": restated,
+        "index_text": index_text(basis, [v.p.costed_year for v in restated if v.p.costed_year],
+                                 Formatter(lang)) if restated else None,
         "from_library": [v for v in views if v.p.library is not None],
         "library_budgets": [v for v in views if v.p.budget_from_library],
         "routine": routine_text(plan, labels),
@@ -310,10 +377,11 @@ def chart_specs(ctx: dict, labels: Labels, fmt: Formatter) -> dict[str, tuple[al
     funding_alt = f"{labels(P + 'caption.funding_chart')}: " + "; ".join(
         f"{r.label} {fmt.rupiah(r.amount)}" for r in ctx["funding"]
     )
-    per_programme = [{"programme": f"{v.number}. {v.title}", "amount": v.p.total / MILLION}
-                     for v in ctx["programmes"]]
+    # In-kind programmes that cost no money have no bar: the table beside the chart lists them.
+    paid = [v for v in ctx["programmes"] if v.p.total]
+    per_programme = [{"programme": f"{v.number}. {v.title}", "amount": v.p.total / MILLION} for v in paid]
     programme_alt = f"{labels(P + 'caption.programme_chart')}: " + "; ".join(
-        f"{v.number}. {v.title} {fmt.rupiah(v.p.total)}" for v in ctx["programmes"]
+        f"{v.number}. {v.title} {fmt.rupiah(v.p.total)}" for v in paid
     )
     return {
         "gantt": (gantt(rows, [short[m] for m in range(1, 13)], str(plan.year)), gantt_alt),

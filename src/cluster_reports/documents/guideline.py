@@ -102,6 +102,7 @@ class ProgrammeRow:
     budget: int
     start_month: int
     end_month: int
+    in_kind: bool = False  # carried out in kind: its planned budget is worded so, never "Rp 0"
 
 
 def step_rows(labels: Labels, target: str) -> list[StepRow]:
@@ -143,7 +144,7 @@ def calendar_rows(loaded: LoadedParams, labels: Labels) -> tuple[list[CalendarRo
     plan = loaded.plan
     assert plan is not None
     lang = labels.lang
-    resolved = [budget.resolve(p, loaded.library) for p in plan.programmes]
+    resolved = [budget.resolve(p, loaded.library, plan.prices) for p in plan.programmes]
     titles = {p.id: p.title.get(lang) for p in resolved}
     names = {s.id: s.name for s in loaded.params.stakeholders}
     rows = []
@@ -180,6 +181,7 @@ def programme_rows(loaded: LoadedParams, resolved: list, labels: Labels) -> list
             budget=p.total,
             start_month=p.start_month,
             end_month=p.end_month,
+            in_kind=p.in_kind,
         )
         for p in resolved
     ]

@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 from babel.dates import format_date
 
-from cluster_reports.domain import budget, evaluations, indicators
+from cluster_reports.domain import budget, evaluations, indicators, prices
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams, Monitoring, Plan, Provenance
@@ -148,7 +148,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "baseline_illustrative": provenance.is_illustrative(
             params.provenance, "assessment", catalogue(params, plan, monitoring)),
         **document_sources(params, plan, monitoring, labels).context(),
-        "usd": lambda rupiah: rupiah / params.currency.usd_rate,
+        "usd": lambda rupiah: rupiah / prices.basis(plan, params).usd_rate,  # the plan's rate
         **firm_lists(params, monitoring, success, labels),
     }
 

@@ -1,7 +1,9 @@
 """Plan arithmetic: programmes resolved against the library, budget lines, totals.
 
 Amounts are whole Rupiah: quantity x times x rate, rounded half up (budgets are written that way by
-hand). A programme without its own budget lines takes its library programme's lines.
+hand). A programme without its own budget lines takes its library programme's lines, in the prices of
+the year the library costed them in, or restated in the plan's prices where the plan gives a price
+index (``prices.index``). An in-kind programme never takes the library's lines and may cost Rp 0.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from cluster_reports.inputs.programmes import ProgrammeLibrary
 from cluster_reports.inputs.schema import BudgetLine, Funding, LibraryProgramme, Plan, Programme, Text
 from cluster_reports.inputs.schema.common import Condition
-from cluster_reports.inputs.schema.plan import ProgrammeIndicator
+from cluster_reports.inputs.schema.plan import Prices, ProgrammeIndicator
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,11 @@ class ResolvedProgramme:
     total: int
     indicator: ProgrammeIndicator
     budget_from_library: bool
+    in_kind: bool = False
+    # The year whose prices the library lines taken are in (None: the plan's own lines), and whether
+    # they were restated in the plan's prices by its price index.
+    costed_year: int | None = None
+    restated: bool = False
 
 
 def amount(line: BudgetLine) -> int:
@@ -52,12 +59,28 @@ def amount(line: BudgetLine) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def resolve(programme: Programme, library: ProgrammeLibrary | None) -> ResolvedProgramme:
+def restated_rate(rate: int, costed_year: int, prices: Prices) -> int:
+    """A rate of ``costed_year`` in the plan's prices: rate x index(plan year) / index(costed year),
+    whole Rupiah rounded half up."""
+    value = Decimal(rate) * Decimal(str(prices.index[prices.year])) / Decimal(str(prices.index[costed_year]))
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def resolve(programme: Programme, library: ProgrammeLibrary | None,
+            prices: Prices | None = None) -> ResolvedProgramme:
+    """``prices``: the plan's, whose index (if any) restates library lines of another year."""
     entry = library.get(programme.library) if library is not None and programme.library else None
     if programme.library and entry is None:
         raise ValueError(f"programme {programme.id!r}: library programme {programme.library!r} not found")
-    own_budget = bool(programme.budget)
+    own_budget = bool(programme.budget) or programme.in_kind
     source_lines = programme.budget if own_budget else (entry.budget if entry else [])
+    costed_year = entry.costed_year if entry is not None and not own_budget and source_lines else None
+    restate = (costed_year is not None and prices is not None and costed_year != prices.year
+               and costed_year in prices.index and prices.year in prices.index)
+    if restate:
+        assert costed_year is not None and prices is not None
+        source_lines = [b.model_copy(update={"rate": restated_rate(b.rate, costed_year, prices)})
+                        for b in source_lines]
     lines = [
         Line(
             item=b.item, quantity=b.quantity, unit=b.unit, times=b.times, times_unit=b.times_unit,
@@ -86,12 +109,15 @@ def resolve(programme: Programme, library: ProgrammeLibrary | None) -> ResolvedP
         total=sum(line.amount for line in lines),
         indicator=programme.indicator,
         budget_from_library=not own_budget,
+        in_kind=programme.in_kind,
+        costed_year=costed_year,
+        restated=restate,
     )
 
 
 def resolve_plan(plan: Plan, library: ProgrammeLibrary | None) -> list[ResolvedProgramme]:
     """The plan's programmes in schedule order (start month, then plan order)."""
-    resolved = [resolve(p, library) for p in plan.programmes]
+    resolved = [resolve(p, library, plan.prices) for p in plan.programmes]
     return sorted(resolved, key=lambda p: p.start_month)
 
 

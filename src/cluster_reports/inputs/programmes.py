@@ -69,7 +69,7 @@ def _load(folder: Path, _fingerprint: tuple) -> ProgrammeLibrary:
         except ParamsError as exc:
             problems += exc.problems
             continue
-        for n, programme in enumerate(library.programmes):
+        for n, programme in enumerate(library.with_costed_years()):
             if programme.id in found:
                 problems.append(Problem(
                     str(path), f"programmes[{n}].id",

@@ -3,7 +3,9 @@
 A 10-year vision, a 3-year medium plan (goals with an indicator and a target for each year) and the
 1-year action programmes. A programme may start from a library programme (``library: <id>``) and
 take its title, objective and budget unless it gives its own. Budgets are lines of quantity x unit x
-rate in Rupiah, as the study writes them (2 managers x 1 month x Rp 1,500,000).
+rate in Rupiah, as the study writes them (2 managers x 1 month x Rp 1,500,000). Its amounts are in
+the prices of one year at one US dollar rate (``prices``; by default the cluster's reference year and
+rate). A programme carried out with contributions in kind (``in_kind``) may cost nothing in Rupiah.
 """
 
 from __future__ import annotations
@@ -39,7 +41,9 @@ class BudgetLine(Strict):
     unit: Text = Field(description="What is counted, e.g. managers, copies, participants")
     times: Annotated[float, Field(gt=0)] = 1
     times_unit: Text | None = Field(None, description="e.g. month, day, page; leave out when times is 1")
-    rate: Annotated[int, Field(gt=0, description="Rupiah per unit (and per time)")]
+    # 0 only in an in-kind programme (a contributed item, not paid): the programme checks it.
+    rate: Annotated[int, Field(ge=0, description="Rupiah per unit (and per time); 0 only in an in-kind "
+                                                 "programme, for an item contributed in kind")]
     funding: Funding | None = Field(None, description="Defaults to the programme's funding source")
 
 
@@ -74,6 +78,10 @@ class Programme(Strict):
     start_month: Month
     duration_months: Month
     funding: Funding
+    in_kind: bool = Field(False, description=(
+        "The programme is carried out with contributions in kind (staff time, rooms, services) rather "
+        "than money: it may have no budget lines, lines at rate 0 list what is contributed, and it "
+        "never takes the library programme's budget lines"))
     budget: list[BudgetLine] = Field(default_factory=list)
     indicator: ProgrammeIndicator
 
@@ -92,6 +100,19 @@ class Programme(Strict):
         if problems:
             raise ValueError("; ".join(problems))
         return values
+
+    @field_validator("budget")
+    @classmethod
+    def _priced_unless_in_kind(cls, lines: list[BudgetLine], info: ValidationInfo) -> list[BudgetLine]:
+        # A line at Rp 0 is most likely a forgotten rate; only an in-kind programme lists items it
+        # receives as contributions, at no cost.
+        free = [f"[{n}]" for n, line in enumerate(lines) if line.rate == 0]
+        if free and not info.data.get("in_kind"):
+            raise ValueError(
+                f"line {', '.join(free)} has rate 0: give the rate in Rupiah, or set in_kind: true on the "
+                f"programme if the item is contributed in kind"
+            )
+        return lines
 
     @field_validator("library")
     @classmethod
@@ -121,10 +142,11 @@ class Programme(Strict):
                 raise ValueError(
                     f"give {' and '.join(missing)}, or name a library programme to take them from"
                 )
-            if not self.budget and not (entry is not None and entry.budget):
+            if not self.budget and not self.in_kind and not (entry is not None and entry.budget):
                 why = (f"library programme {self.library!r} has none" if entry is not None
                        else "no library programme to take them from")
-                raise ValueError(f"programme {self.id!r} needs budget lines ({why})")
+                raise ValueError(f"programme {self.id!r} needs budget lines ({why}), "
+                                 f"or in_kind: true if it is carried out in kind")
         return self
 
     @property
@@ -137,6 +159,29 @@ class SuccessGoal(Strict):
 
     description: Text
     min_annual_sales: Annotated[int, Field(gt=0)] | None = None
+
+
+class Prices(Strict):
+    """The prices a plan's Rupiah amounts are in and the rate its US dollar figures use."""
+
+    year: Annotated[int, Field(ge=1990, le=2100)] = Field(
+        description="The year whose prices the plan's budget lines are in (usually the plan year)")
+    usd_rate: Annotated[float, Field(gt=0)] = Field(
+        description="Rupiah per US dollar, for every US$ figure of the plan")
+    rate_note: Text | None = Field(None, description="Which rate it is and where it comes from")
+    index: dict[Annotated[int, Field(ge=1900, le=2100)], Annotated[float, Field(gt=0)]] = Field(
+        default_factory=dict, description=(
+            "A price index by year, e.g. {2003: 100, 2015: 213}: library budget lines costed in another "
+            "year are restated in this plan's prices by the ratio of the two years' values"))
+    index_note: Text | None = Field(None, description="What the index is and where its figures come from")
+
+    @model_validator(mode="after")
+    def _index_complete(self) -> Prices:
+        if self.index and self.year not in self.index:
+            raise ValueError(f"index: gives no value for {self.year}, the year of the plan's prices")
+        if self.index and self.index_note is None:
+            raise ValueError("index_note: say what the index is and where its figures come from")
+        return self
 
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -160,9 +205,33 @@ class Plan(Sidecar):
     programmes: list[Programme] = Field(min_length=1)
     success_goal: SuccessGoal
     routine: Routine = Field(default_factory=Routine)
+    prices: Prices | None = Field(None, description=(
+        "Price year and US dollar rate of the plan's amounts; left out: the cluster's reference year and "
+        "rate (currency.usd_rate)"))
     provenance: list[Provenance] = Field(min_length=1)
 
-    DATA_SECTIONS: ClassVar[tuple[str, ...]] = ("vision", "medium_plan", "programmes", "success_goal")
+    DATA_SECTIONS: ClassVar[tuple[str, ...]] = ("vision", "medium_plan", "programmes", "success_goal",
+                                                "prices")
+
+    @field_validator("prices")
+    @classmethod
+    def _index_covers_library(cls, prices: Prices | None, info: ValidationInfo) -> Prices | None:
+        """With a price index, every library line the plan takes must be restatable: an index that
+        skips the year a library programme was costed in would leave its lines silently unchanged."""
+        library = (info.context or {}).get("library")
+        if library is None or prices is None or not prices.index:
+            return prices
+        for programme in info.data.get("programmes") or []:
+            entry = library.get(programme.library) if programme.library else None
+            if entry is None or programme.budget or programme.in_kind or not entry.budget:
+                continue
+            year = entry.costed_year  # the library requires it wherever there are lines
+            if year is not None and year not in prices.index:
+                raise ValueError(
+                    f"index: gives no value for {year}, the year library programme {entry.id!r} "
+                    f"(taken by programme {programme.id!r}) was costed in"
+                )
+        return prices
 
     @field_validator("programmes")
     @classmethod
