@@ -281,3 +281,13 @@ def test_no_potentially_viable_firm_is_estimated(text):
     assert "cannot be named here" not in en
     assert "Diperkirakan belum ada satu pun dari 1 unit usaha yang tergolong berpotensi layak." in text(
         "sukabumi-metalwork", "profile", "id")
+
+
+def test_province_of_one_cluster_has_no_rank_or_most(rollup):
+    en, id_ = rollup("province-summary", "jawa-barat", "en"), rollup("province-summary", "jawa-barat", "id")
+    assert "Sukabumi metalwork cluster is the only cluster of the group, with 65.6% (38 + 21 points)" in en
+    assert "ranks first" not in en and "has the most clusters" not in en
+    assert "The cluster works in one sub-sector, ISIC 3819" in en
+    assert "merupakan satu-satunya sentra dalam kelompok ini, dengan skor 65,6 %" in id_
+    assert "menempati peringkat pertama" not in id_ and "memiliki sentra terbanyak" not in id_
+    assert "Sentra ini bergerak dalam satu subsektor, yaitu ISIC 3819" in id_
