@@ -78,6 +78,8 @@ def _environment(templates: Path, lang: str, _catalogues: tuple[Path, ...]) -> j
         date=fmt.date,
         tr=tr,
         capfirst=i18n.capfirst,  # user text at a sentence or cell start; never |lower, |capitalize
+        # {{ n|count("count.firm") }}: a count in words, its plural and zero forms from the catalogue
+        count=lambda n, key, **values: labels.count(key, n, **values),
     )
     env.globals.update(t=labels, lang=lang, fmt=fmt)
     return env

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
@@ -81,10 +82,49 @@ class Labels:
             return self(f"{key}.{place}")
         return self(key)
 
+    def count(self, key: str, n: int, **values: object) -> str:
+        """A count in words: the form of ``key`` for ``n``, its ``{n}`` the number as the language
+        writes it and its other ``{name}`` fields the given values.
+
+        A count label has the forms ``zero`` (the wording for none: "no firm", "belum ada IKM"),
+        ``single`` (the wording for exactly one where it is not a number: "the only firm",
+        "satu-satunya unit usaha"), ``one`` (English: CLDR gives Indonesian no singular form) and
+        ``other``. Only ``other`` is required; ``one`` and ``other`` follow CLDR's plural rule of
+        the language, through Babel. A key written as one text has no forms.
+        """
+        if key in self.entries:
+            form = self.entries[key]
+        else:
+            forms = [f"{key}.zero"] if n == 0 else [f"{key}.single"] if n == 1 else []
+            forms += [f"{key}.{plural_category(self.lang, n)}"]
+            form = next((self.entries[f] for f in forms if f in self.entries), None) or self(f"{key}.other")
+        return form.format_map({"n": Formatter(self.lang).number(n), **values})
+
     def group(self, prefix: str) -> dict[str, str]:
         """Every label below a prefix, keyed by the rest of the key."""
         start = prefix + "."
         return {k[len(start):]: v for k, v in self.entries.items() if k.startswith(start)}
+
+
+def plural_category(lang: str, n: int) -> str:
+    """CLDR's plural category of a number in a language ('one', 'other'), through Babel."""
+    return _locale(lang).plural_form(abs(n))
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(LOCALES[lang])
+
+
+# The forms of a count label that one language may have and the other not (an Indonesian count
+# label has no 'one'; 'zero' and 'single' where a language words them apart): the catalogues'
+# comparison asks each language for 'other' only.
+OPTIONAL_FORMS = ("zero", "single", "one", "two", "few", "many")
+
+
+def _plural_form_of(key: str, keys: set[str]) -> bool:
+    parent, _, form = key.rpartition(".")
+    return form in OPTIONAL_FORMS and f"{parent}.other" in keys
 
 
 def catalogue_files(templates: Path, lang: str) -> list[Path]:
@@ -126,7 +166,10 @@ def check_catalogues(templates: Path) -> list[str]:
                 if mine is None:
                     problems.append(f"labels/{prefix}{lang}.yaml is missing (labels/{path.name} exists)")
                     continue
-                for key in sorted(set(_load_catalogue(path)) - set(_load_catalogue(mine))):
+                theirs, own = set(_load_catalogue(path)), set(_load_catalogue(mine))
+                for key in sorted(theirs - own):
+                    if _plural_form_of(key, own):
+                        continue
                     problems.append(f"labels/{mine.name} lacks '{key}' (present in {path.name})")
     return problems
 

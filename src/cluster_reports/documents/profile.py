@@ -13,6 +13,7 @@ import pandas as pd
 
 from cluster_reports.domain import channels as domain_channels
 from cluster_reports.domain import firms, scoring
+from cluster_reports.domain.extremes import extremes
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.schema import ClusterParams
 
@@ -57,6 +58,16 @@ def assessment_rows(params: ClusterParams, labels: Labels) -> list[ConditionRow]
             )
         )
     return rows
+
+
+def condition_series(names: list[str], labels: Labels) -> str:
+    """Condition names in a sentence: 'A and B', 'A, B and C'; with semicolons when a name holds a
+    comma itself ('firm strategy, structure and rivalry; and social capital'), so
+    that tied conditions read as the conditions they are. The profile and the strategy both use it."""
+    names = [n.lower() for n in names]
+    if len(names) < 2 or not any("," in n for n in names):
+        return channels.enumerate_(names, labels)
+    return f"{'; '.join(names[:-1])}; {labels('list.and')} {names[-1]}"
 
 
 # A round-group larger than this shows its leaders and the cluster itself, not every member.
@@ -126,6 +137,8 @@ def context(params: ClusterParams, peers: list[ClusterSummary], labels: Labels) 
     peer_table, peers_total = peer_rows(params, peers, lang)
     me = next(r for r in peer_table if r.is_self)
     conditions = assessment_rows(params, labels)
+    cond = extremes(conditions, lambda r: r.score)
+    leaders = [r for r in peer_table if r.rank == 1]
     main_product = next((p for p in params.products if p.main), params.products[0])
     sales = structure.total_sales
     markets = channels.market_rows(params, labels)
@@ -138,10 +151,13 @@ def context(params: ClusterParams, peers: list[ClusterSummary], labels: Labels) 
         "sales_reference": firms.SALES_REFERENCE,
         "main_product": main_product,
         "conditions": conditions,
-        "strongest": max(conditions, key=lambda r: r.score),
-        "weakest": min(conditions, key=lambda r: r.score),
+        "cond": cond,  # the strongest and the weakest conditions, ties kept (domain.extremes)
+        "cond_strongest": condition_series([r.label for r in cond.strongest], labels),
+        "cond_weakest": condition_series([r.label for r in cond.weakest], labels),
         "peers": peer_table,
         "peers_total": peers_total,
+        "leaders": leaders,  # the first rank: one cluster, or those tied for it
+        "leaders_phrase": channels.enumerate_([r.name for r in leaders], labels),
         "peers_shown_limit": PEERS_SHOWN,
         "me": me,
         "sources": source_rows(params, labels),

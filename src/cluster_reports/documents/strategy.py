@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 
 from cluster_reports.domain import firms
+from cluster_reports.domain.extremes import extremes
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams, Firm, Provenance, Strategy
@@ -146,8 +147,7 @@ def priorities(scores: dict[str, int]) -> set[str]:
     weak = {k for k, s in scores.items() if s <= PRIORITY_SCORE}
     if weak:
         return weak
-    low = min(scores.values())
-    return {k for k, s in scores.items() if s == low}
+    return set(extremes(scores, scores.__getitem__).weakest)
 
 
 def condition_plans(params: ClusterParams, strategy: Strategy, labels: Labels) -> list[ConditionPlan]:
@@ -311,6 +311,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
     params, strategy = loaded.params, loaded.strategy
     lang = labels.lang
     plans = condition_plans(params, strategy, labels)
+    cond = extremes(plans, lambda p: p.score)
     columns, rows, duties = matrix(params, strategy, labels)
     stages = stage_rows(strategy, labels)
     cat = catalogue(params, strategy)
@@ -324,7 +325,8 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "sales_reference": firms.SALES_REFERENCE,
         "conditions": plans,
         "priorities": [p for p in plans if p.priority],
-        "strongest": max(plans, key=lambda p: p.score),
+        "cond": cond,  # the strongest and weakest conditions, ties kept, as the profile has them
+        "cond_strongest": profile.condition_series([p.label for p in cond.strongest], labels),
         "three_c": [(k, labels(f"strategy.three_c.{k}"), getattr(strategy.three_c, k).get(lang))
                     for k in ("competition", "cooperation", "concentration")],
         "ben": beneficiaries(params),

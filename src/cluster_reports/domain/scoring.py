@@ -1,7 +1,10 @@
 """The selection method of the 2004 study (Table 3.1): growth opportunity plus action-taking capacity.
 
 The percentage is (growth + action) / 90, to one decimal, rounded half up as the study's table is.
-Clusters are ranked within their group; the first of each group is its pilot.
+Clusters are ranked within their group. The first of a group is its pilot only by a real lead: a
+score above 0 that no other cluster of the group shares. A score of 0 leads nothing, and clusters
+tied at the top leave the choice to the forum (the method gives no rule to break the tie), so such a
+group has no pilot by the score.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ class ScoredCluster:
     action: int
     percentage: Decimal
     rank: int
-    selected: bool
+    selected: bool  # the group's pilot: first, alone, and above 0
+    tied: bool = False  # shares its rank with another cluster of the group
 
     @property
     def total(self) -> int:
@@ -58,6 +62,9 @@ def rank(entries: Iterable[Entry]) -> dict[str, ScoredCluster]:
         scored.sort(key=lambda pe: (-pe[0], pe[1].id))
         position_rank = 0
         previous = None
+        counts: dict[Decimal, int] = {}
+        for pct, _ in scored:
+            counts[pct] = counts.get(pct, 0) + 1
         for position, (pct, e) in enumerate(scored, start=1):
             if pct != previous:
                 position_rank, previous = position, pct
@@ -68,7 +75,8 @@ def rank(entries: Iterable[Entry]) -> dict[str, ScoredCluster]:
                 action=e.action,
                 percentage=pct,
                 rank=position_rank,
-                selected=position_rank == 1,
+                selected=position_rank == 1 and counts[pct] == 1 and pct > 0,
+                tied=counts[pct] > 1,
             )
     return result
 
