@@ -169,7 +169,8 @@ def _load_part(
     try:
         validated = validate(model, data, path, context)
     except ParamsError as exc:
-        found = exc.problems if csv_path is None else [_csv_problem(p, csv_path, rows) for p in exc.problems]
+        found = exc.problems if csv_path is None else [
+            _csv_problem(p, csv_path, rows, data["firms"]) for p in exc.problems]
         return None, "", problems + found
     return (None if problems else validated), digest.hexdigest(), problems
 
@@ -180,7 +181,7 @@ def _nest_channel_name(row: dict) -> dict:
     return {**row, "channel_name": name} if name else row
 
 
-def _csv_problem(problem: Problem, csv_path: Path, rows: list[int]) -> Problem:
+def _csv_problem(problem: Problem, csv_path: Path, rows: list[int], firms: list[dict]) -> Problem:
     """Point problems of CSV-given firm observations at the CSV's row and column."""
     match = re.fullmatch(r"firms\[(\d+)\]\.?(.*)", problem.field)
     if match:
@@ -194,14 +195,20 @@ def _csv_problem(problem: Problem, csv_path: Path, rows: list[int]) -> Problem:
             where = f"row {row}, column {column!r}"  # a check across the row that names its column
         else:
             where = f"row {row}"
-        return Problem(str(csv_path), where, problem.reason, hint=_csv_hint(problem))
+        value = firms[int(match.group(1))].get(field) if field else None
+        return Problem(str(csv_path), where, problem.reason, hint=_csv_hint(field, value))
     text = re.sub(r"firms\[(\d+)\]", lambda m: f"{csv_path.name} row {rows[int(m.group(1))]}", problem.reason)
     return Problem(problem.file, problem.field, text, problem.line, problem.hint)
 
 
-def _csv_hint(problem: Problem) -> str:
-    if problem.field.endswith(".turnover") and "valid integer" in problem.reason:
-        return "write Rupiah as digits only, without thousands separators or 'Rp' (1500000, not 1.500.000)"
+# How a spreadsheet set to Indonesian shows Rupiah: Rp 1.500.000, 1.500.000,00, 1,500,000.
+_FORMATTED_RUPIAH = re.compile(r"(Rp\.?\s*)?\d{1,3}([.,]\d{3})+([.,]0{1,2})?(,-)?", re.I)
+
+
+def _csv_hint(column: str, value) -> str:
+    if column == "turnover" and isinstance(value, str) and _FORMATTED_RUPIAH.fullmatch(value.strip()):
+        return (f"{value!r} is formatted: write Rupiah as digits only, without thousands separators "
+                "or 'Rp' (1500000, not 1.500.000); format the column as a plain number before exporting")
     return ""
 
 

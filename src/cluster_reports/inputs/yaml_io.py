@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 from dataclasses import dataclass
@@ -195,12 +196,20 @@ def problems_of(exc: ValidationError, path: Path) -> list[Problem]:
     root = None
     if path.suffix in (".yaml", ".yml") and path.is_file():
         root = yaml_hints.compose(decode(path.read_bytes(), path))
+    errors = exc.errors()
+    missing: dict[tuple, list[str]] = {}
+    for error in errors:
+        if error["type"] == "missing" and error["loc"] and isinstance(error["loc"][-1], str):
+            missing.setdefault(tuple(error["loc"][:-1]), []).append(error["loc"][-1])
     problems = []
-    for error in exc.errors():
+    for error in errors:
         loc = tuple(error["loc"])
+        hint = yaml_hints.hint(error, root)
+        if not hint and error["type"] == "extra_forbidden" and loc:
+            # A misspelt key: the required field it was meant to be is reported missing beside it.
+            close = difflib.get_close_matches(str(loc[-1]), missing.get(loc[:-1], []), n=1, cutoff=0.75)
+            hint = f"did you mean {close[0]!r}? it is required and missing" if close else ""
         for where, text in _split(loc, reason(error)):
-            problems.append(Problem(
-                str(path), field_path(where), text, line=yaml_hints.line_of(root, where),
-                hint=yaml_hints.hint(error, root) if where == loc else "",
-            ))
+            problems.append(Problem(str(path), field_path(where), text, line=yaml_hints.line_of(root, where),
+                                    hint=hint if where == loc else ""))
     return problems
