@@ -95,7 +95,8 @@ def _fragment_hint(root: yaml.Node | None, loc: tuple) -> str:
 
 def _scalar_text(root: yaml.Node | None, loc: tuple) -> str | None:
     _, _, node = locate(root, loc)
-    return node.value if isinstance(node, yaml.ScalarNode) and node.style is None else None
+    # A plain scalar: its style is None, or "" from libyaml.
+    return node.value if isinstance(node, yaml.ScalarNode) and not node.style else None
 
 
 def _typed_value_hint(value, root: yaml.Node | None, loc: tuple) -> str:
