@@ -40,7 +40,7 @@ def write_rows(path: Path, rows: list[list[str]]) -> None:
 def validate(params: Path, *extra: str):
     result = CliRunner().invoke(app, ["validate", str(params / FOLDER / "kebumen-roof-tile.yaml"), *extra])
     assert result.exit_code == 1
-    return result, [line.removeprefix("error ") for line in result.stderr.splitlines() if line.startswith("error ")]
+    return result, [ln.removeprefix("error ") for ln in result.stderr.splitlines() if ln.startswith("error ")]
 
 
 def test_every_bad_row_is_its_own_line(params: Path, tmp_path: Path):
@@ -95,8 +95,8 @@ def test_a_row_split_by_an_unquoted_comma_and_blank_rows_counted(params: Path):
     assert found == [
         f"{path}: row 5: has 6 values but the header has 5 columns; hint: a value that holds a comma must be "
         'in double quotes, e.g. "UD Maju, Jaya"',
-        f"{path}: row 11, column 'firm': 'UD Tidak Ada' is not in the cluster's firm table (firms.table of its "
-        "params file)",
+        f"{path}: row 11, column 'firm': 'UD Tidak Ada' is not in the cluster's firm table "
+        "(firms.table of its params file)",
     ]
 
 
@@ -106,8 +106,8 @@ def test_a_bad_header_still_lets_the_yaml_be_checked(params: Path):
     rows[0][rows[0].index("turnover")] = "omzet"
     write_rows(path, rows)
     monitoring = params / FOLDER / "kebumen-roof-tile.monitoring.yaml"
-    monitoring.write_text(monitoring.read_text(encoding="utf-8").replace("plan_year: 2003", "plan_year: 2004"),
-                          encoding="utf-8")
+    text = monitoring.read_text(encoding="utf-8")
+    monitoring.write_text(text.replace("plan_year: 2003", "plan_year: 2004"), encoding="utf-8")
     _, lines = validate(params)
     assert lines[0] == (f"{path}: header: columns are firm, period, omzet, channel, reached_goal; expected "
                         "firm, period, turnover, channel, reached_goal (and optionally channel_name_en, "

@@ -28,11 +28,12 @@ def problems_after(params: Path, name: str, old: str, new: str) -> tuple[Path, l
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     result = CliRunner().invoke(app, ["validate", str(params / FOLDER / "kebumen-roof-tile.yaml")])
     assert result.exit_code == 1
-    return path, [line.removeprefix("error ") for line in result.stderr.splitlines() if line.startswith("error ")]
+    return path, [ln.removeprefix("error ") for ln in result.stderr.splitlines() if ln.startswith("error ")]
 
 
 def test_a_comma_that_splits_a_flow_mapping_value(params: Path):
-    path, lines = problems_after(params, "kebumen-roof-tile.yaml", '{name: "UD Genteng Kedawung Indah", workers',
+    path, lines = problems_after(params, "kebumen-roof-tile.yaml",
+                                 '{name: "UD Genteng Kedawung Indah", workers',
                                  "{name: UD Genteng Kedawung, Indah, workers")
     assert lines == [
         f"{path}: firms.table[3].Indah: unknown key (misspelt, or not part of the schema) (line 59); hint: "
@@ -97,5 +98,5 @@ def test_a_misspelt_key_is_matched_to_the_missing_one(params: Path):
 
 def test_a_plain_wrong_value_gets_no_syntax_hint(params: Path):
     path, lines = problems_after(params, "kebumen-roof-tile.yaml", "usd_rate: 8000", "usd_rate: delapan ribu")
-    assert lines == [f"{path}: currency.usd_rate: Input should be a valid number, unable to parse string as a "
-                     "number (line 39)"]
+    assert lines == [f"{path}: currency.usd_rate: Input should be a valid number, unable to parse string "
+                     "as a number (line 39)"]
