@@ -303,7 +303,8 @@ def test_unknown_firm_in_csv_names_the_csv_row(tree):
 def test_unknown_period_in_csv_names_the_csv_row(tree):
     path = rewrite_csv(tree, 10, "period", "q5")
     message = "\n".join(problems_of(tree))
-    assert f"{path.name} row 10: period 'q5' is not one of the periods (q1, q2, q3, q4)" in message
+    expected = "row 10, column 'period': period 'q5' is not one of the periods (q1, q2, q3, q4)"
+    assert f"{path}: {expected}" in message
 
 
 def test_monitoring_without_a_plan(tree):

@@ -185,7 +185,10 @@ def _split(loc: tuple, message: str) -> list[tuple[tuple, str]]:
     """One (location, reason) per problem of a message that joins several with '; '."""
     parts = message.split("; ")
     found = [_PREFIXED.match(part) for part in parts]
-    if len(parts) == 1 or not any(found[1:]) or not all(found[1:]):
+    # Split when every part after the first names its field (the first may be about the whole), or
+    # when a lone message names one; other text with '; ' in it stays one reason.
+    named = all(found[1:]) if len(parts) > 1 else bool(found[0])
+    if not named:
         return [(loc, message)]
     return [(_join(loc, m.group(1)), m.group(2)) if m else (loc, part)
             for part, m in zip(parts, found, strict=True)]
