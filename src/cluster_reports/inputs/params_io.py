@@ -112,9 +112,9 @@ def check_file(path: Path, programmes_dir: Path | None = None) -> tuple[LoadedPa
             except ParamsError as exc:
                 problems += exc.problems
                 skipped.append((NEEDS_LIBRARY, folder))
-        plan_file = sidecar_path(path, "plan")
-        broken_plan = part == "monitoring" and plan_file is not None and "plan" not in parts
-        if broken_plan:
+        plan_file = sidecar_path(path, "plan") if part == "monitoring" and "plan" not in parts else None
+        broken_plan = plan_file is not None
+        if plan_file is not None:
             skipped.append((NEEDS_PLAN, plan_file))
         loaded, digest, found = _load_part(side, model, context)
         if broken_plan:
