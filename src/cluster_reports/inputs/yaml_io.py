@@ -140,7 +140,11 @@ def read_csv(
 ) -> tuple[list[dict], list[int], list[Problem]]:
     """The rows of a CSV file (empty cells left out), the spreadsheet row number of each (the header
     is row 1; blank rows count, as a spreadsheet shows them), and the problems of its shape."""
-    records = list(csv.reader(io.StringIO(decode(raw, path))))
+    reader = csv.reader(io.StringIO(decode(raw, path)))
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        return [], [], [Problem(str(path), f"row {reader.line_num}", f"is not readable as CSV: {exc}")]
     header = tuple(records[0]) if records else ()
     if records and not set(columns) <= set(header) <= set(columns) | set(optional):
         return [], [], [Problem(
