@@ -60,7 +60,20 @@ def _split(values: list[str]) -> list[str]:
 def _report(problems: list[params_io.Problem]) -> None:
     # One broken library file is a problem of every cluster whose plan uses it: say it once.
     for p in dict.fromkeys(problems):
-        err.print(f"[red]error[/red] {escape(str(p))}")
+        label = "[yellow]note[/yellow]" if p.severity == "note" else "[red]error[/red]"
+        err.print(f"{label} {escape(str(p))}")
+
+
+def _count_by_file(problems: list[params_io.Problem]) -> None:
+    """How many problems each file has, in the order they were listed (notes are not counted)."""
+    counts: dict[str, int] = {}
+    for p in dict.fromkeys(problems):
+        if p.severity != "note":
+            counts[p.file] = counts.get(p.file, 0) + 1
+    if counts:
+        out.print("problems per file:")
+    for file, count in counts.items():
+        out.print(f"  {escape(file)}: {count} {'problem' if count == 1 else 'problems'}")
 
 
 def _resolve(targets: list[str], params_root: Path) -> tuple[list[Path], list[params_io.Problem]]:
@@ -83,7 +96,9 @@ def validate(
     paths: Annotated[list[Path], typer.Argument(help="Params files or folders of them")],
     programmes_dir: ProgrammesOption = None,
 ) -> None:
-    """Check params files; list every problem as file, field, reason. Exit 0 only if all are valid."""
+    """Check params files as render reads them: each cluster file with every sidecar beside it (a
+    named sidecar is checked with its cluster), its firm CSV and the programmes it draws from the
+    library. List every problem as file, field, reason; exit 0 only if all are valid."""
     library = _library(resources.programmes, programmes_dir)
     loaded, problems = params_io.load_many(paths, library)
     for folder in {library or programmes.find_folder(p.resolve()) for p in paths} - {None}:
@@ -92,9 +107,11 @@ def validate(
         except params_io.ParamsError as exc:
             problems += exc.problems
     _report(problems)
-    bad_files = len({p.file for p in problems})
-    out.print(f"{len(loaded)} valid, {bad_files} invalid")
-    raise typer.Exit(1 if problems else 0)
+    _count_by_file(problems)
+    clusters = len(dict.fromkeys(p for p in params_io.discover(paths) if p.exists()))
+    out.print(f"{clusters} {'cluster' if clusters == 1 else 'clusters'}: {len(loaded)} valid, "
+              f"{clusters - len(loaded)} invalid")
+    raise typer.Exit(1 if any(p.severity != "note" for p in problems) else 0)
 
 
 @app.command()

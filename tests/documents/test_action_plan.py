@@ -259,7 +259,7 @@ def no_budget_anywhere(d):
     (unknown_library, "programmes[1].library",
      "'pilot-field-trip' is not a programme of the programme library"),
     (lead_not_stakeholder, "programmes[1].lead", "'bupati-kebumen' is not a stakeholder of the cluster"),
-    (partner_not_stakeholder, "programmes[1].partners",
+    (partner_not_stakeholder, "programmes[1].partners[4]",
      "'dinas-pariwisata' is not a stakeholder of the cluster"),
     (no_budget_anywhere, "programmes[5]", "programme 'business-planning' needs budget lines "
                                           "(library programme 'pilot-business-planning' has none)"),

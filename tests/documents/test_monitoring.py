@@ -288,7 +288,7 @@ def test_bad_csv_row_is_named_by_file_and_row(tree, tmp_path):
     )
     assert result.returncode != 0
     message = flat(result.stderr)
-    assert str(path.name) in message and "row 7, column turnover" in message, message
+    assert str(path.name) in message and "row 7, column 'turnover'" in message, message
     assert "valid integer" in message
     assert "Traceback" not in result.stderr
     assert not list(tmp_path.rglob("*.html")), "nothing is written from invalid input"
@@ -297,13 +297,14 @@ def test_bad_csv_row_is_named_by_file_and_row(tree, tmp_path):
 def test_unknown_firm_in_csv_names_the_csv_row(tree):
     path = rewrite_csv(tree, 3, "firm", "UD Tidak Ada")
     message = "\n".join(problems_of(tree))
-    assert f"{path}: row 3, column firm: 'UD Tidak Ada' is not in the cluster's firm table" in message
+    assert f"{path}: row 3, column 'firm': 'UD Tidak Ada' is not in the cluster's firm table" in message
 
 
 def test_unknown_period_in_csv_names_the_csv_row(tree):
     path = rewrite_csv(tree, 10, "period", "q5")
     message = "\n".join(problems_of(tree))
-    assert f"{path.name} row 10: period 'q5' is not one of the periods (q1, q2, q3, q4)" in message
+    expected = "row 10, column 'period': period 'q5' is not one of the periods (q1, q2, q3, q4)"
+    assert f"{path}: {expected}" in message
 
 
 def test_monitoring_without_a_plan(tree):

@@ -141,7 +141,8 @@ def test_csv_other_without_a_name_names_the_row(kebumen):
     with pytest.raises(params_io.ParamsError) as failure:
         params_io.load_file(kebumen / "kebumen-roof-tile.yaml")
     problem = next(p for p in failure.value.problems if "channel 'other'" in p.reason)
-    assert problem.file == str(path) and problem.field == "row 3, column channel_name"
+    assert problem.file == str(path)
+    assert problem.field == "row 3, columns 'channel_name_en', 'channel_name_id'"
 
 
 def test_yaml_observation_with_a_name_for_a_catalogue_channel(kebumen):

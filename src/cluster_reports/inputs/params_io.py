@@ -17,14 +17,24 @@ from pydantic import BaseModel
 
 from . import programmes
 from .schema import PARTS, ClusterParams, Monitoring, Plan, Strategy
-from .yaml_io import ParamsError, Problem, parse_csv, parse_yaml, read_bytes, validate
+from .yaml_io import ParamsError, Problem, parse_yaml, read_bytes, read_csv, validate
 
-__all__ = ["LoadedParams", "ParamsError", "Problem", "discover", "find_by_id", "load_file", "load_many"]
+__all__ = ["LoadedParams", "ParamsError", "Problem", "check_file", "discover", "find_by_id", "load_file",
+           "load_many"]
 
 PARAMS_SUFFIXES = (".yaml", ".yml")
 FIRM_COLUMNS = ("firm", "period", "turnover", "channel", "reached_goal")
 # The name of an 'other' channel, in both languages: a CSV has no nested fields.
 FIRM_NAME_COLUMNS = ("channel_name_en", "channel_name_id")
+# What each sidecar is checked against in the cluster's params file: skipped while that file is invalid.
+NEEDS_CLUSTER = {
+    "strategy": "its cluster id and stakeholders",
+    "plan": "its cluster id and the stakeholders it names (lead, partners)",
+    "monitoring": "its cluster id and its firms against the firm table",
+    "overrides": "its cluster id",
+}
+NEEDS_PLAN = "its indicators, programmes and plan year against the plan"
+NEEDS_LIBRARY = "its library programmes (library:) and what they give (title, objective, budget)"
 
 
 @dataclass(frozen=True)
@@ -66,56 +76,103 @@ def load_file(path: Path, programmes_dir: Path | None = None) -> LoadedParams:
 
     A plan is checked against the programme library ``programmes_dir``, or the one
     ``programmes.folder_for`` finds for the file."""
-    raw = read_bytes(path)
-    params = validate(ClusterParams, parse_yaml(raw, path), path)
+    loaded, problems = check_file(path, programmes_dir)
+    if loaded is None:
+        raise ParamsError(problems)
+    return loaded
+
+
+def check_file(path: Path, programmes_dir: Path | None = None) -> tuple[LoadedParams | None, list[Problem]]:
+    """Check a cluster's params file and every sidecar beside it, each as far as it can be checked.
+
+    A sidecar is checked even when the cluster file (or the plan, or the programme library it refers
+    to) is invalid, without the checks that need it: a note says which. The loaded params come back
+    only when nothing is wrong; validate and render both come here, so they say the same."""
+    problems: list[Problem] = []
+    params, raw = None, b""
+    try:
+        raw = read_bytes(path)
+        params = validate(ClusterParams, parse_yaml(raw, path), path)
+    except ParamsError as exc:
+        problems += exc.problems
     parts: dict[str, BaseModel] = {}
     hashes: dict[str, str] = {}
-    problems: list[Problem] = []
     library = None
-    context: dict = {"cluster": params}
+    context: dict = {"cluster": params} if params is not None else {}
     for part, model in PARTS.items():
         side = sidecar_path(path, part)
         if side is None:
             continue
-        try:
-            if part == "plan":
-                library = programmes.load(programmes.folder_for(path, programmes_dir))
+        skipped = [] if params is not None else [(NEEDS_CLUSTER[part], path)]
+        if part == "plan":
+            folder = programmes.folder_for(path, programmes_dir)
+            try:
+                library = programmes.load(folder)
                 context["library"] = library
-            loaded, digest = _load_part(side, model, context)
-        except ParamsError as exc:
-            problems += exc.problems
-            continue
-        parts[part] = loaded
-        hashes[part] = digest
-        context[part] = loaded
-    if problems:
-        raise ParamsError(problems)
-    return LoadedParams(path, params, hashlib.sha256(raw).hexdigest(), parts, hashes, library)
+            except ParamsError as exc:
+                problems += exc.problems
+                skipped.append((NEEDS_LIBRARY, folder))
+        plan_file = sidecar_path(path, "plan") if part == "monitoring" and "plan" not in parts else None
+        broken_plan = plan_file is not None
+        if plan_file is not None:
+            skipped.append((NEEDS_PLAN, plan_file))
+        loaded, digest, found = _load_part(side, model, context)
+        if broken_plan:
+            # The model says the cluster has no plan; it has one, reported invalid above.
+            found = [p for p in found if not p.reason.startswith("the cluster has no plan")]
+        problems += found
+        problems += [
+            Problem(str(side), "(file)", f"{what} could not be checked: {where} is invalid", severity="note")
+            for what, where in skipped
+        ]
+        if loaded is not None:
+            # Checked as far as it could be: later sidecars are checked against it (monitoring
+            # against the plan) even while the cluster file is invalid.
+            parts[part] = loaded
+            hashes[part] = digest
+            context[part] = loaded
+    if any(p.severity == "error" for p in problems) or params is None:
+        return None, problems
+    return LoadedParams(path, params, hashlib.sha256(raw).hexdigest(), parts, hashes, library), problems
 
 
-def _load_part(path: Path, model: type[BaseModel], context: dict) -> tuple[BaseModel, str]:
-    raw = read_bytes(path)
-    data = parse_yaml(raw, path)
-    digest = hashlib.sha256(raw)
-    csv_path = None
-    if model is Monitoring and isinstance(data.get("firms_csv"), str):
-        csv_path = path.parent / data["firms_csv"]
-        if data.get("firms"):
-            raise ParamsError(
-                [Problem(str(path), "firms", "give firms in the YAML or in firms_csv, not both")]
-            )
-        if not csv_path.is_file():
-            raise ParamsError([Problem(str(path), "firms_csv", f"no such file: {csv_path}")])
-        csv_raw = read_bytes(csv_path)
-        digest.update(csv_raw)
-        data["firms"] = [_nest_channel_name(row) for row in parse_csv(csv_raw, csv_path, FIRM_COLUMNS,
-                                                                      FIRM_NAME_COLUMNS)]
+def _load_part(
+    path: Path, model: type[BaseModel], context: dict
+) -> tuple[BaseModel | None, str, list[Problem]]:
+    """A sidecar validated (None when it has problems), the hash of its bytes (and its CSV's), and
+    every problem found, those of CSV-given firm observations at their row and column."""
     try:
-        return validate(model, data, path, context), digest.hexdigest()
+        raw = read_bytes(path)
+        data = parse_yaml(raw, path)
     except ParamsError as exc:
-        if csv_path is None:
-            raise
-        raise ParamsError([_csv_problem(p, csv_path) for p in exc.problems]) from None
+        return None, "", exc.problems
+    digest = hashlib.sha256(raw)
+    problems: list[Problem] = []
+    csv_path, rows = None, []
+    if model is Monitoring and isinstance(data.get("firms_csv"), str):
+        given = path.parent / data["firms_csv"]
+        if data.get("firms"):
+            problems.append(Problem(str(path), "firms", "give firms in the YAML or in firms_csv, not both"))
+        elif not given.is_file():
+            problems.append(Problem(str(path), "firms_csv", f"no such file: {given}"))
+        else:
+            try:
+                csv_raw = read_bytes(given)
+                firms, rows, shape = read_csv(csv_raw, given, FIRM_COLUMNS, FIRM_NAME_COLUMNS)
+            except ParamsError as exc:
+                firms, shape = [], exc.problems
+            if not any(p.field == "header" for p in shape):
+                csv_path = given
+                digest.update(csv_raw)
+            problems += shape
+            data["firms"] = [_nest_channel_name(row) for row in firms]
+    try:
+        validated = validate(model, data, path, context)
+    except ParamsError as exc:
+        found = exc.problems if csv_path is None else [
+            _csv_problem(p, csv_path, rows, data["firms"]) for p in exc.problems]
+        return None, "", problems + found
+    return (None if problems else validated), digest.hexdigest(), problems
 
 
 def _nest_channel_name(row: dict) -> dict:
@@ -124,14 +181,35 @@ def _nest_channel_name(row: dict) -> dict:
     return {**row, "channel_name": name} if name else row
 
 
-def _csv_problem(problem: Problem, csv_path: Path) -> Problem:
-    """Point problems of CSV-given firm observations at the CSV row (header is row 1)."""
-    match = re.match(r"firms\[(\d+)\]\.?(.*)", problem.field)
+def _csv_problem(problem: Problem, csv_path: Path, rows: list[int], firms: list[dict]) -> Problem:
+    """Point problems of CSV-given firm observations at the CSV's row and column."""
+    match = re.fullmatch(r"firms\[(\d+)\]\.?(.*)", problem.field)
     if match:
-        row, column = int(match.group(1)) + 2, match.group(2) or "(row)"
-        return Problem(str(csv_path), f"row {row}, column {column}", problem.reason)
-    text = re.sub(r"firms\[(\d+)\]", lambda m: f"{csv_path.name} row {int(m.group(1)) + 2}", problem.reason)
-    return Problem(problem.file, problem.field, text)
+        row = rows[int(match.group(1))]
+        field = match.group(2)
+        if field == "channel_name":
+            where = f"row {row}, columns {', '.join(repr(c) for c in FIRM_NAME_COLUMNS)}"
+        elif field:
+            where = f"row {row}, column {field.replace('.', '_')!r}"
+        elif column := next((c for c in FIRM_COLUMNS if problem.reason.startswith(f"{c} ")), None):
+            where = f"row {row}, column {column!r}"  # a check across the row that names its column
+        else:
+            where = f"row {row}"
+        value = firms[int(match.group(1))].get(field) if field else None
+        return Problem(str(csv_path), where, problem.reason, hint=_csv_hint(field, value))
+    text = re.sub(r"firms\[(\d+)\]", lambda m: f"{csv_path.name} row {rows[int(m.group(1))]}", problem.reason)
+    return Problem(problem.file, problem.field, text, problem.line, problem.hint)
+
+
+# How a spreadsheet set to Indonesian shows Rupiah: Rp 1.500.000, 1.500.000,00, 1,500,000.
+_FORMATTED_RUPIAH = re.compile(r"(Rp\.?\s*)?\d{1,3}([.,]\d{3})+([.,]0{1,2})?(,-)?", re.I)
+
+
+def _csv_hint(column: str, value) -> str:
+    if column == "turnover" and isinstance(value, str) and _FORMATTED_RUPIAH.fullmatch(value.strip()):
+        return (f"{value!r} is formatted: write Rupiah as digits only, without thousands separators "
+                "or 'Rp' (1500000, not 1.500.000); format the column as a plain number before exporting")
+    return ""
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -146,8 +224,20 @@ def discover(paths: list[Path]) -> list[Path]:
                 )
             )
         else:
-            found.append(path)
+            found.append(cluster_of(path))
     return found
+
+
+def cluster_of(path: Path) -> Path:
+    """The cluster file a named sidecar belongs to (a sidecar is checked with its cluster); other
+    paths as they are."""
+    stem, _, rest = path.name.partition(".")
+    part = rest.split(".")[0]
+    if path.suffix in PARAMS_SUFFIXES and rest.count(".") == 1 and part in PARTS:
+        for suffix in PARAMS_SUFFIXES:
+            if path.with_name(stem + suffix).exists():
+                return path.with_name(stem + suffix)
+    return path
 
 
 def _stray_sidecars(paths: list[Path]) -> list[Problem]:
@@ -184,10 +274,10 @@ def load_many(
         if not path.exists():
             problems.append(Problem(str(path), "(file)", "does not exist"))
             continue
-        try:
-            loaded.append(load_file(path, programmes_dir))
-        except ParamsError as exc:
-            problems.extend(exc.problems)
+        item, found = check_file(path, programmes_dir)
+        problems.extend(found)
+        if item is not None:
+            loaded.append(item)
     # A duplicated id makes every file that claims it unusable: which one is meant is unknown.
     by_id: dict[str, list[LoadedParams]] = {}
     for item in loaded:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
+
+from . import yaml_hints
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -19,9 +23,14 @@ class Problem:
     file: str
     field: str
     reason: str
+    line: int | None = None  # where the field is in a YAML file, when known
+    hint: str = ""  # what in the YAML syntax likely caused it, and how to write it
+    severity: str = "error"  # or "note": what could not be checked, said beside the errors that caused it
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.field}: {self.reason}"
+        where = f" (line {self.line})" if self.line else ""
+        hint = f"; hint: {self.hint}" if self.hint else ""
+        return f"{self.file}: {self.field}: {self.reason}{where}{hint}"
 
 
 class ParamsError(Exception):
@@ -42,14 +51,17 @@ class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
-    seen = set()
+    seen: dict = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} is given twice", key_node.start_mark
+                None, None,
+                f"key {key!r} is given twice (first on line {seen[key].line + 1}); YAML would keep only "
+                "the last value: remove one, or rename it",
+                key_node.start_mark,
             )
-        seen.add(key)
+        seen[key] = key_node.start_mark
     return loader.construct_mapping(node, deep)
 
 
@@ -107,7 +119,8 @@ def parse_yaml(raw: bytes, path: Path) -> dict:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ParamsError([Problem(str(path), where, f"malformed YAML: {problem}")]) from None
+        raise ParamsError([Problem(str(path), where, f"malformed YAML: {problem}",
+                                   hint=yaml_hints.syntax_hint(exc, text))]) from None
     if not isinstance(data, dict):
         raise ParamsError([Problem(str(path), "(file)", "must be a YAML mapping of fields")])
     return data
@@ -116,21 +129,94 @@ def parse_yaml(raw: bytes, path: Path) -> dict:
 def parse_csv(raw: bytes, path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[dict]:
     """Rows of a CSV file with a header; the header must hold exactly the expected columns, and may
     hold the optional ones too."""
-    rows = list(csv.DictReader(io.StringIO(decode(raw, path))))
-    header = tuple(rows[0].keys()) if rows else ()
-    if rows and not set(columns) <= set(header) <= set(columns) | set(optional):
-        raise ParamsError([Problem(
+    rows, _, problems = read_csv(raw, path, columns, optional)
+    if problems:
+        raise ParamsError(problems)
+    return rows
+
+
+def read_csv(
+    raw: bytes, path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> tuple[list[dict], list[int], list[Problem]]:
+    """The rows of a CSV file (empty cells left out), the spreadsheet row number of each (the header
+    is row 1; blank rows count, as a spreadsheet shows them), and the problems of its shape."""
+    reader = csv.reader(io.StringIO(decode(raw, path)))
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        return [], [], [Problem(str(path), f"row {reader.line_num}", f"is not readable as CSV: {exc}")]
+    header = tuple(records[0]) if records else ()
+    if records and not set(columns) <= set(header) <= set(columns) | set(optional):
+        return [], [], [Problem(
             str(path), "header",
             f"columns are {', '.join(map(str, header))}; expected {', '.join(columns)}"
             + (f" (and optionally {', '.join(optional)})" if optional else ""),
-        )])
-    return [{k: v for k, v in row.items() if v not in ("", None)} for row in rows]
+        )]
+    rows, numbers, problems = [], [], []
+    for number, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) > len(header):
+            problems.append(Problem(
+                str(path), f"row {number}",
+                f"has {len(record)} values but the header has {len(header)} columns",
+                hint="a value that holds a comma must be in double quotes, e.g. \"UD Maju, Jaya\"",
+            ))
+            continue
+        rows.append({k: v for k, v in zip(header, record, strict=False) if v != ""})
+        numbers.append(number)
+    return rows, numbers, problems
 
 
 def validate(model: type[M], data: dict, path: Path, context: dict | None = None) -> M:
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
-        raise ParamsError(
-            [Problem(str(path), field_path(e["loc"]), reason(e)) for e in exc.errors()]
-        ) from None
+        raise ParamsError(problems_of(exc, path)) from None
+
+
+# "firms[3]: ..." or "[0]: ...": a model check that names, in one message, several fields it found wrong.
+_PREFIXED = re.compile(r"^((?:[A-Za-z_]\w*|\[\d+\])(?:\.[A-Za-z_]\w*|\[\d+\])*): (.+)$", re.S)
+
+
+def _join(base: tuple, prefix: str) -> tuple:
+    """A location below ``base`` from a field path such as ``firms[3].turnover`` or ``[0]``."""
+    parts = [int(p[1:-1]) if p.startswith("[") else p for p in re.findall(r"\[\d+\]|[^.\[\]]+", prefix)]
+    return (*base, *parts)
+
+
+def _split(loc: tuple, message: str) -> list[tuple[tuple, str]]:
+    """One (location, reason) per problem of a message that joins several with '; '."""
+    parts = message.split("; ")
+    found = [_PREFIXED.match(part) for part in parts]
+    # Split when every part after the first names its field (the first may be about the whole), or
+    # when a lone message names one; other text with '; ' in it stays one reason.
+    named = all(found[1:]) if len(parts) > 1 else bool(found[0])
+    if not named:
+        return [(loc, message)]
+    return [(_join(loc, m.group(1)), m.group(2)) if m else (loc, part)
+            for part, m in zip(parts, found, strict=True)]
+
+
+def problems_of(exc: ValidationError, path: Path) -> list[Problem]:
+    """Every problem of a validation error, one per field, with its line and a hint for YAML files."""
+    root = None
+    if path.suffix in (".yaml", ".yml") and path.is_file():
+        root = yaml_hints.compose(decode(path.read_bytes(), path))
+    errors = exc.errors()
+    missing: dict[tuple, list[str]] = {}
+    for error in errors:
+        if error["type"] == "missing" and error["loc"] and isinstance(error["loc"][-1], str):
+            missing.setdefault(tuple(error["loc"][:-1]), []).append(error["loc"][-1])
+    problems = []
+    for error in errors:
+        loc = tuple(error["loc"])
+        hint = yaml_hints.hint(error, root)
+        if not hint and error["type"] == "extra_forbidden" and loc:
+            # A misspelt key: the required field it was meant to be is reported missing beside it.
+            close = difflib.get_close_matches(str(loc[-1]), missing.get(loc[:-1], []), n=1, cutoff=0.75)
+            hint = f"did you mean {close[0]!r}? it is required and missing" if close else ""
+        for where, text in _split(loc, reason(error)):
+            problems.append(Problem(str(path), field_path(where), text, line=yaml_hints.line_of(root, where),
+                                    hint=hint if where == loc else ""))
+    return problems
