@@ -24,7 +24,7 @@ from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams
 from cluster_reports.inputs.schema.plan import Routine
 
-from . import charts, provenance
+from . import charts, facilitation, provenance
 from .i18n import Formatter, Labels
 
 BLANK = "_" * 12  # a visible line to write on; empty cells would collapse in print and on screen
@@ -52,6 +52,9 @@ STEPS = (
     Step("vii", "matching", (), 7, 11),
     Step("viii", "monitoring", ("monitoring",), 6, 12),
 )
+
+# Rows of the operational-structure table (section 3.3 (2)); without a working group its row goes.
+STRUCTURE_BODIES = ("working_group", "pou", "facilitator", "forum")
 
 CONDITIONS = ("demand", "factor", "firm_strategy", "related_supporting", "social_capital")
 
@@ -96,13 +99,19 @@ class ProgrammeRow:
     end_month: int
 
 
-def step_rows(labels: Labels, target: str) -> list[StepRow]:
+def step_rows(labels: Labels, target: str, direct: bool = False) -> list[StepRow]:
+    """``direct``: the cluster works without a working group, so the steps that the 2004 method runs
+    through a stakeholders' group take their wording for that approach (``guideline.step_direct``)."""
+    def text(key: str, part: str) -> str:
+        worded = labels.entries.get(f"guideline.step_direct.{key}.{part}") if direct else None
+        return worded or labels(f"guideline.step.{key}.{part}")
+
     return [
         StepRow(
             number=s.number,
-            title=labels(f"guideline.step.{s.key}.title"),
-            task=labels(f"guideline.step.{s.key}.task"),
-            output=labels(f"guideline.step.{s.key}.output"),
+            title=text(s.key, "title"),
+            task=text(s.key, "task"),
+            output=text(s.key, "output"),
             commands=[f"cluster-reports render {target} --doc {kind}" for kind in s.documents],
             # Only the steps without a document of their own have a note (which form to use).
             tool_note=labels.entries.get(f"guideline.step.{s.key}.tool", "-"),
@@ -226,10 +235,16 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "programmes": [],
         "traced_firms": [],
         "place": "kabupaten-kota",  # the general edition speaks of no one regency or city
+        "fa": None,
+        "structure_bodies": STRUCTURE_BODIES,
     }
     if loaded is None:
         return ctx
     params = loaded.params
+    fa = facilitation.wording(params, labels)
+    if fa.direct:
+        ctx.update(steps=step_rows(labels, target, direct=True),
+                   structure_bodies=[b for b in STRUCTURE_BODIES if b != "working_group"])
     by_type = lambda kind: [s.name for s in params.stakeholders if s.type.value == kind]  # noqa: E731
     viable = firms.structure(params).potentially_viable or []
     ctx.update(
@@ -238,7 +253,9 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         place=params.location.regency_record.kind,
         province=params.location.province_record,
         stakeholders=stakeholder_rows(params, labels),
-        working_groups=by_type("working-group"),
+        fa=fa,
+        working_groups=fa.group_names,  # only a working group that steers: none under other approaches
+        submitted_to=fa.recipient if fa.recipient_named else None,
         cooperatives=by_type("cooperative"),
         forums=by_type("forum"),
         facilitator=params.facilitator,

@@ -32,6 +32,7 @@ from .common import (
     check_unique,
     source_of,
 )
+from .facilitation import Facilitation, check_facilitation
 
 GROWTH_OPPORTUNITY_MAX = 54
 ACTION_CAPACITY_MAX = 36
@@ -323,7 +324,8 @@ class ValueChainStage(Strict):
 class Facilitator(Strict):
     name: NonEmpty
     organisation: NonEmpty
-    type: Literal["bds-provider", "university-lpm", "field-facilitator", "consultant", "other"]
+    type: Literal["bds-provider", "university-lpm", "field-facilitator", "consultant", "other",
+                  "government-officer", "working-group-team"]
     appointed: Annotated[int, Field(ge=1990, le=2100)] | None = None
 
 
@@ -362,6 +364,10 @@ class ClusterParams(Strict):
     stakeholders: list[Stakeholder] = Field(default_factory=list)
     value_chain: list[ValueChainStage] = Field(default_factory=list)
     facilitator: Facilitator | None = None
+    facilitation: Facilitation | None = Field(
+        None, description="How the cluster is facilitated; derived from the stakeholders and the "
+        "facilitator's type when left out",
+    )
     provenance: list[Provenance] = Field(min_length=1)
 
     @field_validator("markets")
@@ -402,6 +408,11 @@ class ClusterParams(Strict):
         mains = [p for p in self.products if p.main]
         if len(mains) > 1:
             raise ValueError("only one product may be marked 'main'")
+        return self
+
+    @model_validator(mode="after")
+    def _facilitation_consistent(self) -> ClusterParams:
+        check_facilitation(self.facilitation, self.stakeholders, self.facilitator)
         return self
 
     @property
