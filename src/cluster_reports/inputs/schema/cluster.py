@@ -384,6 +384,14 @@ class ClusterParams(Strict):
         check_provenance(entries, info.data, DATA_SECTIONS)
         return entries
 
+    @field_validator("facilitation")
+    @classmethod
+    def _facilitation_consistent(cls, value: Facilitation | None,
+                                 info: ValidationInfo) -> Facilitation | None:
+        if "stakeholders" in info.data:  # else the stakeholders' own errors are reported
+            check_facilitation(value, info.data["stakeholders"], info.data.get("facilitator"))
+        return value
+
     @field_validator("stakeholders")
     @classmethod
     def _unique_stakeholders(cls, items: list[Stakeholder]) -> list[Stakeholder]:
@@ -408,11 +416,6 @@ class ClusterParams(Strict):
         mains = [p for p in self.products if p.main]
         if len(mains) > 1:
             raise ValueError("only one product may be marked 'main'")
-        return self
-
-    @model_validator(mode="after")
-    def _facilitation_consistent(self) -> ClusterParams:
-        check_facilitation(self.facilitation, self.stakeholders, self.facilitator)
         return self
 
     @property

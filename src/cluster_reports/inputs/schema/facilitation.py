@@ -86,32 +86,32 @@ def check_facilitation(facilitation: Facilitation | None, stakeholders: list,
     if facilitation.working_group is not None:
         if approach is not Approach.working_group:
             raise ValueError(
-                f"'facilitation.working_group' is for approach 'working-group' only, not '{approach.value}': "
-                "leave it out, or set 'facilitation.approach: working-group'"
+                f"'working_group' is for approach 'working-group' only, not '{approach.value}': "
+                "leave it out, or set 'approach: working-group'"
             )
         kind = ids.get(facilitation.working_group)
         if kind != "working-group":
             raise ValueError(
-                f"'facilitation.working_group' is '{facilitation.working_group}', which is "
+                f"'working_group' is '{facilitation.working_group}', which is "
                 + ("not a stakeholder id" if kind is None else f"a stakeholder of type '{kind}'")
                 + ": name a stakeholder of type 'working-group'"
             )
     if facilitation.reports_to is not None:
         if approach is Approach.working_group:
             raise ValueError(
-                "'facilitation.reports_to' is for approaches without a working group: under 'working-group' "
+                "'reports_to' is for approaches without a working group: under 'working-group' "
                 "the working group receives the reports; leave it out"
             )
         if facilitation.reports_to not in ids:
             raise ValueError(
-                f"'facilitation.reports_to' is '{facilitation.reports_to}', which is not a stakeholder id: "
+                f"'reports_to' is '{facilitation.reports_to}', which is not a stakeholder id: "
                 f"name one of {', '.join(sorted(ids)) or 'the stakeholders (none are listed)'}"
             )
     kind = getattr(facilitator, "type", None)
     if kind is not None and kind not in FACILITATOR_TYPES[approach]:
         fits = derived_approach(False, kind)
         raise ValueError(
-            f"'facilitation.approach' is '{approach.value}' but 'facilitator.type' is '{kind}': "
+            f"'approach' is '{approach.value}' but 'facilitator.type' is '{kind}': "
             f"make them agree (approach '{fits}' for this facilitator, or the facilitator type "
             f"'{approach.value}')"
         )
