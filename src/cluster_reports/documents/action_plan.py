@@ -20,7 +20,7 @@ from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams, LibraryProgramme, Plan
 
-from . import charts, facilitation, provenance
+from . import charts, provenance
 from .i18n import Formatter, Labels, capfirst
 
 P = "plan."
@@ -232,7 +232,6 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
     names = month_names(lang)
     return {
         "c": params,
-        "fa": facilitation.wording(params, labels),  # who does what under its approach
         "province": params.location.province_record,
         "regency": params.location.regency_record,
         "plan": plan,

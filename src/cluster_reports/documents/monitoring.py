@@ -19,7 +19,7 @@ from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams, Monitoring, Plan
 
 from . import channels as channel_names
-from . import charts, facilitation, provenance
+from . import charts, provenance
 from .i18n import Formatter, Labels, capfirst
 
 M = "monitoring."
@@ -83,7 +83,6 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
     }
     return {
         "c": params,
-        "fa": facilitation.wording(params, labels),  # who does what under its approach
         "province": params.location.province_record,
         "regency": params.location.regency_record,
         "plan": plan,

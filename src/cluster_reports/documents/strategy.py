@@ -20,7 +20,7 @@ from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams, Firm, Strategy
 from cluster_reports.inputs.schema.strategy import OrganisationStage, ResponsibilityArea
 
-from . import charts, facilitation, profile, provenance
+from . import charts, profile, provenance
 from .i18n import Formatter, Labels
 
 CONDITIONS = ("demand", "factor", "firm_strategy", "related_supporting", "social_capital")
@@ -299,7 +299,6 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
     stages = stage_rows(strategy, labels)
     return {
         "c": params,
-        "fa": facilitation.wording(params, labels),  # who does what under its approach
         "s": strategy,
         "province": params.location.province_record,
         "regency": params.location.regency_record,
