@@ -132,8 +132,8 @@ def _document(kind: str, lang: str, context: dict, make_charts: Charts, properti
 def make_context(loaded: LoadedParams | None, kind: str, peers: list[ClusterSummary],
                  labels: i18n.Labels) -> dict:
     context = KINDS[kind].context(loaded, peers, labels)
-    if loaded is not None:  # every cluster document words who does what by the facilitation approach
-        context.setdefault("fa", facilitation.wording(loaded.params, labels))
+    # Every cluster document words who does what by the facilitation approach (a general edition: none).
+    context["fa"] = facilitation.wording(loaded.params, labels) if loaded is not None else None
     context.update(generated=generation_date(), version=__version__, kind=kind)
     return context
 

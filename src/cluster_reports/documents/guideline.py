@@ -18,13 +18,13 @@ import altair as alt
 import pandas as pd
 from babel.dates import get_day_names, get_month_names
 
-from cluster_reports.domain import budget, firms, routine
+from cluster_reports.domain import budget, facilitation, firms, routine
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams
 from cluster_reports.inputs.schema.plan import Routine
 
-from . import charts, facilitation, provenance
+from . import charts, provenance
 from .i18n import Formatter, Labels
 
 BLANK = "_" * 12  # a visible line to write on; empty cells would collapse in print and on screen
@@ -235,14 +235,13 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "programmes": [],
         "traced_firms": [],
         "place": "kabupaten-kota",  # the general edition speaks of no one regency or city
-        "fa": None,
         "structure_bodies": STRUCTURE_BODIES,
     }
     if loaded is None:
         return ctx
     params = loaded.params
-    fa = facilitation.wording(params, labels)
-    if fa.direct:
+    arrangement = facilitation.arrangement(params)  # its wording ('fa') comes with every cluster's context
+    if arrangement.without_working_group:
         ctx.update(steps=step_rows(labels, target, direct=True),
                    structure_bodies=[b for b in STRUCTURE_BODIES if b != "working_group"])
     by_type = lambda kind: [s.name for s in params.stakeholders if s.type.value == kind]  # noqa: E731
@@ -253,9 +252,11 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         place=params.location.regency_record.kind,
         province=params.location.province_record,
         stakeholders=stakeholder_rows(params, labels),
-        fa=fa,
-        working_groups=fa.group_names,  # only a working group that steers: none under other approaches
-        submitted_to=fa.recipient if fa.recipient_named else None,
+        # Only a working group that steers (none under other approaches); the form names whom the
+        # reports go to where the params name it.
+        working_groups=[s.name for s in arrangement.working_groups],
+        submitted_to="; ".join(s.name for s in arrangement.working_groups) or (
+            arrangement.reports_to.name if arrangement.reports_to is not None else None),
         cooperatives=by_type("cooperative"),
         forums=by_type("forum"),
         facilitator=params.facilitator,

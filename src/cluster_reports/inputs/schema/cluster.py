@@ -364,11 +364,11 @@ class ClusterParams(Strict):
     stakeholders: list[Stakeholder] = Field(default_factory=list)
     value_chain: list[ValueChainStage] = Field(default_factory=list)
     facilitator: Facilitator | None = None
+    provenance: list[Provenance] = Field(min_length=1)
     facilitation: Facilitation | None = Field(
         None, description="How the cluster is facilitated; derived from the stakeholders and the "
         "facilitator's type when left out",
     )
-    provenance: list[Provenance] = Field(min_length=1)
 
     @field_validator("markets")
     @classmethod
@@ -384,6 +384,13 @@ class ClusterParams(Strict):
         check_provenance(entries, info.data, DATA_SECTIONS)
         return entries
 
+    @field_validator("stakeholders")
+    @classmethod
+    def _unique_stakeholders(cls, items: list[Stakeholder]) -> list[Stakeholder]:
+        ids = [s.id for s in items]
+        check_unique(ids, "stakeholder ids")
+        return items
+
     @field_validator("facilitation")
     @classmethod
     def _facilitation_consistent(cls, value: Facilitation | None,
@@ -391,13 +398,6 @@ class ClusterParams(Strict):
         if "stakeholders" in info.data:  # else the stakeholders' own errors are reported
             check_facilitation(value, info.data["stakeholders"], info.data.get("facilitator"))
         return value
-
-    @field_validator("stakeholders")
-    @classmethod
-    def _unique_stakeholders(cls, items: list[Stakeholder]) -> list[Stakeholder]:
-        ids = [s.id for s in items]
-        check_unique(ids, "stakeholder ids")
-        return items
 
     @model_validator(mode="after")
     def _consistent(self) -> ClusterParams:
