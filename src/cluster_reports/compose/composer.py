@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from cluster_reports import __version__
-from cluster_reports.documents import i18n
+from cluster_reports.documents import facilitation, i18n
 from cluster_reports.documents.registry import (
     KINDS,
     ROLLUPS,
@@ -132,6 +132,8 @@ def _document(kind: str, lang: str, context: dict, make_charts: Charts, properti
 def make_context(loaded: LoadedParams | None, kind: str, peers: list[ClusterSummary],
                  labels: i18n.Labels) -> dict:
     context = KINDS[kind].context(loaded, peers, labels)
+    # Every cluster document words who does what by the facilitation approach (a general edition: none).
+    context["fa"] = facilitation.wording(loaded.params, labels) if loaded is not None else None
     context.update(generated=generation_date(), version=__version__, kind=kind)
     return context
 

@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 from babel.dates import get_day_names, get_month_names
 
-from cluster_reports.domain import budget, firms, routine
+from cluster_reports.domain import budget, facilitation, firms, routine
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams
@@ -60,6 +60,9 @@ STEPS = (
     Step("vii", "matching", (), 7, 11),
     Step("viii", "monitoring", ("monitoring",), 6, 12),
 )
+
+# Rows of the operational-structure table (section 3.3 (2)); without a working group its row goes.
+STRUCTURE_BODIES = ("working_group", "pou", "facilitator", "forum")
 
 CONDITIONS = ("demand", "factor", "firm_strategy", "related_supporting", "social_capital")
 
@@ -105,13 +108,19 @@ class ProgrammeRow:
     in_kind: bool = False  # carried out in kind: its planned budget is worded so, never "Rp 0"
 
 
-def step_rows(labels: Labels, target: str) -> list[StepRow]:
+def step_rows(labels: Labels, target: str, direct: bool = False) -> list[StepRow]:
+    """``direct``: the cluster works without a working group, so the steps that the 2004 method runs
+    through a stakeholders' group take their wording for that approach (``guideline.step_direct``)."""
+    def text(key: str, part: str) -> str:
+        worded = labels.entries.get(f"guideline.step_direct.{key}.{part}") if direct else None
+        return worded or labels(f"guideline.step.{key}.{part}")
+
     return [
         StepRow(
             number=s.number,
-            title=labels(f"guideline.step.{s.key}.title"),
-            task=labels(f"guideline.step.{s.key}.task"),
-            output=labels(f"guideline.step.{s.key}.output"),
+            title=text(s.key, "title"),
+            task=text(s.key, "task"),
+            output=text(s.key, "output"),
             commands=[f"cluster-reports render {target} --doc {kind}" for kind in s.documents],
             # Only the steps without a document of their own have a note (which form to use).
             tool_note=labels.entries.get(f"guideline.step.{s.key}.tool", "-"),
@@ -241,10 +250,15 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "traced_total": 0,
         "form_blank": FORM_BLANK_ONLY,
         "place": "kabupaten-kota",  # the general edition speaks of no one regency or city
+        "structure_bodies": STRUCTURE_BODIES,
     }
     if loaded is None:
         return ctx
     params = loaded.params
+    arrangement = facilitation.arrangement(params)  # its wording ('fa') comes with every cluster's context
+    if arrangement.without_working_group:
+        ctx.update(steps=step_rows(labels, target, direct=True),
+                   structure_bodies=[b for b in STRUCTURE_BODIES if b != "working_group"])
     by_type = lambda kind: [s.name for s in params.stakeholders if s.type.value == kind]  # noqa: E731
     viable = firms.structure(params).potentially_viable or []
     ctx.update(
@@ -253,7 +267,11 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         place=params.location.regency_record.kind,
         province=params.location.province_record,
         stakeholders=stakeholder_rows(params, labels),
-        working_groups=by_type("working-group"),
+        # Only a working group that steers (none under other approaches); the form names whom the
+        # reports go to where the params name it.
+        working_groups=[s.name for s in arrangement.working_groups],
+        submitted_to="; ".join(s.name for s in arrangement.working_groups) or (
+            arrangement.reports_to.name if arrangement.reports_to is not None else None),
         cooperatives=by_type("cooperative"),
         forums=by_type("forum"),
         facilitator=params.facilitator,

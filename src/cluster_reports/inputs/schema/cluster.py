@@ -33,6 +33,7 @@ from .common import (
     check_unique,
     source_of,
 )
+from .facilitation import Facilitation, check_facilitation
 
 GROWTH_OPPORTUNITY_MAX = 54
 ACTION_CAPACITY_MAX = 36
@@ -362,7 +363,8 @@ class ValueChainStage(Strict):
 class Facilitator(Strict):
     name: NonEmpty
     organisation: NonEmpty
-    type: Literal["bds-provider", "university-lpm", "field-facilitator", "consultant", "other"]
+    type: Literal["bds-provider", "university-lpm", "field-facilitator", "consultant", "other",
+                  "government-officer", "working-group-team"]
     appointed: Annotated[int, Field(ge=1990, le=2100)] | None = None
 
 
@@ -405,6 +407,10 @@ class ClusterParams(Strict):
         default_factory=list, description="The reports, surveys and statistics its provenance cites"
     )
     provenance: list[Provenance] = Field(min_length=1)
+    facilitation: Facilitation | None = Field(
+        None, description="How the cluster is facilitated; derived from the stakeholders and the "
+        "facilitator's type when left out",
+    )
 
     @field_validator("markets")
     @classmethod
@@ -433,6 +439,14 @@ class ClusterParams(Strict):
         ids = [s.id for s in items]
         check_unique(ids, "stakeholder ids")
         return items
+
+    @field_validator("facilitation")
+    @classmethod
+    def _facilitation_consistent(cls, value: Facilitation | None,
+                                 info: ValidationInfo) -> Facilitation | None:
+        if "stakeholders" in info.data:  # else the stakeholders' own errors are reported
+            check_facilitation(value, info.data["stakeholders"], info.data.get("facilitator"))
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> ClusterParams:
