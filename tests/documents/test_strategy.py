@@ -280,9 +280,9 @@ def _break(data: dict, case: str) -> None:
 
 
 BAD = {
-    "unknown-stakeholder": ("responsibilities",
-                            "[1].support[3]: 'bappeda-kebumen' is not a stakeholder of the cluster"),
-    "unknown-lead": ("responsibilities", "[0].lead: 'bank-indonesia' is not a stakeholder of the cluster"),
+    "unknown-stakeholder": ("responsibilities[1].support[3]",
+                            "'bappeda-kebumen' is not a stakeholder of the cluster"),
+    "unknown-lead": ("responsibilities[0].lead", "'bank-indonesia' is not a stakeholder of the cluster"),
     "cluster-mismatch": ("cluster", "is 'tegal-metalwork' but the params file beside it is cluster "
                                     "'kebumen-roof-tile'"),
     "unknown-key": ("visoin", "unknown key"),

@@ -98,11 +98,11 @@ def test_prices_say_where_they_come_from(tree: Path):
 
 @pytest.mark.parametrize(("extra", "field", "reason"), [
     ({"usd_rate": 0}, "prices.usd_rate", "greater than 0"),
-    ({"index": {2003: 100}, "index_note": RATE_NOTE}, "prices",
-     "index: gives no value for 2015, the year of the plan's prices"),
-    ({"index": {2003: 100, 2015: 250}}, "prices", "index_note: say what the index is"),
-    ({"index": {2010: 100, 2015: 150}, "index_note": RATE_NOTE}, "prices",
-     "index: gives no value for 2003, the year library programme 'manufacturers-directory' "
+    ({"index": {2003: 100}, "index_note": RATE_NOTE}, "prices.index",
+     "gives no value for 2015, the year of the plan's prices"),
+    ({"index": {2003: 100, 2015: 250}}, "prices.index_note", "say what the index is"),
+    ({"index": {2010: 100, 2015: 150}, "index_note": RATE_NOTE}, "prices.index",
+     "gives no value for 2003, the year library programme 'manufacturers-directory' "
      "(taken by programme 'directory') was costed in"),
 ])
 def test_bad_prices_are_named_by_file_field_and_reason(tree: Path, extra: dict, field: str, reason: str):
