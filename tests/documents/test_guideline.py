@@ -211,16 +211,16 @@ def test_calendar_rows_of_the_written_plan(rendered):
     cells = [[flat(re.sub(r"<[^>]+>", " ", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
              for r in rows]
     assert [c[0] for c in cells] == [
-        "January 14, 2003", "February 1, 2003", "February 11, 2003", "March 11, 2003", "April 8, 2003",
-        "April 30, 2003", "May 13, 2003", "June 10, 2003", "July 8, 2003", "August 12, 2003",
-        "September 9, 2003", "October 14, 2003", "November 11, 2003", "December 9, 2003",
+        "14 January 2003", "1 February 2003", "11 February 2003", "11 March 2003", "8 April 2003",
+        "30 April 2003", "13 May 2003", "10 June 2003", "8 July 2003", "12 August 2003",
+        "9 September 2003", "14 October 2003", "11 November 2003", "9 December 2003",
     ]
     by_date = {c[0]: c for c in cells}
-    assert by_date["March 11, 2003"][1].startswith("Information seminar")
-    assert "Course in reading technical drawings" in by_date["March 11, 2003"][2]  # under way in March
-    assert by_date["February 1, 2003"][1] == "Joint actions start"
-    assert "lead: Dinas Perindustrian dan Perdagangan Kabupaten Tegal" in by_date["February 1, 2003"][2]
-    assert by_date["April 30, 2003"][1] == "Joint actions end"
+    assert by_date["11 March 2003"][1].startswith("Information seminar")
+    assert "Course in reading technical drawings" in by_date["11 March 2003"][2]  # under way in March
+    assert by_date["1 February 2003"][1] == "Joint actions start"
+    assert "lead: Dinas Perindustrian dan Perdagangan Kabupaten Tegal" in by_date["1 February 2003"][2]
+    assert by_date["30 April 2003"][1] == "Joint actions end"
     assert "Rp 4,500,000" in page  # planned budget pre-filled in the progress form (1 x 3 x 1,500,000)
 
 

@@ -29,7 +29,7 @@ def test_english_conventions():
     assert f.rupiah(1_500_000) == "Rp 1,500,000"
     assert f.percent(65.6) == "65.6%"
     assert f.usd(187.5) == "US$ 188"
-    assert f.date(dt.date(2026, 11, 23)) == "November 23, 2026"
+    assert f.date(dt.date(2026, 11, 23)) == "23 November 2026"
 
 
 @pytest.mark.parametrize("value", [None, float("nan")])

@@ -211,7 +211,8 @@ class Formatter:
         return "US$ " + self.number(round(self._check(value)))
 
     def date(self, value: dt.date) -> str:
-        return format_date(value, format="long", locale=self.lang)
+        # Day, month, year in both languages: the international style of Indonesian English documents.
+        return format_date(value, format="d MMMM y", locale=self.lang)
 
     def month_year(self, value: dt.date) -> str:
         return format_date(value, format="MMMM y", locale=self.lang)
