@@ -186,9 +186,9 @@ def test_an_in_kind_programme_is_worded_as_such(base_context, tmp_path):
     completion = indicators.completion(resolved, loaded.monitoring)
     row = next(r for r in completion.rows if r.id == "business-planning")
     assert row.in_kind and row.spent_pct is None and completion.in_kind == 1
-    expected = {"en": ("in kind", "One programme has no budget in Rupiah, being contributed in kind"),
-                "id": ("natura (nonuang)", "Satu program tidak dianggarkan dalam rupiah karena berupa "
-                       "kontribusi natura (nonuang)")}
+    expected = {"en": ("In kind", "One programme has no budget in Rupiah, being contributed in kind"),
+                "id": ("Kontribusi nontunai (in-kind)", "Satu program tidak dianggarkan dalam rupiah karena "
+                       "dilaksanakan dengan kontribusi nontunai (in-kind)")}
     for lang in LANGS:
         ctx = dict(contexts[lang], completion=completion)
         text = markdown_text(templates, lang, ctx)
