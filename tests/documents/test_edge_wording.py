@@ -187,7 +187,7 @@ def test_monitoring_with_no_firm_followed_and_no_indicator_measured(text):
     en, id_ = text("kebumen-roof-tile", "monitoring", "en"), text("kebumen-roof-tile", "monitoring", "id")
     for wrong in ("0 of the 0", "None of the 0", "0 firms", "1 periods"):
         assert wrong not in en, wrong
-    assert "records for 1 period, the last of which" in en
+    assert "records for 1 routine period, which ended on" in en
     assert "None of the plan's 10 indicators has been measured yet." in en
     assert "No supported firm has been followed yet, so there is no success case to count." in en
     assert "No supported firm was followed during 2003." in en
