@@ -17,8 +17,8 @@ import pandas as pd
 from babel.dates import get_day_names, get_month_names
 
 from cluster_reports.domain import budget, prices
-from cluster_reports.domain.extremes import extremes
 from cluster_reports.domain.budget import Line, ResolvedProgramme
+from cluster_reports.domain.extremes import extremes
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams, LibraryProgramme, Plan
@@ -261,7 +261,8 @@ def field_label(path: str, labels: Labels) -> str:
 
 
 def source_rows(plan: Plan, labels: Labels, cat: provenance.Catalogue) -> list[provenance.SourceRow]:
-    return [provenance.source_row(field_label(e.field, labels), e, labels, cat) for e in plan.provenance]
+    return [provenance.source_row(field_label(e.field, labels), e, labels, cat)
+            for e in provenance.given(plan, plan.provenance)]
 
 
 def routine_text(plan: Plan, labels: Labels) -> dict:
@@ -332,7 +333,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "sources": source_rows(plan, labels, cat),
         "illustrative": lambda path: is_illustrative(plan, path, cat),
         **provenance.DocumentSources(
-            {"plan": tuple(plan.provenance)}, tuple(plan.provenance), cat, labels
+            {"plan": tuple(plan.provenance)}, tuple(provenance.given(plan, plan.provenance)), cat, labels
         ).context(),
         "usd": lambda rupiah: rupiah / rate,
     }

@@ -43,10 +43,11 @@ def catalogue(params: ClusterParams, plan: Plan, monitoring: Monitoring) -> prov
 def chosen_entries(params: ClusterParams, plan: Plan, monitoring: Monitoring) -> list[tuple[str, Provenance]]:
     """Where the report's data come from: the monitoring file, the plan's targets and budgets, and
     the profiling data used as baseline (five-condition scores, the firms' annual sales)."""
-    chosen = [("monitoring", e) for e in monitoring.provenance]
-    chosen += [("plan", e) for e in plan.provenance if e.field.split(".")[0] in ("medium_plan", "programmes",
-                                                                                  "success_goal")]
-    chosen += [("cluster", e) for e in params.provenance if e.field.split(".")[0] in ("assessment", "firms")]
+    chosen = [("monitoring", e) for e in provenance.given(monitoring, monitoring.provenance)]
+    chosen += [("plan", e) for e in provenance.given(plan, plan.provenance)
+               if e.field.split(".")[0] in ("medium_plan", "programmes", "success_goal")]
+    chosen += [("cluster", e) for e in provenance.given(params, params.provenance)
+               if e.field.split(".")[0] in ("assessment", "firms")]
     return chosen
 
 

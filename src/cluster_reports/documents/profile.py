@@ -119,7 +119,8 @@ def catalogue(params: ClusterParams) -> provenance.Catalogue:
 
 def source_rows(params: ClusterParams, labels: Labels) -> list[provenance.SourceRow]:
     cat = catalogue(params)
-    return [provenance.source_row(field_label(e.field, labels), e, labels, cat) for e in params.provenance]
+    return [provenance.source_row(field_label(e.field, labels), e, labels, cat)
+            for e in provenance.given(params, params.provenance)]
 
 
 def is_illustrative(params: ClusterParams, path: str) -> bool:
@@ -127,7 +128,7 @@ def is_illustrative(params: ClusterParams, path: str) -> bool:
 
 
 def document_sources(params: ClusterParams, labels: Labels) -> provenance.DocumentSources:
-    entries = tuple(params.provenance)
+    entries = tuple(provenance.given(params, params.provenance))
     return provenance.DocumentSources({"cluster": entries}, entries, catalogue(params), labels)
 
 
