@@ -170,7 +170,7 @@ def base_context(tmp_path_factory):
 def test_each_status_count_sentence(base_context, by_status, en, id_):
     contexts, templates = base_context
     for lang, expected in (("en", en), ("id", id_)):
-        ctx = dict(contexts[lang])
+        ctx = dict(contexts[lang], year_over=False)  # a report in the course of the year
         ctx["completion"] = dataclasses.replace(ctx["completion"], by_status=by_status,
                                                 count=sum(by_status.values()))
         text = markdown_text(templates, lang, ctx)

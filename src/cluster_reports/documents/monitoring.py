@@ -116,6 +116,9 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "mon": monitoring,
         "periods": indicators.routine_periods(monitoring),  # the columns of the indicator tables
         "latest_period": latest_period,
+        # The latest period ends on or after 31 December of the plan year: the year is over, so the
+        # report gives the year's result, not a state of things "so far".
+        "year_over": latest_period.end >= dt.date(plan.year, 12, 31),
         "last_routine": indicators.routine_periods(monitoring)[-1],
         "evaluations": found,
         "evaluation_channel": {e.period.id: main_channel_of(e.channels, labels).get(e.period.id)
