@@ -170,7 +170,8 @@ def test_general_guideline_describes_both_approaches(templates, lang):
     lighter = {"en": "Where a region follows the lighter approach of the SMIDeP project (2013-2016), no "
                      "working group is formed: a field facilitator (TPL-IKM)",
                "id": "Di daerah yang menempuh pendekatan lebih ringan seperti pada proyek SMIDeP "
-                     "(2013-2016), kelompok kerja tidak dibentuk: Tenaga Penyuluh Lapangan IKM (TPL-IKM)"}[lang]
+                     "(2013-2016), kelompok kerja tidak dibentuk: Tenaga Penyuluh Lapangan IKM "
+                     "(TPL-IKM)"}[lang]
     assert lighter in source
     # The 2004 steps as the study gives them; who receives the report left open.
     assert ctx["steps"][1].title == labels("guideline.step.stakeholders.title")
