@@ -167,10 +167,11 @@ def test_general_guideline_describes_both_approaches(templates, lang):
     ctx = composer.make_context(None, "guideline", [], labels)
     markdown = templating.render(templates, f"guideline/{lang}.md.j2", lang, ctx)
     source = flat(re.sub(r"\\(.)", r"\1", markdown))  # values are escaped on their way into Markdown
-    lighter = {"en": "Where a region follows the lighter approach of the later SMIDeP project, no working "
-                     "group is formed: a field facilitator (TPL-IKM)",
-               "id": "Di daerah yang menempuh pendekatan lebih ringan seperti pada proyek lanjutan SMIDeP, "
-                     "kelompok kerja tidak dibentuk: Tenaga Penyuluh Lapangan IKM (TPL-IKM)"}[lang]
+    lighter = {"en": "Where a region follows the lighter approach of the SMIDeP project (2013-2016), no "
+                     "working group is formed: a field facilitator (TPL-IKM)",
+               "id": "Di daerah yang menempuh pendekatan lebih ringan seperti pada proyek SMIDeP "
+                     "(2013-2016), kelompok kerja tidak dibentuk: Tenaga Penyuluh Lapangan IKM "
+                     "(TPL-IKM)"}[lang]
     assert lighter in source
     # The 2004 steps as the study gives them; who receives the report left open.
     assert ctx["steps"][1].title == labels("guideline.step.stakeholders.title")

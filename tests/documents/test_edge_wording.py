@@ -155,10 +155,12 @@ def test_a_score_of_zero_alone_in_its_round_is_no_pilot_and_has_no_rank(text):
     assert "scores 0.0% in the selection method of the 2004 study and is the only cluster of its group" in en
     assert "ranks 1 of 1" not in en
     assert "which makes it the group's pilot cluster" not in en
-    assert "With a score of 0 the cluster is not the group's pilot cluster" in en
+    # its round is not the 2004 study's: the top of a group is a candidate for a LIAP, not a pilot
+    assert ("With a score of 0 the cluster is not the group's candidate for a Local Industry Action Plan "
+            "(LIAP) in this round: a candidate is chosen only by a lead in points") in en
     assert "peringkat 1 dari 1" not in id_ and "sehingga menjadi sentra percontohan" not in id_
     assert "merupakan satu-satunya sentra kelompoknya dalam putaran seleksinya" in id_
-    assert "Dengan skor 0 sentra ini bukan sentra percontohan kelompoknya" in id_
+    assert "Dengan skor 0 sentra ini bukan sentra calon LIAP kelompoknya" in id_
 
 
 def test_a_tie_at_the_top_chooses_no_pilot(text):

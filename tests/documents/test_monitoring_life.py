@@ -170,7 +170,7 @@ def base_context(tmp_path_factory):
 def test_each_status_count_sentence(base_context, by_status, en, id_):
     contexts, templates = base_context
     for lang, expected in (("en", en), ("id", id_)):
-        ctx = dict(contexts[lang])
+        ctx = dict(contexts[lang], year_over=False)  # a report in the course of the year
         ctx["completion"] = dataclasses.replace(ctx["completion"], by_status=by_status,
                                                 count=sum(by_status.values()))
         text = markdown_text(templates, lang, ctx)
@@ -186,9 +186,9 @@ def test_an_in_kind_programme_is_worded_as_such(base_context, tmp_path):
     completion = indicators.completion(resolved, loaded.monitoring)
     row = next(r for r in completion.rows if r.id == "business-planning")
     assert row.in_kind and row.spent_pct is None and completion.in_kind == 1
-    expected = {"en": ("in kind", "One programme has no budget in Rupiah, being contributed in kind"),
-                "id": ("natura (nonuang)", "Satu program tidak dianggarkan dalam rupiah karena berupa "
-                       "kontribusi natura (nonuang)")}
+    expected = {"en": ("In kind", "One programme has no budget in Rupiah, being contributed in kind"),
+                "id": ("Kontribusi nontunai (in-kind)", "Satu program tidak dianggarkan dalam rupiah karena "
+                       "dilaksanakan dengan kontribusi nontunai (in-kind)")}
     for lang in LANGS:
         ctx = dict(contexts[lang], completion=completion)
         text = markdown_text(templates, lang, ctx)

@@ -18,6 +18,7 @@ from babel.dates import get_day_names, get_month_names
 
 from cluster_reports.domain import budget, prices
 from cluster_reports.domain.budget import Line, ResolvedProgramme
+from cluster_reports.domain.extremes import extremes
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams, LibraryProgramme, Plan
@@ -260,7 +261,8 @@ def field_label(path: str, labels: Labels) -> str:
 
 
 def source_rows(plan: Plan, labels: Labels, cat: provenance.Catalogue) -> list[provenance.SourceRow]:
-    return [provenance.source_row(field_label(e.field, labels), e, labels, cat) for e in plan.provenance]
+    return [provenance.source_row(field_label(e.field, labels), e, labels, cat)
+            for e in provenance.given(plan, plan.provenance)]
 
 
 def routine_text(plan: Plan, labels: Labels) -> dict:
@@ -308,15 +310,16 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "peak_months": [names[m] for m in peak_months],
         "funding": funding,
         "funding_by_key": {r.key: r for r in funding},
-        # None when every programme is carried out in kind: no money, so no main source
-        "main_funding": max(funding, key=lambda r: r.amount) if funding else None,
+        # The sources with the most money, all of them when tied; none when every programme is
+        # carried out in kind (no money, so no main source)
+        "main_funding": extremes(funding, lambda r: r.amount).strongest if funding else (),
         "first_start": names[min(p.start_month for p in resolved)],
         "last_end": names[max(p.end_month for p in resolved)],
         "grand_total": grand,
         "grand_usd": grand / rate,
         "grand_cost": cost_text(grand, any(v.p.in_kind for v in views) and not grand, labels,
                                 Formatter(lang)),
-        "largest": max(views, key=lambda v: v.p.total) if grand else None,
+        "largest": extremes(views, lambda v: v.p.total).strongest if grand else (),  # ties named together
         "prices": basis,
         "rate": rate,
         "in_kind": [v for v in views if v.p.in_kind],
@@ -330,7 +333,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "sources": source_rows(plan, labels, cat),
         "illustrative": lambda path: is_illustrative(plan, path, cat),
         **provenance.DocumentSources(
-            {"plan": tuple(plan.provenance)}, tuple(plan.provenance), cat, labels
+            {"plan": tuple(plan.provenance)}, tuple(provenance.given(plan, plan.provenance)), cat, labels
         ).context(),
         "usd": lambda rupiah: rupiah / rate,
     }

@@ -43,10 +43,11 @@ def catalogue(params: ClusterParams, plan: Plan, monitoring: Monitoring) -> prov
 def chosen_entries(params: ClusterParams, plan: Plan, monitoring: Monitoring) -> list[tuple[str, Provenance]]:
     """Where the report's data come from: the monitoring file, the plan's targets and budgets, and
     the profiling data used as baseline (five-condition scores, the firms' annual sales)."""
-    chosen = [("monitoring", e) for e in monitoring.provenance]
-    chosen += [("plan", e) for e in plan.provenance if e.field.split(".")[0] in ("medium_plan", "programmes",
-                                                                                  "success_goal")]
-    chosen += [("cluster", e) for e in params.provenance if e.field.split(".")[0] in ("assessment", "firms")]
+    chosen = [("monitoring", e) for e in provenance.given(monitoring, monitoring.provenance)]
+    chosen += [("plan", e) for e in provenance.given(plan, plan.provenance)
+               if e.field.split(".")[0] in ("medium_plan", "programmes", "success_goal")]
+    chosen += [("cluster", e) for e in provenance.given(params, params.provenance)
+               if e.field.split(".")[0] in ("assessment", "firms")]
     return chosen
 
 
@@ -115,6 +116,9 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "mon": monitoring,
         "periods": indicators.routine_periods(monitoring),  # the columns of the indicator tables
         "latest_period": latest_period,
+        # The latest period ends on or after 31 December of the plan year: the year is over, so the
+        # report gives the year's result, not a state of things "so far".
+        "year_over": latest_period.end >= dt.date(plan.year, 12, 31),
         "last_routine": indicators.routine_periods(monitoring)[-1],
         "evaluations": found,
         "evaluation_channel": {e.period.id: main_channel_of(e.channels, labels).get(e.period.id)

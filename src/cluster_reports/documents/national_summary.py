@@ -17,6 +17,7 @@ from cluster_reports.domain.subsectors import (
     by_count,
     by_subsector,
     group_by,
+    most_workers,
     shares,
     totals,
 )
@@ -130,6 +131,7 @@ def context(summaries: list[ClusterSummary], key: str | None, labels: Labels) ->
             "value_added": _pct(top_total.value_added, whole.value_added),
         },
         "top_limit": TOP_SUBSECTORS,
+        "most_workers": most_workers(subsectors),
         "in_both": [t for t in top if t.key in study_codes],
         "study": [
             {"row": row, "name": row.name_en if lang == "en" else row.name_id} for row in TABLE_2_1

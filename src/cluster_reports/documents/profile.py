@@ -70,6 +70,7 @@ def condition_series(names: list[str], labels: Labels) -> str:
     return f"{'; '.join(names[:-1])}; {labels('list.and')} {names[-1]}"
 
 
+STUDY_ROUND, STUDY_YEAR = "jica-2004", 2004  # the 2004 study's selection of its ten sample clusters
 # A round-group larger than this shows its leaders and the cluster itself, not every member.
 PEERS_SHOWN = 10
 
@@ -119,7 +120,8 @@ def catalogue(params: ClusterParams) -> provenance.Catalogue:
 
 def source_rows(params: ClusterParams, labels: Labels) -> list[provenance.SourceRow]:
     cat = catalogue(params)
-    return [provenance.source_row(field_label(e.field, labels), e, labels, cat) for e in params.provenance]
+    return [provenance.source_row(field_label(e.field, labels), e, labels, cat)
+            for e in provenance.given(params, params.provenance)]
 
 
 def is_illustrative(params: ClusterParams, path: str) -> bool:
@@ -127,7 +129,7 @@ def is_illustrative(params: ClusterParams, path: str) -> bool:
 
 
 def document_sources(params: ClusterParams, labels: Labels) -> provenance.DocumentSources:
-    entries = tuple(params.provenance)
+    entries = tuple(provenance.given(params, params.provenance))
     return provenance.DocumentSources({"cluster": entries}, entries, catalogue(params), labels)
 
 
@@ -157,6 +159,9 @@ def context(params: ClusterParams, peers: list[ClusterSummary], labels: Labels) 
         "peers": peer_table,
         "peers_total": peers_total,
         "leaders": leaders,  # the first rank: one cluster, or those tied for it
+        # The study's own selection of pilot clusters; any other round only uses its method, and its
+        # top cluster is a candidate for a LIAP, not a pilot of the 2004 study.
+        "study_round": params.selection.round == STUDY_ROUND and params.reference_year <= STUDY_YEAR,
         "leaders_phrase": channels.enumerate_([r.name for r in leaders], labels),
         "peers_shown_limit": PEERS_SHOWN,
         "me": me,

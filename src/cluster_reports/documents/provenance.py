@@ -185,6 +185,32 @@ def field_label(path: str, labels: Labels, heads: tuple[str, ...], parts: tuple[
     return ": ".join([name, ", ".join(words)] if words else [name])
 
 
+def given(model: object, entries: Iterable[Provenance]) -> list[Provenance]:
+    """The entries whose field the file gives a value for. An optional field left out (workers not
+    recorded) is no row of a data-sources table and no source of the document, whatever provenance
+    entry the file keeps for it; a path this cannot follow is kept."""
+    return [e for e in entries if _has_value(model, e.field)]
+
+
+def _has_value(node: object, path: str) -> bool:
+    for part in path.split("."):
+        if isinstance(node, dict):
+            if part not in node:
+                return True
+            node = node[part]
+        elif isinstance(node, list):
+            if not (part.isdigit() and int(part) < len(node)):
+                return True
+            node = node[int(part)]
+        elif hasattr(node, part):
+            node = getattr(node, part)
+        else:
+            return True
+        if node is None or (isinstance(node, (list, dict)) and not node):
+            return False
+    return True
+
+
 def source_row(section: str, entry: Provenance, labels: Labels, catalogue: Catalogue,
                default_reference: str = "-") -> SourceRow:
     return SourceRow(

@@ -14,7 +14,15 @@ import altair as alt
 import pandas as pd
 
 from cluster_reports.domain import firms, scoring
-from cluster_reports.domain.subsectors import Totals, by_count, by_subsector, group_by, shares, totals
+from cluster_reports.domain.subsectors import (
+    Totals,
+    by_count,
+    by_subsector,
+    group_by,
+    most_workers,
+    shares,
+    totals,
+)
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.regions import slugify
 from cluster_reports.inputs.schema import ClusterGroup
@@ -166,6 +174,7 @@ def context(summaries: list[ClusterSummary], key: str | None, labels: Labels) ->
         "group_shares": dict(zip([g.key for g in groups], shares([g.clusters for g in groups]), strict=True)),
         "subsectors": subsectors,
         "subsector_va_shares": shares([t.value_added for t in subsectors]),
+        "most_workers": most_workers(subsectors),
         "regencies": regencies,
         "regency_va_shares": shares([t.value_added for t in regencies]),
         "annex_included": len(ranked) <= ANNEX_LIMIT,

@@ -279,12 +279,14 @@ PROFILE_SECTIONS = ("assessment", "constraints", "firms", "stakeholders")
 
 
 def profile_entries(params: ClusterParams) -> list[Provenance]:
-    return [e for e in params.provenance if e.field.split(".")[0] in PROFILE_SECTIONS]
+    return [e for e in provenance.given(params, params.provenance)
+            if e.field.split(".")[0] in PROFILE_SECTIONS]
 
 
 def source_rows(params: ClusterParams, strategy: Strategy, labels: Labels,
                 cat: provenance.Catalogue) -> list[provenance.SourceRow]:
-    rows = [provenance.source_row(field_label(e.field, labels), e, labels, cat) for e in strategy.provenance]
+    rows = [provenance.source_row(field_label(e.field, labels), e, labels, cat)
+            for e in provenance.given(strategy, strategy.provenance)]
     suffix = labels("strategy.from_profile")
     rows += [
         provenance.source_row(f"{profile.field_label(e.field, labels)} ({suffix})", e, labels, cat)
@@ -315,7 +317,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
     columns, rows, duties = matrix(params, strategy, labels)
     stages = stage_rows(strategy, labels)
     cat = catalogue(params, strategy)
-    shown = (*strategy.provenance, *profile_entries(params))
+    shown = (*provenance.given(strategy, strategy.provenance), *profile_entries(params))
     return {
         "c": params,
         "s": strategy,

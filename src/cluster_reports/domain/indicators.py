@@ -282,6 +282,8 @@ class ProgrammeRow:
     spent_pct: float | None  # spent against planned; None when nothing was planned
     note: Text | None
     reason: Text | None = None  # why it is delayed, suspended or cancelled
+    # The plan says it is carried out with contributions in kind, whether or not it also has money.
+    contributed_in_kind: bool = False
 
     @property
     def in_kind(self) -> bool:
@@ -329,6 +331,7 @@ def completion(programmes: list[ResolvedProgramme], monitoring: Monitoring) -> C
             spent_pct=spent / programme.total * 100 if programme.total else None,
             note=item.note if item else None,
             reason=item.reason if item else None,
+            contributed_in_kind=programme.in_kind,
         ))
     planned = sum(r.planned for r in rows)
     spent = sum(r.spent for r in rows)

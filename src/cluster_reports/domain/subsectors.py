@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from .extremes import extremes
 from .summary import ClusterSummary
 
 
@@ -140,6 +141,17 @@ class Totals:
     def complete(self) -> bool:
         return not (self.workers_missing or self.value_added_missing)
 
+    # What a table shows: None ("not recorded", a dash) where clusters are counted and none of them
+    # records the figure, so that a sum over nothing never reads as 0.
+    @property
+    def workers_shown(self) -> int | None:
+        return self.workers if self.workers_missing < self.clusters or not self.clusters else None
+
+    @property
+    def value_added_million_shown(self) -> int | None:
+        return (self.value_added_million if self.value_added_missing < self.clusters or not self.clusters
+                else None)
+
 
 def totals(members: list[ClusterSummary], key: str = "", label: str = "") -> Totals:
     workers = [s.workers for s in members if s.workers is not None]
@@ -176,6 +188,13 @@ def by_subsector(summaries: list[ClusterSummary], lang: str) -> list[Totals]:
         for isic, members in group_by(summaries, lambda s: s.isic).items()
     ]
     return sorted(rows, key=lambda t: (-t.workers, -t.clusters, t.key))
+
+
+def most_workers(rows: list[Totals]) -> tuple[Totals, ...]:
+    """The rows with the most workers, all of them when tied (the one rule for ties), among the rows
+    whose clusters record workers; none when no row records them."""
+    recorded = [t for t in rows if t.workers_shown is not None and t.clusters]
+    return extremes(recorded, lambda t: t.workers).strongest if recorded else ()
 
 
 def by_count(groups: dict[str, list[ClusterSummary]], label: Callable[[str], str]) -> list[Totals]:
