@@ -13,7 +13,8 @@ from docx import Document as open_docx
 from cluster_reports.documents import i18n
 
 # Template syntax, and Python's or pandas' words for a missing value, must never reach a reader.
-LEFTOVERS = re.compile(r"\{\{|\{%|\{#|\bNone\b|\bnan\b|\bNaN\b")
+# "None of the 10 supported firms ..." is English, not a missing value.
+LEFTOVERS = re.compile(r"\{\{|\{%|\{#|\bNone\b(?! of\b)|\bnan\b|\bNaN\b")
 LANGS = ("id", "en")
 
 

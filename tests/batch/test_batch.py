@@ -20,6 +20,7 @@ from pathlib import Path
 
 import clients
 import pytest
+import sample_facts
 from checks import docx_text, edit_block, html_text
 from conftest import ROOT
 from rich.console import Console
@@ -33,6 +34,7 @@ from cluster_reports.review.reviewed import block_texts
 PARAMS = ROOT / "params"
 VENV_BIN = Path(sys.executable).parent
 BROKEN = "kalimantan-selatan/broken-rattan.yaml"
+CLUSTERS = sample_facts.count()  # the sample's cluster params files, both eras
 
 
 def _copy_params(tmp_path: Path, only: list[str] | None = None, broken: bool = False) -> Path:
@@ -96,7 +98,7 @@ def test_batch_on_a_local_cluster_records_failures_and_reruns_only_what_changed(
     params = _copy_params(tmp_path, broken=True)
     out = tmp_path / "out"
     code, stdout, stderr = run_batch(params, out, workers=2)
-    # The broken cluster fails the run, named by file, field and reason; the ten others are rendered.
+    # The broken cluster fails the run, named by file, field and reason; all the others are rendered.
     assert code == 1
     assert "broken-rattan.yaml" in stderr and "harvest_month" in stderr
     expected = sorted(
@@ -104,10 +106,10 @@ def test_batch_on_a_local_cluster_records_failures_and_reruns_only_what_changed(
         for p in params.rglob("*.yaml")
         if p.name.count(".") == 1 and "broken" not in p.name
     )
-    assert len(expected) == 10
+    assert len(expected) == CLUSTERS
     written = sorted(out.rglob("profile.en.html"))
-    assert len(written) == 10
-    assert "clusters: 10 rendered, 0 up to date, 1 failed" in stdout
+    assert len(written) == CLUSTERS
+    assert f"clusters: {CLUSTERS} rendered, 0 up to date, 1 failed" in stdout
 
     # The index: valid HTML, every cluster with its status and working links, the failure's message.
     index = out / "index.html"
@@ -116,7 +118,7 @@ def test_batch_on_a_local_cluster_records_failures_and_reruns_only_what_changed(
     assert "broken-rattan" in text and "harvest_month" in text
     assert "Kebumen roof-tile cluster" in text and "Jawa Tengah" in text
     assert sorted(out / link for link in links) == written
-    assert text.count("rendered") >= 10
+    assert text.count("rendered") >= CLUSTERS
 
     # A re-run renders nothing; the broken cluster is tried again (it may have been fixed) and fails.
     mtimes = {p: p.stat().st_mtime_ns for p in written}
@@ -124,7 +126,7 @@ def test_batch_on_a_local_cluster_records_failures_and_reruns_only_what_changed(
     code, stdout, _ = run_batch(params, out, workers=2)
     print(f"re-run with nothing changed: {time.perf_counter() - start:.1f} s")
     assert code == 1
-    assert "clusters: 0 rendered, 10 up to date, 1 failed" in stdout
+    assert f"clusters: 0 rendered, {CLUSTERS} up to date, 1 failed" in stdout
     assert {p: p.stat().st_mtime_ns for p in written} == mtimes
     assert rendered_in(out, 2) == set()
     assert "up to date" in html_text(index)[0]
@@ -140,18 +142,20 @@ def test_batch_on_a_local_cluster_records_failures_and_reruns_only_what_changed(
     assert rendered_in(out, 3) == {"jawa-tengah/tegal-metalwork.yaml"}
     assert "Fabricated metal goods" in html_text(out / "jawa-tengah/tegal-metalwork/profile.en.html")[0]
 
-    # Fixing the broken file: it joins the export-oriented group of the round, whose members' selection
-    # tables now list it; the other groups' profiles stay as they are.
+    # Fixing the broken file: it joins the export-oriented group of its round (the study's), whose members'
+    # selection tables now list it; the other groups' profiles stay as they are, and so does the
+    # export-oriented cluster of the SMIDeP round.
     (params / BROKEN).write_text((params / BROKEN).read_text().replace("harvest_month: 5", ""))
     code, stdout, _ = run_batch(params, out, workers=2)
     assert code == 0
-    assert rendered_in(out, 4) == {
-        BROKEN,
+    group = sample_facts.peers("kalimantan-selatan/amuntai-rattan.yaml")  # the broken file's copy
+    assert group == {
         "jawa-barat/garut-vetiver-oil.yaml",
         "kalimantan-selatan/amuntai-rattan.yaml",
         "jawa-tengah/serenan-klaten-wood-furniture.yaml",
         "sumatera-barat/lima-puluh-kota-gambier.yaml",
     }
+    assert rendered_in(out, 4) == {BROKEN, *group}  # not Pontianak: export-oriented, another round
     assert "Broken rattan cluster" in html_text(out / "jawa-barat/garut-vetiver-oil/profile.en.html")[0]
     assert "Broken rattan cluster" not in html_text(out / "jawa-tengah/tegal-metalwork/profile.en.html")[0]
     assert "Failures" not in html_text(index)[0]
@@ -159,7 +163,7 @@ def test_batch_on_a_local_cluster_records_failures_and_reruns_only_what_changed(
     # --force renders all.
     code, stdout, _ = run_batch(params, out, workers=2, force=True)
     assert code == 0
-    assert len(rendered_in(out, 5)) == 11
+    assert len(rendered_in(out, 5)) == CLUSTERS + 1
 
 
 def test_rollups_are_rebuilt_only_for_the_province_that_changed(tmp_path, monkeypatch, inproc_scheduler):
@@ -300,14 +304,14 @@ def test_a_killed_batch_resumes_and_leaves_no_partial_file(tmp_path):
         os.killpg(proc.pid, signal.SIGKILL)  # the batch and its workers, mid-run
         proc.wait()
     first = {r.subject for r in rows(out).values() if r.status == "rendered"}
-    assert 0 < len(first) < 10
+    assert 0 < len(first) < CLUSTERS
 
     code, stdout, _ = run_batch(params, out, formats=("docx", "html"), workers=2)
     assert code == 0
     assert rendered_in(out, 2) == {s.rel for s in scan.scan(params).sources} - first
     assert [p for p in out.rglob("*") if p.name.endswith((".part", ".tmp"))] == []
     docs = sorted(out.rglob("profile.en.docx"))
-    assert len(docs) == 10 and len(list(out.rglob("profile.en.html"))) == 10
+    assert len(docs) == CLUSTERS and len(list(out.rglob("profile.en.html"))) == CLUSTERS
     for path in docs:
         assert any("Kebumen" in t or "Tegal" in t or t for t in docx_text(path))
 

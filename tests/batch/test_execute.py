@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
+import sample_facts
 from conftest import ROOT
 from rich.console import Console
 from test_batch import inproc_scheduler  # noqa: F401 - a fixture of these tests
@@ -68,7 +69,7 @@ def test_a_groups_peers_go_to_the_workers_once_and_as_one_object(sample, tmp_pat
                                                                    inproc_scheduler):  # noqa: F811
     plan = _plan(sample, ["profile"], tmp_path)
     peers_of, scattered = _render(plan, tmp_path, inproc_scheduler, monkeypatch)
-    assert 1 < len(plan.groups) < 10
+    assert len(plan.groups) == len(sample_facts.group_rounds()) > 1
     assert len(scattered) == len(plan.groups)  # one scatter per group-round...
     assert all(len(data) == 1 and len(data[0]) > 0 for data in scattered)  # ...of one object, its list
     for s in plan.stale:
@@ -79,7 +80,7 @@ def test_a_groups_peers_go_to_the_workers_once_and_as_one_object(sample, tmp_pat
 def test_without_profiles_no_peers_are_sent(sample, tmp_path, monkeypatch, inproc_scheduler):  # noqa: F811
     plan = _plan(sample, ["strategy"], tmp_path)
     peers_of, scattered = _render(plan, tmp_path, inproc_scheduler, monkeypatch)
-    assert scattered == [] and len(peers_of) == 10
+    assert scattered == [] and len(peers_of) == sample_facts.count()
     assert all(peers == [] for peers in peers_of.values())
 
 

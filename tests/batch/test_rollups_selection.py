@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import sample_facts
 from conftest import ROOT
 
 from cluster_reports import render
@@ -19,6 +20,8 @@ from cluster_reports.inputs import params_io
 KINDS = ["province-summary", "national-summary"]
 LANGS, FORMATS = ["en"], ["html", "docx"]
 TEGAL = "jawa-tengah/tegal-metalwork.yaml"
+# One roll-up per province of the sample and the national one, as many as its params files give.
+ROLLUPS = len(sample_facts.by_province()) + 1
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +75,10 @@ def test_a_roll_up_per_province_with_members_and_one_national(summaries):
     assert _names(selected) == [("province-summary", p) for p in provinces] + [("national-summary", None)]
     jawa_tengah = next(r for r in selected if r.province == "jawa-tengah")
     assert {m.province_slug for m in jawa_tengah.members} == {"jawa-tengah"}
-    assert len(jawa_tengah.members) == 3 and jawa_tengah.subject == "province:jawa-tengah"
-    assert len(selected[-1].members) == 10 and selected[-1].subject == "national"
+    assert provinces == sorted(sample_facts.by_province())
+    assert len(jawa_tengah.members) == sample_facts.by_province()["jawa-tengah"]
+    assert jawa_tengah.subject == "province:jawa-tengah"
+    assert len(selected[-1].members) == sample_facts.count() and selected[-1].subject == "national"
     assert rollups.selection(KINDS, []) == []  # no clusters: not even the national one
 
 
@@ -93,15 +98,15 @@ def test_a_member_lists_the_kinds_rendered_in_every_language_and_format(summarie
 def test_a_province_roll_up_is_stale_only_when_its_members_summaries_change(summaries, digests, tmp_path):
     members = rollups.members(summaries, {}, ["profile"], LANGS, FORMATS)
     first = _plan(members, {}, digests, tmp_path)
-    assert len(first.stale) == 8 and first.up_to_date == 0
+    assert len(first.stale) == ROLLUPS and first.up_to_date == 0
     documents = _rendered(first, tmp_path)
     again = _plan(members, documents, digests, tmp_path)
-    assert again.stale == [] and again.up_to_date == 8 * len(LANGS) * len(FORMATS)
+    assert again.stale == [] and again.up_to_date == ROLLUPS * len(LANGS) * len(FORMATS)
 
     changed = [replace(m, workers=(m.workers or 0) + 7) if m.id == "tegal-metalwork" else m for m in members]
     plan = _plan(changed, documents, digests, tmp_path)
     assert _names(plan.stale) == [("province-summary", "jawa-tengah"), ("national-summary", None)]
-    assert plan.up_to_date == 6 * len(LANGS) * len(FORMATS)
+    assert plan.up_to_date == (ROLLUPS - 2) * len(LANGS) * len(FORMATS)  # all but those two
 
 
 def test_a_members_new_document_makes_its_roll_ups_stale(summaries, digests, tmp_path):
@@ -126,10 +131,10 @@ def test_a_deleted_roll_up_or_its_kinds_templates_make_it_stale(summaries, diges
     edited = scan.digests(templates, "direct", ROOT / "notebooks")
     stale = _plan(members, documents, edited, out).stale
     assert {r.kind for r in stale} == {"province-summary", "national-summary"}
-    assert len(stale) == 8  # every province's, and the national one for its deleted file
+    assert len(stale) == ROLLUPS  # every province's, and the national one for its deleted file
 
 
 def test_force_makes_every_roll_up_stale(summaries, digests, tmp_path):
     members = rollups.members(summaries, {}, ["profile"], LANGS, FORMATS)
     documents = _rendered(_plan(members, {}, digests, tmp_path), tmp_path)
-    assert len(_plan(members, documents, digests, tmp_path, force=True).stale) == 8
+    assert len(_plan(members, documents, digests, tmp_path, force=True).stale) == ROLLUPS

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import sample_facts
 from conftest import ROOT
 
 from cluster_reports.batch import scan, staleness
@@ -18,6 +19,7 @@ from cluster_reports.inputs import params_io
 PARAMS = ROOT / "params"
 KEBUMEN = "jawa-tengah/kebumen-roof-tile.yaml"
 TEGAL = "jawa-tengah/tegal-metalwork.yaml"
+CLUSTERS = sample_facts.count()  # every cluster params file of the sample
 
 
 @pytest.fixture(scope="module")
@@ -69,14 +71,14 @@ def _stale(plan: staleness.Plan) -> dict[str, tuple[Job, ...]]:
 
 def test_a_first_run_renders_every_document_asked_for_and_keys_each(batch):
     plan = batch.plan(kinds=("profile", "strategy"), langs=("id", "en"))
-    assert len(plan.stale) == 10
+    assert len(plan.stale) == CLUSTERS
     assert _stale(plan)[KEBUMEN] == (
         Job("profile", "id", ("html", "docx")),
         Job("profile", "en", ("html", "docx")),
         Job("strategy", "id", ("html", "docx")),
         Job("strategy", "en", ("html", "docx")),
     )
-    assert len(plan.keys) == 10 * 2 * 2 * 2 and len(set(plan.keys.values())) == len(plan.keys)
+    assert len(plan.keys) == CLUSTERS * 2 * 2 * 2 and len(set(plan.keys.values())) == len(plan.keys)
     assert (plan.up_to_date, plan.unavailable, plan.clusters_up_to_date) == (0, 0, 0)
 
 
@@ -84,7 +86,7 @@ def test_nothing_is_stale_once_every_document_is_recorded_under_its_key(batch):
     batch.render(batch.plan())
     plan = batch.plan()
     assert plan.stale == []
-    assert (plan.up_to_date, plan.clusters_up_to_date) == (20, 10)
+    assert (plan.up_to_date, plan.clusters_up_to_date) == (CLUSTERS * 2, CLUSTERS)  # html and docx
 
 
 def test_a_sidecar_edit_makes_only_that_cluster_stale(batch):
@@ -96,7 +98,7 @@ def test_a_sidecar_edit_makes_only_that_cluster_stale(batch):
     assert _stale(plan) == {
         KEBUMEN: (Job("profile", "en", ("html", "docx")), Job("strategy", "en", ("html", "docx")))
     }
-    assert plan.clusters_up_to_date == 9
+    assert plan.clusters_up_to_date == CLUSTERS - 1
 
 
 def test_a_template_of_one_kind_leaves_the_other_kinds_fresh(batch, tmp_path):
@@ -107,14 +109,14 @@ def test_a_template_of_one_kind_leaves_the_other_kinds_fresh(batch, tmp_path):
     source = batch.templates / "strategy" / "en.md.j2"
     source.write_text(source.read_text() + "\n")
     plan = batch.plan(kinds=kinds)
-    assert len(plan.stale) == 10  # those without a strategy too: whether one is available is re-checked
+    assert len(plan.stale) == CLUSTERS  # those without a strategy too: whether one is available is re-checked
     assert {job.kind for s in plan.stale for job in s.jobs} == {"strategy"}
-    assert plan.up_to_date == 20  # every profile
+    assert plan.up_to_date == CLUSTERS * 2  # every profile
 
 
 def test_another_engine_renders_everything_again(batch):
     batch.render(batch.plan())
-    assert len(batch.plan(engine="papermill").stale) == 10
+    assert len(batch.plan(engine="papermill").stale) == CLUSTERS
 
 
 def test_a_deleted_output_file_is_rendered_again_in_that_format_only(batch):
@@ -122,7 +124,7 @@ def test_a_deleted_output_file_is_rendered_again_in_that_format_only(batch):
     (batch.out / batch.documents[(TEGAL, "profile", "en", "html")].path).unlink()
     plan = batch.plan()
     assert _stale(plan) == {TEGAL: (Job("profile", "en", ("html",)),)}
-    assert plan.up_to_date == 19
+    assert plan.up_to_date == CLUSTERS * 2 - 1
 
 
 def test_a_failed_document_is_retried_and_one_not_available_stays_fresh_without_a_file(batch):
@@ -135,7 +137,7 @@ def test_a_failed_document_is_retried_and_one_not_available_stays_fresh_without_
     )
     again = batch.plan(kinds=("strategy",))
     assert _stale(again) == {KEBUMEN: (Job("strategy", "en", ("docx",)),)}
-    assert (again.up_to_date, again.unavailable) == (18, 1)
+    assert (again.up_to_date, again.unavailable) == (CLUSTERS * 2 - 2, 1)
 
 
 def test_a_change_a_selection_table_shows_makes_that_groups_profiles_stale(batch):
@@ -144,7 +146,7 @@ def test_a_change_a_selection_table_shows_makes_that_groups_profiles_stale(batch
     tegal = batch.summaries[TEGAL]
     group = staleness.group_of(tegal)
     peers = {rel for rel, data in batch.summaries.items() if staleness.group_of(data) == group}
-    assert TEGAL in peers and 1 < len(peers) < 10
+    assert peers == sample_facts.peers(TEGAL) and 1 < len(peers) < CLUSTERS
 
     tegal["firms"] += 1  # not in the table: nothing of its peers
     assert batch.plan(kinds=kinds).stale == []
@@ -164,7 +166,7 @@ def test_peers_go_only_with_profiles(batch):
 def test_force_renders_everything(batch):
     batch.render(batch.plan())
     plan = batch.plan(force=True)
-    assert len(plan.stale) == 10 and plan.up_to_date == 0
+    assert len(plan.stale) == CLUSTERS and plan.up_to_date == 0
 
 
 def test_an_unchanged_valid_cluster_takes_its_summary_from_the_manifest(batch):
@@ -178,7 +180,7 @@ def test_an_unchanged_valid_cluster_takes_its_summary_from_the_manifest(batch):
     }
     known, dirty = staleness.cached_summaries(sources, rows)
     assert known == {KEBUMEN: {"id": "k"}}
-    assert tegal in dirty and garut in dirty and len(dirty) == 9  # a failed one is tried again
+    assert tegal in dirty and garut in dirty and len(dirty) == CLUSTERS - 1  # a failed one is tried again
 
 
 def test_two_files_of_one_id_both_fail_and_name_each_other():

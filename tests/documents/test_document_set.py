@@ -10,6 +10,7 @@ from pathlib import Path
 
 import docx
 import pytest
+import sample_facts
 from checks import LEFTOVERS
 from clients import validate_html
 from conftest import SAMPLE
@@ -38,8 +39,13 @@ def test_every_cluster_gets_what_it_has_data_for(run, sample):
     result, out = run
     assert result.returncode == 0, result.stderr
     assert "error" not in result.stderr.lower(), result.stderr
-    pilots = [item for item in sample if item.plan is not None]
-    assert len(pilots) == 3, "the three pilots carry plans"
+    planned = {item.params.id for item in sample if item.plan is not None}
+    assert planned == set(sample_facts.with_sidecar("plan"))
+    # Of the study's ten, the three pilots carry plans; so does every SMIDeP-era cluster (a LIAP each).
+    study = set(sample_facts.in_round(sample_facts.STUDY_ROUND))
+    pilots = {"waru-sidoarjo-metalwork", "serenan-klaten-wood-furniture", "kebumen-roof-tile"}
+    assert planned & study == pilots
+    assert planned - study == set(sample_facts.in_round("smidep-2014"))
     for item in sample:
         folder = out / item.params.location.province_record.slug / item.params.id
         for kind in KINDS:
@@ -54,7 +60,12 @@ def test_every_cluster_gets_what_it_has_data_for(run, sample):
 def test_every_page_is_valid_html_without_leftovers(run):
     _, out = run
     pages = sorted(out.rglob("*.html"))
-    assert len(pages) >= 2 * (10 + 10 + 3 * 3)
+    # Every cluster's profile and guideline, and a strategy, action plan or monitoring report where its
+    # sidecars give one (monitoring needs the plan too), each in two languages.
+    documents = 2 * sample_facts.count() + sum(
+        len(sample_facts.with_sidecar(kind)) for kind in ("strategy", "plan")
+    ) + len(set(sample_facts.with_sidecar("plan")) & set(sample_facts.with_sidecar("monitoring")))
+    assert len(pages) == 2 * documents
     assert validate_html(pages) == []
     for page in pages:
         body = re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))

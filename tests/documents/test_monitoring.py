@@ -15,6 +15,7 @@ from pathlib import Path
 import docx
 import papermill as pm
 import pytest
+import sample_facts
 import yaml
 from checks import LEFTOVERS, flat, other_language_labels, page_in_chromium
 from clients import docx_to_pdf, require_pdftotext, validate_html
@@ -83,9 +84,12 @@ def expected(item, lang: str) -> list[str]:
 
 def test_pilots_rendered_others_not_available(rendered, sample):
     out, result = rendered
+    # The study's three pilots and every SMIDeP-era cluster have a plan and its monitoring.
+    monitored = set(sample_facts.with_sidecar("plan")) & set(sample_facts.with_sidecar("monitoring"))
+    assert monitored - set(sample_facts.in_round("smidep-2014")) == set(PILOTS)
     for item in sample:
         files = [path_of(out, item, lang, fmt) for lang in LANGS for fmt in ("docx", "html")]
-        if item.params.id in PILOTS:
+        if item.params.id in monitored:
             assert all(p.stat().st_size > 5_000 for p in files)
         else:
             assert not any(p.exists() for p in files)

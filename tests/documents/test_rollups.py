@@ -1,8 +1,9 @@
 """The roll-ups: a province's identification of potential clusters and the national summary.
 
-Domain numbers are checked on the shipped sample (10 clusters, 7 provinces, the study's Table 3.1)
-and on a generated national set of a few thousand summaries; the documents are rendered by the CLI
-and opened in LibreOffice, Chromium and the Nu HTML checker, as a reader would."""
+Domain numbers are checked on the shipped sample (the study's ten clusters of its Table 3.1, round
+jica-2004, and the later SMIDeP-era clusters, counted from the params files) and on a generated national
+set of a few thousand summaries; the documents are rendered by the CLI and opened in LibreOffice,
+Chromium and the Nu HTML checker, as a reader would."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import sample_facts
 from checks import LEFTOVERS, flat, other_language_labels, page_in_chromium
 from clients import docx_to_pdf, pdf_text, validate_html
 from conftest import SAMPLE
@@ -62,6 +64,14 @@ def sample_summaries(sample) -> list[ClusterSummary]:
 
 
 @pytest.fixture(scope="module")
+def study_summaries(sample_summaries) -> list[ClusterSummary]:
+    """The ten clusters of the 2004 study, whose figures and Table 3.1 the tests below check."""
+    found = [s for s in sample_summaries if s.selection_round == sample_facts.STUDY_ROUND]
+    assert sorted(s.id for s in found) == sample_facts.in_round(sample_facts.STUDY_ROUND)
+    return found
+
+
+@pytest.fixture(scope="module")
 def national_set() -> list[ClusterSummary]:
     return generated(3000)
 
@@ -101,8 +111,8 @@ def test_shares_add_up_to_exactly_100():
     assert subsectors.shares([0, 0]) == [0.0, 0.0]
 
 
-def test_province_ranking_on_the_sample(sample_summaries, templates):
-    ctx = province_ctx(sample_summaries, "jawa-tengah", templates)
+def test_province_ranking_on_the_sample(study_summaries, templates):
+    ctx = province_ctx(study_summaries, "jawa-tengah", templates)
     assert ctx["title_suffix"] == "Jawa Tengah"
     ranked = {g.group: [(r.name, r.rank, r.percentage) for r in g.clusters] for g in ctx["rankings"]}
     assert ranked == {
@@ -120,8 +130,23 @@ def test_province_ranking_on_the_sample(sample_summaries, templates):
     assert sum(ctx["regency_va_shares"]) == pytest.approx(100.0)
 
 
+def test_a_province_of_both_eras_ranks_each_round_apart(sample_summaries, templates):
+    """Jawa Tengah's SMIDeP-era cluster (Kota Tegal, round smidep-2014) is ranked in its own round,
+    not against the study's Tegal metalwork cluster of the same group."""
+    ctx = province_ctx(sample_summaries, "jawa-tengah", templates)
+    assert ctx["whole"].clusters == sample_facts.by_province()["jawa-tengah"]
+    rounds = sorted({sample_facts.group_round(rel)[1] for rel in sample_facts.clusters()
+                     if rel.startswith("jawa-tengah/")})
+    assert ctx["shared_rounds"] == rounds == ["jica-2004", "smidep-2014"]
+    metal = {g.selection_round: [(r.name, r.rank) for r in g.clusters]
+             for g in ctx["rankings"] if g.group == "metal-machinery"}
+    assert metal == {"jica-2004": [("Tegal metalwork cluster", 1)],
+                     "smidep-2014": [("Tegal ship-parts cluster", 1)]}
+
+
 def test_province_ranking_of_the_studys_round(sample_summaries, templates):
-    """All ten sample clusters in one 'province' call reproduce Table 3.1's ranks (round jica-2004)."""
+    """The whole sample in one 'province' call: the study's ten clusters reproduce Table 3.1's ranks
+    (round jica-2004), and the SMIDeP-era clusters rank among themselves (round smidep-2014)."""
     rankings = province_summary.rank_groups(sample_summaries, "en")
     ranks = {r.id: r.rank for g in rankings for r in g.clusters}
     assert ranks["waru-sidoarjo-metalwork"] == 1 and ranks["sukabumi-metalwork"] == 2
@@ -129,10 +154,12 @@ def test_province_ranking_of_the_studys_round(sample_summaries, templates):
     assert ranks["serenan-klaten-wood-furniture"] == 1 and ranks["amuntai-rattan"] == 4
     assert ranks["kebumen-roof-tile"] == 1 and ranks["mampang-tempe-tofu"] == 2
     assert ranks["garut-vetiver-oil"] == 2 and ranks["lima-puluh-kota-gambier"] == 3
+    assert ranks["samosir-ulos-weaving"] == 1 and ranks["palu-cacao-processing"] == 2
+    assert ranks["kota-tegal-ship-parts"] == 1 and ranks["pontianak-rattan-furniture"] == 1
 
 
-def test_national_on_the_sample(sample_summaries, templates):
-    ctx = national_summary.context(sample_summaries, None, labels(templates))
+def test_national_on_the_studys_ten(study_summaries, templates):
+    ctx = national_summary.context(study_summaries, None, labels(templates))
     regions_ = {r.totals.key: (r.totals.clusters, r.share_pct) for r in ctx["regions"]}
     assert regions_ == {"java-bali": (7, 70.0), "sumatra": (2, 20.0), "kalimantan": (1, 10.0),
                         "sulawesi": (0, 0.0), "east-indonesia": (0, 0.0)}
@@ -143,6 +170,15 @@ def test_national_on_the_sample(sample_summaries, templates):
     assert ctx["provinces"][0].totals.label == "Jawa Tengah"
     assert sum(p.totals.clusters for p in ctx["provinces"]) == 10
     assert ctx["study_region_total"] == 9_427
+
+
+def test_national_on_the_whole_sample_counts_every_cluster(sample_summaries, templates):
+    ctx = national_summary.context(sample_summaries, None, labels(templates))
+    assert ctx["whole"].clusters == sample_facts.count()
+    assert sum(r.totals.clusters for r in ctx["regions"]) == sample_facts.count()
+    by_province = Counter(data["location"]["province"] for data in sample_facts.clusters().values())
+    assert {p.totals.key: p.totals.clusters for p in ctx["provinces"]} == dict(by_province)
+    assert ctx["provinces"][0].totals.label == by_province.most_common(1)[0][0] == "Jawa Tengah"
 
 
 # --- domain: a national set --------------------------------------------------------------------
@@ -208,11 +244,18 @@ def test_bad_calls_say_what_is_wrong(sample_summaries, templates):
 
 # --- documents ---------------------------------------------------------------------------------
 
+def study_files() -> list[str]:
+    """The params files of the study's ten clusters (round jica-2004): the roll-ups rendered over them
+    carry the study's figures, which a reader checks below."""
+    return [str(SAMPLE / rel) for rel in sample_facts.clusters()
+            if sample_facts.group_round(rel)[1] == sample_facts.STUDY_ROUND]
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("rollups")
     result = subprocess.run(
-        [sys.executable, "-m", "cluster_reports.cli", "render", str(SAMPLE), "--doc",
+        [sys.executable, "-m", "cluster_reports.cli", "render", *study_files(), "--doc",
          "province-summary,national-summary", "--lang", "id,en", "--format", "docx,html", "--out", str(out)],
         capture_output=True, text=True, timeout=900,
     )
@@ -221,8 +264,10 @@ def rendered(tmp_path_factory) -> Path:
 
 
 def test_every_rollup_is_written(rendered, sample):
-    provinces = {item.params.location.province_record.slug for item in sample}
-    assert len(provinces) == 7
+    study = sample_facts.in_round(sample_facts.STUDY_ROUND)
+    provinces = {item.params.location.province_record.slug for item in sample if item.params.id in study}
+    assert len(provinces) == 7  # the study's ten clusters lie in seven provinces
+    assert {p.parent.name for p in rendered.glob("*/province-summary.en.html")} == provinces
     for lang in LANGS:
         for fmt in ("docx", "html"):
             for slug in provinces:
@@ -268,7 +313,7 @@ def test_word_rollups_open_in_libreoffice(rendered, templates, lang, tmp_path):
 @pytest.mark.clients
 def test_html_rollups_are_valid(rendered):
     pages = sorted(rendered.rglob("*.html"))
-    assert len(pages) == 16
+    assert len(pages) == (7 + 1) * len(LANGS)  # the study's seven provinces and the national one
     assert validate_html(pages) == []
 
 

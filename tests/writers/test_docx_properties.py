@@ -12,6 +12,7 @@ import docx_sample as sample  # tests/writers/docx_sample.py
 import pytest
 from docx.oxml.ns import qn
 
+from cluster_reports.writers.docx import write_docx
 from cluster_reports.writers.docx.properties import read_custom_properties
 
 
@@ -67,3 +68,19 @@ def test_core_and_custom_properties(written):
     assert "relationships/custom-properties" in rels
     assert 'fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="cluster_id"' \
         in custom_xml
+
+
+def test_long_product_lists_fit_the_core_properties(reference, tmp_path):
+    """Word keeps at most 255 characters in a core property: a cluster with many long product names
+    is written, with as many whole keywords as fit (its name and place first) and a shortened title."""
+    products = [f"baling-baling kapal ikan dari kuningan cor nomor {n}, poros, dan kopling" for n in range(6)]
+    document = sample.document()
+    document.properties.keywords = ["Sentra IKM komponen kapal Tegal", "Kota Tegal", "Jawa Tengah", *products]
+    document.properties.title = "Laporan Profil Sentra: " + "sentra yang namanya sangat panjang " * 10
+    path = tmp_path / "profile.id.docx"
+    write_docx(document, path, reference)
+    core = docx.Document(str(path)).core_properties
+    assert core.keywords.startswith("Sentra IKM komponen kapal Tegal, Kota Tegal, Jawa Tengah, baling-baling")
+    assert len(core.keywords) <= 255 and core.keywords.endswith("kopling")  # whole keywords only
+    assert core.keywords.count("baling-baling") == 2  # the third would pass the limit
+    assert len(core.title) == 255 and core.title.endswith("\u2026")

@@ -25,6 +25,9 @@ CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-proper
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 CUSTOM_PARTNAME = "/docProps/custom.xml"
+# Word's core properties hold at most 255 characters (python-docx refuses longer ones): a cluster with
+# many or long product names would otherwise fail to render.
+CORE_LIMIT = 255
 
 
 def set_properties(word: docx.document.Document, props: d.Properties, recorded: dict[str, str]) -> None:
@@ -32,17 +35,17 @@ def set_properties(word: docx.document.Document, props: d.Properties, recorded: 
     ``recorded`` holds (its blocks and what was generated into it)."""
     now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
     core = word.core_properties
-    core.title = clean_text(props.title)
-    core.subject = clean_text(props.subject)
+    core.title = _fit(clean_text(props.title))
+    core.subject = _fit(clean_text(props.subject))
     core.author = clean_text(props.author)
     core.last_modified_by = clean_text(props.author)
-    core.keywords = clean_text(", ".join(k for k in props.keywords if k))
+    core.keywords = _keywords(props.keywords)
     core.category = props.document_kind
-    core.comments = clean_text(
+    core.comments = _fit(clean_text(
         getattr(props, "comments", None)
         or f"{props.document_kind} · {props.cluster_id} · cluster-reports "
            f"{props.generator_version}"
-    )
+    ))
     core.language = props.language_tag
     core.created = now
     core.modified = now
@@ -114,6 +117,22 @@ def parse_custom_xml(blob: bytes) -> dict[str, str]:
         if name is not None:
             values[name] = "" if value is None else (value.text or "")
     return values
+
+
+def _fit(text: str) -> str:
+    """A core property's text, shortened with an ellipsis where it is longer than Word keeps."""
+    return text if len(text) <= CORE_LIMIT else text[:CORE_LIMIT - 1].rstrip() + "\u2026"
+
+
+def _keywords(words: list[str]) -> str:
+    """The keywords, whole, as many as fit in the property: the first (name and place) always come."""
+    kept = ""
+    for word in (clean_text(w) for w in words if w):
+        joined = f"{kept}, {word}" if kept else _fit(word)
+        if len(joined) > CORE_LIMIT:
+            break
+        kept = joined
+    return kept
 
 
 def set_custom_properties(word: docx.document.Document, values: dict[str, str]) -> None:
