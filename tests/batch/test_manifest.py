@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sample_facts
 from conftest import ROOT
 
 from cluster_reports.batch import manifest, record, scan, staleness
@@ -28,7 +29,7 @@ def _hashes(params: Path) -> dict[str, str]:
 
 def test_scan_finds_every_cluster_and_not_sidecars_or_library(params):
     found = scan.scan(params)
-    assert len(found.sources) == 10
+    assert len(found.sources) == sample_facts.count()
     assert "jawa-tengah/kebumen-roof-tile.yaml" in {s.rel for s in found.sources}
     assert not any("programmes" in s.rel or s.rel.count(".") != 1 for s in found.sources)
     assert found.problems == []
@@ -42,16 +43,14 @@ def test_input_hash_follows_the_cluster_its_sidecars_csv_and_library_only(params
     csv.write_text(csv.read_text() + "\n")
     after = _hashes(params)
     assert [rel for rel in before if before[rel] != after[rel]] == [kebumen]
-    # The programme library changes the clusters with a plan (the three pilots), not the others.
+    # The programme library changes the clusters with a plan, not the others.
     library = PARAMS.parent / "params" / "programmes"
     lib_copy = params.parent / "programmes" / "national.yaml"
     lib_copy.write_text((library / "national.yaml").read_text() + "\n# edited\n")
     changed = {rel for rel, h in _hashes(params).items() if h != after[rel]}
-    assert changed == {
-        kebumen,
-        "jawa-tengah/serenan-klaten-wood-furniture.yaml",
-        "jawa-timur/waru-sidoarjo-metalwork.yaml",
-    }
+    with_plan = set(sample_facts.with_sidecar("plan"))
+    assert changed == {rel for rel, data in sample_facts.clusters().items() if data["id"] in with_plan}
+    assert kebumen in changed and "jawa-barat/garut-vetiver-oil.yaml" not in changed
 
 
 def test_stray_sidecars_are_problems_named_by_file(params):

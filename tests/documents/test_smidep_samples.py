@@ -156,7 +156,8 @@ def test_monitoring_reports_the_evaluations_success_cases(out, cluster):
 def test_the_rattan_report_says_the_goal_was_not_reached(out):
     for lang in LANGS:
         body = text(out, "pontianak-rattan-furniture", "monitoring", lang)
-        none = labels(lang).count("monitoring.count.success_cases", 0, total=10)
+        # the plan year is over: its result, not "yet"
+        none = labels(lang).count("monitoring.count.success_cases_year", 0, total=10)
         assert f"{none}." in body and body.count(none) == 2  # the summary and the success cases
         not_reached = {"en": "The goal of the plan was not reached.", "id": "Sasaran rencana tidak tercapai."}
         assert not_reached[lang] in body
@@ -169,7 +170,8 @@ def test_the_rattan_report_says_the_goal_was_not_reached(out):
 def test_the_smidep_clusters_rank_among_themselves_not_against_the_2004_ten(out):
     palu = text(out, "palu-cacao-processing", "profile", "en")
     assert "ranks 2 of 2 in the group \"rural, indigenous products\"" in palu
-    assert "The group's pilot cluster is Samosir ulos weaving cluster." in palu
+    assert ("The group's candidate for a Local Industry Action Plan (LIAP) in this round is Samosir ulos "
+            "weaving cluster.") in palu
     assert "Kebumen" not in palu and "Mampang" not in palu
 
 
@@ -246,12 +248,12 @@ def test_the_rattan_report_has_no_invented_evaluation(out):
 def test_statuses_say_what_stopped_within_the_plan_year(out):
     en = {r[0]: r for r in rows(out, "pontianak-rattan-furniture", "monitoring", "en", "tbl-programme-notes")}
     assert en["Joint purchase of graded canes"][1:3] == [
-        "cancelled", "The collectors did not hold the agreed price when buyers from Java raised theirs; "
+        "Cancelled", "The collectors did not hold the agreed price when buyers from Java raised theirs; "
         "after one and a half tonnes the cooperative stopped buying."]
-    assert en["Study of a shared drying and treatment facility"][1] == "delayed"
-    assert en["Quarterly meetings of the Local Working Group"][1] == "delayed"
+    assert en["Study of a shared drying and treatment facility"][1] == "Delayed"
+    assert en["Quarterly meetings of the Local Working Group"][1] == "Delayed"
     tegal = {r[0]: r for r in rows(out, "kota-tegal-ship-parts", "monitoring", "en", "tbl-programme-notes")}
-    assert tegal["Study on a shared pitch gauge and balancing machine"][1] == "delayed"
+    assert tegal["Study on a shared pitch gauge and balancing machine"][1] == "Delayed"
     for cluster, (path, *_) in SMIDEP.items():  # nothing is said to stop after the plan year
         loaded = params_io.load_file(SAMPLE / path)
         assert all(p.status != "suspended" for p in loaded.monitoring.programmes), cluster
@@ -289,3 +291,45 @@ def test_each_plan_converts_at_its_own_rate_and_the_profile_at_the_clusters(out,
         assert f.rupiah(cluster_rate) in profile and f.rupiah(plan_rate) not in profile, cluster
         monitoring = text(out, cluster, "monitoring", lang)
         assert f.usd(total / plan_rate) in monitoring, cluster  # the budget's US$ at the plan's rate
+
+
+# --- real clients: the Word files open in LibreOffice, the pages render in Chromium -------------------
+
+@pytest.fixture(scope="module")
+def word(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("smidep-docx")
+    result = _run("render", *_files(), "--doc", "profile,monitoring", "--lang", "id,en", "--format", "docx",
+                  "--out", str(target), "--params-root", str(SAMPLE))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return target
+
+
+# Each cluster's monitoring report in one language (both languages among the four), and a profile.
+OPENED = [("samosir-ulos-weaving", "monitoring", "id"), ("kota-tegal-ship-parts", "monitoring", "en"),
+          ("palu-cacao-processing", "monitoring", "id"), ("pontianak-rattan-furniture", "monitoring", "en"),
+          ("samosir-ulos-weaving", "profile", "en")]
+
+
+@pytest.mark.clients
+@pytest.mark.parametrize(("cluster", "kind", "lang"), OPENED)
+def test_the_word_files_open_in_libreoffice_with_their_place_and_count(word, tmp_path, cluster, kind, lang):
+    from clients import docx_to_pdf, pdf_text
+
+    province = SMIDEP[cluster][0].split("/")[0]
+    pdf = docx_to_pdf(word / province / cluster / f"{kind}.{lang}.docx", tmp_path)
+    flat = " ".join(pdf_text(pdf).split())
+    assert SMIDEP[cluster][1] in flat
+    assert not LEFTOVERS.search(flat)
+    if kind == "monitoring":
+        success, supported = SMIDEP[cluster][2:]
+        assert (f"{success} dari {supported}" if lang == "id" else f"{success} of the {supported}") in flat \
+            or (success == 0 and str(supported) in flat)
+
+
+@pytest.mark.clients
+def test_the_ex_post_section_renders_in_chromium(out):
+    from clients import chromium_dump_dom
+
+    dom = chromium_dump_dom(page(out, "samosir-ulos-weaving", "monitoring", "en"))
+    shown = " ".join(re.sub(r"<[^>]+>", " ", dom).split())
+    assert EX_POST["en"] in shown and "Kabupaten Samosir" in shown
