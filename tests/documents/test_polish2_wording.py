@@ -1,0 +1,55 @@
+"""Wording of the SMIDeP-era clusters of the shipped sample (2015/2016 plans, an ex-post evaluation in
+2021, field facilitators or working groups, women-led firms, in-kind programmes), read in the composed
+documents of both languages as an official reader meets them."""
+
+from __future__ import annotations
+
+import pytest
+from test_polish_wording import _text
+
+from cluster_reports.compose import composer
+from cluster_reports.domain import summary
+
+SAMOSIR, TEGAL, PALU, PONTIANAK = ("samosir-ulos-weaving", "kota-tegal-ship-parts", "palu-cacao-processing",
+                                   "pontianak-rattan-furniture")
+
+
+@pytest.fixture(scope="module")
+def text(sample, sample_by_id, templates):
+    peers = [summary.summarise(i) for i in sample]
+    made: dict[tuple[str, str, str], str] = {}
+
+    def get(cluster: str, kind: str, lang: str) -> str:
+        if (cluster, kind, lang) not in made:
+            document = composer.compose(sample_by_id[cluster], kind, lang, peers, templates)
+            made[cluster, kind, lang] = _text(document)
+        return made[cluster, kind, lang]
+
+    return get
+
+
+# --- 1. an ex-post evaluation after the plan year: conditions and completion are the plan year's --------
+
+def test_monitoring_with_ex_post_evaluation_reports_the_plan_year_state(text):
+    en, id_ = text(SAMOSIR, "monitoring", "en"), text(SAMOSIR, "monitoring", "id")
+    assert ("Plan year 2016 · observations up to 31 December 2016 · Ex-post evaluation 30 June 2021 ·"
+            in en)
+    assert "observations up to 30 June 2021" not in en
+    assert "with the firms of the cluster at the end of Q4 2016." in en
+    assert "Latest assessment, Q4 2016" in en
+    assert "what had been done by the end of Q4 2016:" in en
+    assert "ex-post evaluation of 30 June 2021: its status" not in en
+    assert "pengamatan sampai 31 Desember 2016 · Evaluasi pascaproyek 30 Juni 2021 ·" in id_
+    assert "bersama IKM sentra pada akhir Triwulan IV 2016." in id_
+    assert "Penilaian terakhir, Triwulan IV 2016" in id_
+    assert "apa yang telah terlaksana sampai akhir Triwulan IV 2016:" in id_
+
+
+# --- 11. one Indonesian term for the ex-post evaluation ------------------------------------------------
+
+def test_ex_post_evaluation_has_one_indonesian_term(text):
+    id_ = text(SAMOSIR, "monitoring", "id")
+    assert "pascapelaksanaan" not in id_
+    assert "serta dari hasil evaluasi pascaproyek pada 30 Juni 2021." in id_
+    assert "Evaluasi pascaproyek ini dilakukan pada 30 Juni 2021, setelah tahun rencana 2016 berakhir." in id_
+    assert "tidak tersedia dalam evaluasi pascaproyek SMIDeP (2013-2016)" in id_
