@@ -53,3 +53,32 @@ def test_ex_post_evaluation_has_one_indonesian_term(text):
     assert "serta dari hasil evaluasi pascaproyek pada 30 Juni 2021." in id_
     assert "Evaluasi pascaproyek ini dilakukan pada 30 Juni 2021, setelah tahun rencana 2016 berakhir." in id_
     assert "tidak tersedia dalam evaluasi pascaproyek SMIDeP (2013-2016)" in id_
+
+
+# --- 2. an evaluation that measured indicators but recorded no turnover --------------------------------
+
+def test_evaluation_without_turnover_says_no_turnover_was_recorded(text):
+    en, id_ = text(SAMOSIR, "monitoring", "en"), text(SAMOSIR, "monitoring", "id")
+    assert ("The indicator had reached its target at the visit. No firm's turnover was recorded at this "
+            "evaluation.") in en
+    assert "No firm was observed" not in en
+    assert "Pada evaluasi ini tidak ada omzet IKM yang dicatat." in id_
+    assert "Tidak ada IKM yang diamati pada evaluasi ini." not in id_
+
+
+# --- 3. lessons drawn from the plan year and the evaluation after it -----------------------------------
+
+@pytest.mark.parametrize("cluster, en_head, id_head", [
+    (SAMOSIR, "together with the firms, drew the lessons below from the plan year and the ex-post evaluation "
+              "of 30 June 2021.",
+     "bersama IKM sentra, menarik pelajaran berikut dari pelaksanaan tahun rencana serta dari hasil "
+     "evaluasi pascaproyek pada 30 Juni 2021."),
+    (PALU, "The facilitator and the working group drew the lessons below from the plan year and the ex-post "
+           "evaluation of 30 June 2021.",
+     "Fasilitator dan kelompok kerja menarik pelajaran berikut dari pelaksanaan tahun rencana serta "
+     "dari hasil evaluasi pascaproyek pada 30 Juni 2021."),
+])
+def test_lessons_name_the_evaluation_after_the_plan_year(text, cluster, en_head, id_head):
+    assert en_head in text(cluster, "monitoring", "en")
+    assert id_head in text(cluster, "monitoring", "id")
+    assert "lessons below from the year" not in text(cluster, "monitoring", "en")
