@@ -4,6 +4,8 @@ documents of both languages as an official reader meets them."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from test_polish_wording import _text
 
@@ -82,3 +84,42 @@ def test_lessons_name_the_evaluation_after_the_plan_year(text, cluster, en_head,
     assert en_head in text(cluster, "monitoring", "en")
     assert id_head in text(cluster, "monitoring", "id")
     assert "lessons below from the year" not in text(cluster, "monitoring", "en")
+
+
+# --- 4. a field facilitator runs the plan; a working group kept from SMIDeP only reviews it ------------
+
+def test_working_group_that_only_reviews_is_not_denied(text):
+    lwg = "Kelompok Kerja Lokal (LWG) Kota Tegal"
+    en = {kind: text(TEGAL, kind, "en") for kind in ("monitoring", "guideline", "action-plan")}
+    id_ = {kind: text(TEGAL, kind, "id") for kind in ("monitoring", "guideline", "action-plan")}
+    assert "works without one" not in en["monitoring"] + en["guideline"]
+    assert "works without a working group" not in en["guideline"]
+    assert ("takes much time, staff and effort; in this cluster the field facilitator (TPL-IKM) runs "
+            f"the plan with the firms, and {lwg} only reviews it.") in en["monitoring"]
+    assert ("In the Tegal ship-parts cluster no working group runs the plan, in the lighter way that "
+            f"the SMIDeP project (2013-2016) turned to: {lwg} only reviews it.") in en["guideline"]
+    assert ("in this cluster too the field facilitator (TPL-IKM) runs the plan, and the working group "
+            "only reviews it.") in en["guideline"]
+    assert ("There, a working group of stakeholders advised and opened doors outside the cluster"
+            in en["guideline"])
+    assert (f"No working group runs this plan ({lwg} only reviews it): the field facilitator (TPL-IKM) "
+            "prepares it with the firms") in en["action-plan"]
+    assert "bekerja tanpa kelompok kerja" not in id_["monitoring"] + id_["guideline"]
+    assert ("di sentra ini Tenaga Penyuluh Lapangan IKM (TPL-IKM) menjalankan rencana bersama IKM, "
+            f"sedangkan {lwg} hanya menelaahnya.") in id_["monitoring"]
+    assert ("rencana tidak dijalankan oleh kelompok kerja, sesuai dengan pendekatan yang lebih ringan "
+            f"yang ditempuh proyek SMIDeP (2013-2016): {lwg} hanya menelaahnya.") in id_["guideline"]
+    assert (f"Rencana ini tidak dijalankan oleh kelompok kerja ({lwg} hanya menelaahnya):"
+            in id_["action-plan"])
+
+
+def test_field_facilitator_without_any_working_group_still_works_without_one(sample_by_id, templates):
+    """Without a stakeholder of type working-group, the documents say the cluster works without one."""
+    item = sample_by_id[TEGAL]
+    params = item.params.model_copy(update={"stakeholders": [s for s in item.params.stakeholders
+                                                             if s.type.value != "working-group"]})
+    alone = dataclasses.replace(item, params=params)
+    en = _text(composer.compose(alone, "monitoring", "en", [], templates))
+    assert "takes much time, staff and effort; this cluster works without one." in en
+    id_ = _text(composer.compose(alone, "guideline", "id", [], templates))
+    assert "; sentra ini pun bekerja tanpa kelompok kerja." in id_
