@@ -123,3 +123,33 @@ def test_field_facilitator_without_any_working_group_still_works_without_one(sam
     assert "takes much time, staff and effort; this cluster works without one." in en
     id_ = _text(composer.compose(alone, "guideline", "id", [], templates))
     assert "; sentra ini pun bekerja tanpa kelompok kerja." in id_
+
+
+# --- 5. the profile names the facilitator's type without nested brackets, and its role truthfully -----
+
+def test_profile_facilitator_sentence(text):
+    assert ("The cluster facilitator is TPL-IKM Kota Tegal of Direktorat Jenderal IKM, Kementerian "
+            "Perindustrian, a field facilitator (TPL-IKM), who works with the firms directly, links them "
+            "with the stakeholders as the programmes need and reports on the action programmes to Dinas "
+            "Perindustrian dan Perdagangan Kota Tegal.") in text(TEGAL, "profile", "en")
+    assert ("Fasilitator sentra adalah TPL-IKM Kota Tegal dari Direktorat Jenderal IKM, Kementerian "
+            "Perindustrian, selaku Tenaga Penyuluh Lapangan IKM (TPL-IKM), yang bekerja langsung bersama "
+            "IKM, menghubungkan mereka dengan para pemangku kepentingan sesuai kebutuhan program, dan "
+            "melaporkan "
+            "pelaksanaan program aksi kepada Dinas Perindustrian dan Perdagangan Kota Tegal.") in text(
+        TEGAL, "profile", "id")
+    for cluster in (TEGAL, SAMOSIR):
+        assert "secretariat" not in text(cluster, "profile", "en")
+        assert "(TPL-IKM))" not in text(cluster, "profile", "en") + text(cluster, "profile", "id")
+    # a working group's facilitator still serves as its secretariat
+    assert (", a university's community service institute (LPM), who coordinates the stakeholders and serves "
+            "as the secretariat of the action programmes.") in text(PALU, "profile", "en")
+
+
+# --- 6. the profile names the 2004 study it cites ------------------------------------------------------
+
+def test_profile_names_the_2004_study(text):
+    assert "The 2004 JICA study groups firms by the number of their workers" in text(PALU, "profile", "en")
+    id_ = text(PALU, "profile", "id")
+    assert "Studi JICA 2004 mengelompokkan unit usaha menurut jumlah tenaga kerjanya" in id_
+    assert "Studi ini" not in id_
