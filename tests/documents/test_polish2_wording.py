@@ -153,3 +153,14 @@ def test_profile_names_the_2004_study(text):
     id_ = text(PALU, "profile", "id")
     assert "Studi JICA 2004 mengelompokkan unit usaha menurut jumlah tenaga kerjanya" in id_
     assert "Studi ini" not in id_
+
+
+# --- 7. no success case at a closed plan year: no "yet" -------------------------------------------------
+
+def test_zero_success_cases_at_a_closed_plan_year(text):
+    en, id_ = text(PONTIANAK, "monitoring", "en"), text(PONTIANAK, "monitoring", "id")
+    assert en.count("None of the 10 supported firms became a success case in the plan year.") == 2
+    assert "success case yet" not in en
+    assert id_.count("Tidak satu pun dari 10 IKM yang didampingi tergolong kasus keberhasilan pada tahun "
+                     "rencana.") == 2
+    assert "Belum satu pun dari 10 IKM" not in id_
