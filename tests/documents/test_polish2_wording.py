@@ -164,3 +164,14 @@ def test_zero_success_cases_at_a_closed_plan_year(text):
     assert id_.count("Tidak satu pun dari 10 IKM yang didampingi tergolong kasus keberhasilan pada tahun "
                      "rencana.") == 2
     assert "Belum satu pun dari 10 IKM" not in id_
+
+
+# --- 8. channel names inside sentences ---------------------------------------------------------------
+
+def test_channel_names_read_as_parts_of_sentences(text):
+    assert ("in Q4 2016 the largest share, 55%, went through the cooperative."
+            in text(SAMOSIR, "monitoring", "en"))
+    assert ("pada Triwulan IV 2016, pangsa terbesar (55 %) melalui saluran koperasi."
+            in text(SAMOSIR, "monitoring", "id"))
+    # the tables keep the channels' names
+    assert "Q4 2016 | Cooperative | 13 |" in text(SAMOSIR, "monitoring", "en")
