@@ -175,3 +175,24 @@ def test_channel_names_read_as_parts_of_sentences(text):
             in text(SAMOSIR, "monitoring", "id"))
     # the tables keep the channels' names
     assert "Q4 2016 | Cooperative | 13 |" in text(SAMOSIR, "monitoring", "en")
+
+
+# --- 9. all or none of the supported firms women-led ----------------------------------------------------
+
+def _women_led(item, flag: bool):
+    table = [f.model_copy(update={"women_led": flag}) for f in item.params.firms.table]
+    firms = item.params.firms.model_copy(update={"table": table})
+    return dataclasses.replace(item, params=item.params.model_copy(update={"firms": firms}))
+
+
+def test_women_led_all_or_none(text, sample_by_id, templates):
+    assert ("All 25 supported firms are women-led firms, and 20 of them are success cases. The last table of "
+            "this section gives these figures.") in text(SAMOSIR, "monitoring", "en")
+    assert ("Seluruh 25 IKM yang didampingi merupakan IKM yang dipimpin perempuan, dan 20 di antaranya "
+            "tergolong kasus keberhasilan.") in text(SAMOSIR, "monitoring", "id")
+    assert "25 are women-led firms" not in text(SAMOSIR, "monitoring", "en")
+    none = _women_led(sample_by_id[SAMOSIR], False)
+    en = _text(composer.compose(none, "monitoring", "en", [], templates))
+    assert "Of the 25 supported firms, none is a women-led firm. The last table of this section gives" in en
+    id_ = _text(composer.compose(none, "monitoring", "id", [], templates))
+    assert "Dari 25 IKM yang didampingi, tidak satu pun merupakan IKM yang dipimpin perempuan." in id_
