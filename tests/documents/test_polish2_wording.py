@@ -196,3 +196,17 @@ def test_women_led_all_or_none(text, sample_by_id, templates):
     assert "Of the 25 supported firms, none is a women-led firm. The last table of this section gives" in en
     id_ = _text(composer.compose(none, "monitoring", "id", [], templates))
     assert "Dari 25 IKM yang didampingi, tidak satu pun merupakan IKM yang dipimpin perempuan." in id_
+
+
+# --- 10. "the" before a cluster's name in English ---------------------------------------------------
+
+def test_english_puts_the_before_cluster_names(text):
+    assert ("what the firms and stakeholders of the Tegal ship-parts cluster in"
+            in text(TEGAL, "action-plan", "en"))
+    palu = text(PALU, "profile", "en")
+    assert "The Palu cacao-processing cluster scores 35 + 19 = 54 points" in palu
+    assert ("The group's candidate for a Local Industry Action Plan (LIAP) in this round is the Samosir ulos "
+            "weaving cluster.") in palu
+    guide = text(PALU, "guideline", "en")
+    assert "This edition is prepared for the Palu cacao-processing cluster in" in guide
+    assert "In the Palu cacao-processing cluster the working group is" in guide
