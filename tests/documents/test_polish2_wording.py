@@ -210,3 +210,29 @@ def test_english_puts_the_before_cluster_names(text):
     guide = text(PALU, "guideline", "en")
     assert "This edition is prepared for the Palu cacao-processing cluster in" in guide
     assert "In the Palu cacao-processing cluster the working group is" in guide
+
+
+# --- 12. items contributed in kind: who contributes them ------------------------------------------------
+
+def test_in_kind_lines_say_who_contributes(text, sample_by_id, templates):
+    en, id_ = text(TEGAL, "action-plan", "en"), text(TEGAL, "action-plan", "id")
+    assert ("Metal and furnace time for the practice castings | 10 firms, in kind | Contributed by the "
+            "firms | in kind") in en
+    assert ("Logam dan waktu tungku untuk praktik pengecoran | 10 IKM, kontribusi nontunai | Disumbangkan "
+            "oleh pelaku usaha | kontribusi nontunai") in id_
+    # money lines keep their funding source
+    assert ("Monthly meetings (snacks) | 12 meetings × 12 participants × Rp 20,000 | Self-funded by the "
+            "firms |") in en
+    # a contributed line without a funding source of its own takes the programme's (here the national budget)
+    item = sample_by_id[TEGAL]
+    programmes = []
+    for p in item.plan.programmes:
+        if p.in_kind:
+            p = p.model_copy(update={"budget": [line.model_copy(update={"funding": None}) if not line.rate
+                                                else line for line in p.budget]})
+        programmes.append(p)
+    plan = item.plan.model_copy(update={"programmes": programmes})
+    changed = dataclasses.replace(item, parts={**item.parts, "plan": plan})
+    en = _text(composer.compose(changed, "action-plan", "en", [], templates))
+    assert ("The foundries' workshops as the training venue | 2 workshops × 6 days, in kind | Contributed "
+            "by the national government | in kind") in en
