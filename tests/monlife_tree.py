@@ -13,7 +13,7 @@ from conftest import SAMPLE
 FILES = ("kebumen-roof-tile.yaml", "kebumen-roof-tile.plan.yaml", "kebumen-roof-tile.monitoring.yaml",
          "kebumen-roof-tile.monitoring-firms.csv")
 EX_POST = {"id": "ex-post-2021", "kind": "ex-post", "end": "2021-03-15",
-           "label": {"en": "Ex-post evaluation 2021", "id": "Evaluasi pascapelaksanaan 2021"}}
+           "label": {"en": "Ex-post evaluation 2021", "id": "Evaluasi pascaproyek 2021"}}
 # What the ex-post evaluators found at three firms: annual turnover at the visit (Rupiah).
 EX_POST_FIRMS = [
     {"firm": "Genteng Sokka Makmur", "period": "ex-post-2021", "turnover": 3_600_000_000,

@@ -157,7 +157,7 @@ def test_working_group_cluster_keeps_its_lwg_wording(working_group, templates):
         assert labels("guideline.structure.working_group.name") in bodies
         form = dict(r[:2] for r in _rows(working_group, lang, "tbl-progress"))
         assert form[labels("guideline.form.submitted_to")] == "Kelompok Kerja Sentra Genteng Kebumen"
-    assert ("In Kebumen roof-tile cluster (Kebumen Sokka) the working group is Kelompok Kerja Sentra "
+    assert ("In the Kebumen roof-tile cluster (Kebumen Sokka) the working group is Kelompok Kerja Sentra "
             "Genteng Kebumen.") in _text(working_group, "guideline", "en")
 
 

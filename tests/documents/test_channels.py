@@ -154,7 +154,7 @@ def test_monitoring_sums_firms_of_one_channel_and_words_a_tie(serenan, tmp_path,
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     loaded = params_io.load_file(serenan / "serenan-klaten-wood-furniture.yaml")
     text = rendered(loaded, "monitoring", tmp_path / "out", templates)
-    assert ("in Q4 2003 the largest shares, 50% each, went equally through export and Hotels and "
+    assert ("in Q4 2003 the largest shares, 50% each, went equally through export sales and Hotels and "
             "restaurants.") in text["en"]
     assert ("pada Triwulan IV 2003, pangsa terbesar terbagi sama besar antara saluran ekspor dan Hotel "
             "dan restoran, masing-masing 50 %.") in text["id"]

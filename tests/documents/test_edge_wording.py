@@ -166,7 +166,8 @@ def test_a_score_of_zero_alone_in_its_round_is_no_pilot_and_has_no_rank(text):
 
 def test_a_tie_at_the_top_chooses_no_pilot(text):
     en, id_ = text("sukabumi-metalwork", "profile", "en"), text("sukabumi-metalwork", "profile", "id")
-    tie = "Sukabumi metalwork cluster and Waru-Sidoarjo metalwork cluster share the highest score, 65.6%."
+    tie = ("The Sukabumi metalwork cluster and the Waru-Sidoarjo metalwork cluster share the highest score, "
+           "65.6%.")
     assert tie in en and "the score chooses no pilot cluster" in en
     assert "pilot cluster is" not in en and "which makes it the group's pilot cluster" not in en
     assert "sama-sama memperoleh skor tertinggi, 65,6 %" in id_

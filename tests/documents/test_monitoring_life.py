@@ -77,7 +77,7 @@ def test_the_ex_post_evaluation_has_its_own_section(pages):
     assert f"This ex-post evaluation was made on {visit}, after the plan year 2016 had ended." in en
     assert "At an evaluation the turnover recorded for a firm is its annual turnover" in en
     ind = section(pages["id-html"], "sec-evaluations")
-    assert ("Evaluasi pascapelaksanaan ini dilakukan pada 15 Maret 2021, setelah tahun rencana 2016 "
+    assert ("Evaluasi pascaproyek ini dilakukan pada 15 Maret 2021, setelah tahun rencana 2016 "
             "berakhir.") in ind
     assert "omzet yang dicatat untuk setiap IKM adalah omzet tahunannya" in ind
     # Against the plan's targets: consortium members 25 at the visit, 22 in Q4 2016, target 20 from 0.
@@ -97,11 +97,11 @@ def test_the_ex_post_evaluation_has_its_own_section(pages):
 def test_summary_and_indicator_tables_name_their_periods(pages):
     visit = i18n.Formatter("en").date(dt.date(2021, 3, 15))
     assert f"and on the ex-post evaluation of {visit}." in section(pages["en-html"], "sec-summary")
-    assert "serta dari hasil evaluasi pascapelaksanaan pada 15 Maret 2021." in pages["id"]
+    assert "serta dari hasil evaluasi pascaproyek pada 15 Maret 2021." in pages["id"]
     goals_en = section(pages["en-html"], "sec-indicators-goals")
     goals_id = section(pages["id-html"], "sec-indicators-goals")
     assert "110% (Q4 2016)" in goals_en and "110 % (Triwulan IV 2016)" in goals_id
-    assert "Ex-post" not in goals_en and "pascapelaksanaan" not in goals_id  # routine periods only
+    assert "Ex-post" not in goals_en and "pascaproyek" not in goals_id  # routine periods only
 
 
 def test_statuses_reasons_and_notes_are_printed(pages):

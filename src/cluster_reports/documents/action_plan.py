@@ -180,7 +180,9 @@ def programme_views(params: ClusterParams, plan: Plan, resolved: list[ResolvedPr
     for n, p in enumerate(resolved, start=1):
         rows = [
             LineRow(line.item.get(lang), calculation(line, fmt, free),
-                    labels.of(P + "funding." + line.funding.value, place), line.amount,
+                    # an item contributed in kind: who contributes it, not a source of money
+                    labels.of(P + ("funding." if line.rate else "contributed.") + line.funding.value, place),
+                    line.amount,
                     fmt.rupiah(line.amount) if line.rate else free)
             for line in p.lines
         ]

@@ -25,12 +25,11 @@ def label(channel: str, name: Text | None, labels: Labels) -> str:
 
 
 def phrase(channel: str, name: Text | None, labels: Labels) -> str:
-    """The channel's name inside a sentence: a catalogue label starts in lower case (its first letter
-    only, so that an abbreviation in it stays as written); a user's name stays as given."""
-    text = label(channel, name, labels)
+    """The channel's name inside a sentence: a catalogue channel its in-sentence wording
+    (``channel_phrase.<value>``, with the article English needs); a user's name stays as given."""
     if channel == Channel.other.value and name is not None:
-        return text
-    return text[:1].lower() + text[1:]
+        return name.get(labels.lang)
+    return labels(f"channel_phrase.{channel}")
 
 
 def enumerate_(items: list[str], labels: Labels, shown: int | None = None) -> str:

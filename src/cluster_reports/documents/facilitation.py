@@ -5,6 +5,7 @@ same way in the strategy, the action plan, the monitoring report and the guideli
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from cluster_reports.domain import facilitation
@@ -23,6 +24,9 @@ class Wording:
     noun: str  # who facilitates, as it reads inside a sentence ("the field facilitator (TPL-IKM)")
     recipient: str  # who receives the progress reports and reviews the targets, inside a sentence
     recipient_named: bool  # recipient is a stakeholder's name (it may fill in a form), not a description
+    # Without a working group running the plan: the working group(s) listed that only review it, by name
+    review_groups: list[str] = dataclasses.field(default_factory=list)
+    reviewers: str = ""  # review_groups as one phrase ("A and B")
 
 
 def and_list(items: list[str], labels: Labels) -> str:
@@ -51,4 +55,6 @@ def wording(params: ClusterParams, labels: Labels) -> Wording:
         noun=labels(f"facilitation.noun.{key}"),
         recipient=recipient,
         recipient_named=named,
+        review_groups=[s.name for s in arr.reviewing_groups],
+        reviewers=and_list([s.name for s in arr.reviewing_groups], labels) if arr.reviewing_groups else "",
     )

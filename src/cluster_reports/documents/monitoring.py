@@ -283,7 +283,7 @@ def chart_specs(ctx: dict, labels: Labels, fmt: Formatter) -> dict[str, tuple[al
     lang = labels.lang
     name = ctx["c"].name.get(lang)
     before, after = labels(M + "chart.baseline"), labels(M + "chart.latest")
-    latest_label = ctx["latest_period"].label.get(lang)
+    latest_label = ctx["last_routine"].label.get(lang)  # the scores are those of the plan year
     after = f"{after} ({latest_label})"
     cond_rows = []
     for r in ctx["conditions"]:

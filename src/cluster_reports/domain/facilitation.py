@@ -15,6 +15,9 @@ class Arrangement:
     stated: bool  # given in 'facilitation', not derived
     working_groups: tuple[Stakeholder, ...]  # the steering working group(s); empty: none (yet)
     reports_to: Stakeholder | None  # without a working group: who receives the reports, if named
+    # Without a working group that runs the plan, a stakeholder of type working-group may still be listed,
+    # e.g. an LWG kept from SMIDeP that reviews the plan: it takes no part in running it.
+    reviewing_groups: tuple[Stakeholder, ...] = ()
 
     @property
     def with_working_group(self) -> bool:
@@ -35,9 +38,10 @@ def arrangement(params: ClusterParams) -> Arrangement:
         approach = derived_approach(bool(groups), kind)
         return Arrangement(approach, False, groups if approach is Approach.working_group else (), None)
     by_id = {s.id: s for s in params.stakeholders}
+    reviewing: tuple[Stakeholder, ...] = ()
     if given.approach is not Approach.working_group:
-        groups = ()  # a group listed among the stakeholders takes no part in this approach
+        groups, reviewing = (), groups  # listed groups do not run the plan under this approach
     elif given.working_group is not None:
         groups = (by_id[given.working_group],)
     reports_to = by_id[given.reports_to] if given.reports_to is not None else None
-    return Arrangement(given.approach, True, groups, reports_to)
+    return Arrangement(given.approach, True, groups, reports_to, reviewing)

@@ -147,7 +147,8 @@ class Monitoring(Sidecar):
     plan_year: Annotated[int, Field(ge=1990, le=2100)]
     periods: list[Period] = Field(min_length=1)
     indicators: list[IndicatorActuals] = Field(default_factory=list)
-    conditions: Assessment = Field(description="The five conditions as assessed at the latest period")
+    conditions: Assessment = Field(
+        description="The five conditions as assessed at the end of the last routine period")
     programmes: list[ProgrammeProgress] = Field(default_factory=list)
     firms_csv: NonEmpty | None = Field(
         None, description="CSV file beside this one with columns firm,period,turnover,channel,reached_goal"
