@@ -309,13 +309,17 @@ def test_a_report_in_the_course_of_the_year_keeps_so_far(text):
 
 def test_a_round_other_than_the_studys_names_a_candidate_not_a_pilot(text):
     en, id_ = text(KEBUMEN, "profile", "en"), text(KEBUMEN, "profile", "id")
-    assert ("The clusters of the selection round jawa-tengah-2014 are scored with the method by which the "
-            "2004 study chose its pilot clusters, and the first of each group is the round's candidate for a "
-            "Local Industry Action Plan (LIAP). The method uses two scores: growth opportunity") in en
+    assert "jawa-tengah-2014" not in en  # the round is not named by its id
+    assert ("The clusters scored in the same selection round as this one are ranked with the method by "
+            "which the 2004 study chose its pilot clusters, and the first of each group is the round's "
+            "candidate for a Local Industry Action Plan (LIAP). The method uses two scores: growth "
+            "opportunity") in en
     assert ("it is the group's candidate for a Local Industry Action Plan (LIAP) in this round.") in en
     assert "pilot cluster" not in en.replace("chose its pilot clusters", "")
     assert "The 2004 study chose its pilot clusters" not in en
-    assert ("Sentra-sentra dalam putaran seleksi jawa-tengah-2014 dinilai dengan metode yang dipakai "
+    assert "jawa-tengah-2014" not in id_
+    assert ("Sentra-sentra yang dinilai dalam putaran seleksi yang sama dengan sentra ini diperingkat dengan "
+            "metode yang dipakai "
             "studi 2004 untuk memilih sentra percontohannya") in id_
     assert "sentra calon Rencana Aksi Industri Daerah (LIAP) dari kelompok tersebut dalam putaran ini" in id_
     # the study's own round keeps the study's words
