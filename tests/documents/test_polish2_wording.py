@@ -236,3 +236,35 @@ def test_in_kind_lines_say_who_contributes(text, sample_by_id, templates):
     en = _text(composer.compose(changed, "action-plan", "en", [], templates))
     assert ("The foundries' workshops as the training venue | 2 workshops × 6 days, in kind | Contributed "
             "by the national government | in kind") in en
+
+
+def test_a_province_of_two_selection_rounds_names_them_by_their_years_not_their_ids(sample, templates):
+    from cluster_reports.compose import composer
+    from cluster_reports.domain import summary
+
+    members = [summary.summarise(item) for item in sample if item.params.location.province_record.slug
+               == "jawa-tengah"]
+    assert {s.selection_round for s in members} >= {"jica-2004", "smidep-2014"}  # Tegal's ship parts
+    for lang, words in (("en", ("selection round on 2003 data", "selection round on 2014 data")),
+                        ("id", ("putaran seleksi dengan data 2003", "putaran seleksi dengan data 2014"))):
+        document = composer.compose_rollup("province-summary", members, "jawa-tengah", lang, templates)
+        text = _words(document.nodes)
+        assert "jica-2004" not in text and "smidep-2014" not in text
+        assert all(w in text for w in words), lang
+
+
+def _words(nodes) -> str:
+    """What a reader sees of a document tree: its paragraphs, covers and table cells."""
+    from cluster_reports.compose.tree import Block, Cover, Note, Paragraph, Table, plain
+
+    found = []
+    for node in nodes:
+        if isinstance(node, Paragraph):
+            found.append(plain(node.runs))
+        elif isinstance(node, (Block, Note)):
+            found.append(_words(node.children))
+        elif isinstance(node, Cover):
+            found.extend(plain(line) for line in node.lines)
+        elif isinstance(node, Table):
+            found.extend(plain(cell) for row in node.rows for cell in row)
+    return " ".join(" ".join(found).split())

@@ -156,6 +156,7 @@ def context(summaries: list[ClusterSummary], key: str | None, labels: Labels) ->
     subsectors = by_subsector(summaries, lang)
     regencies = by_count(group_by(summaries, lambda s: s.regency), lambda r: r)
     rounds = sorted({s.selection_round for s in summaries})
+    names = round_names(summaries, labels)
     ranked = [r for g in rankings for r in g.clusters]
     return {
         "title_suffix": province,
@@ -164,12 +165,14 @@ def context(summaries: list[ClusterSummary], key: str | None, labels: Labels) ->
         "rankings": rankings,
         "group_titles": {
             g.key: labels(f"group.{g.group}")
-            + (f" ({labels(P + 'head.round').lower()} {g.selection_round})" if len(rounds) > 1 else "")
+            + (f" ({labels(P + 'head.round').lower()} {names[g.selection_round]})" if len(rounds) > 1 else "")
             for g in rankings
         },
         "rounds": rounds,
+        "round_names": names,
         # A round named after another place spans provinces: ranks here count this province's only.
         "shared_rounds": [r for r in rounds if r != whole.key],
+        "shared_round_names": [names[r] for r in rounds if r != whole.key],
         "groups": groups,
         "group_shares": dict(zip([g.key for g in groups], shares([g.clusters for g in groups]), strict=True)),
         "subsectors": subsectors,
@@ -227,12 +230,28 @@ def _totals_frame(items: list[Totals], first: str, labels: Labels) -> pd.DataFra
     )
 
 
+def round_names(summaries: list[ClusterSummary], labels: Labels) -> dict[str, str]:
+    """Each selection round as a document names it: by the years its clusters' data describe, since a
+    round's id is a file key, not words a reader knows ("on 2003 data", "on 2014-2015 data")."""
+    years: dict[str, set[int]] = {}
+    for s in summaries:
+        years.setdefault(s.selection_round, set()).update([s.reference_year] if s.reference_year else [])
+    named = {}
+    for round_, found in years.items():
+        if not found:  # summaries recorded before they carried the year: the id is all there is
+            named[round_] = round_
+            continue
+        span = str(min(found)) if min(found) == max(found) else f"{min(found)}-{max(found)}"
+        named[round_] = labels(P + "round_on").format(years=span)
+    return named
+
+
 def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
     """The province's ranking (every cluster) and its totals by group, sub-sector and regency."""
     ranking = pd.DataFrame(
         [
-            (labels(f"group.{g.group}"), g.selection_round, r.rank, r.name, r.regency, r.growth, r.action,
-             r.percentage, r.social_capital, r.growth_seeds, r.value_added)
+            (labels(f"group.{g.group}"), ctx["round_names"][g.selection_round], r.rank, r.name, r.regency,
+             r.growth, r.action, r.percentage, r.social_capital, r.growth_seeds, r.value_added)
             for g in ctx["rankings"] for r in g.clusters
         ],
         columns=[labels("head.group"), labels(P + "head.round"), labels("head.rank"), labels("head.cluster"),

@@ -35,6 +35,7 @@ class ClusterSummary:
     selection_round: str
     synthetic: bool
     documents: tuple[str, ...] = ()  # the cluster documents rendered for it, e.g. ("profile",)
+    reference_year: int | None = None  # the year its data describe (None in records written before)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -77,4 +78,5 @@ def summarise(loaded: LoadedParams, documents: tuple[str, ...] = ()) -> ClusterS
         selection_round=p.selection_round,
         synthetic=p.synthetic,
         documents=documents,
+        reference_year=p.reference_year,
     )
