@@ -197,3 +197,30 @@ def test_an_in_kind_programme_is_worded_as_such(base_context, tmp_path):
         assert cells[4] == expected[lang][0], cells  # the planned budget
         assert cells[6] == "-", cells  # no share spent of nothing
         assert expected[lang][1] in text
+
+
+def test_a_year_whose_routine_records_stop_midway_is_not_worded_as_finished(tmp_path):
+    """Routine monitoring stopped after Q2 and the ex-post visit came in 2021: the plan year is long
+    over, but its figures are not complete, so the report keeps the wording of a year in course."""
+    folder = with_ex_post(copy_tree(tmp_path))
+
+    def stop_after_q2(d):
+        d["periods"] = [p for p in d["periods"] if p["id"] not in ("q3", "q4")]
+        for item in d["indicators"]:
+            item["actuals"] = {k: v for k, v in item["actuals"].items() if k not in ("q3", "q4")}
+        d["indicators"] = [i for i in d["indicators"] if i["actuals"]]
+    edit(monitoring_file(folder), stop_after_q2)
+    csv_file = folder / "kebumen-roof-tile.monitoring-firms.csv"
+    kept = [line for line in csv_file.read_text(encoding="utf-8").splitlines()
+            if line.split(",")[1:2] not in (["q3"], ["q4"])]
+    csv_file.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    loaded = params_io.load_file(folder / "kebumen-roof-tile.yaml")
+    templates = resources.templates()
+    en = html_text_of(composer.compose(loaded, "monitoring", "en", [], templates), tmp_path / "en.html")
+    assert "has been spent" in en and "was spent in the plan year" not in en
+    assert "were measured in the plan year" not in en
+
+
+def html_text_of(document, path) -> str:
+    render.write(document, path, "html", resources.templates())
+    return html_text(path)[0]

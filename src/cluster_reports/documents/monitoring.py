@@ -118,7 +118,9 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "latest_period": latest_period,
         # The latest period ends on or after 31 December of the plan year: the year is over, so the
         # report gives the year's result, not a state of things "so far".
-        "year_over": latest_period.end >= dt.date(plan.year, 12, 31),
+        # The year's result only when the routine records reach its end: an evaluation after a
+        # monitoring that stopped mid-year does not make the year's figures complete.
+        "year_over": indicators.routine_periods(monitoring)[-1].end >= dt.date(plan.year, 12, 31),
         "last_routine": indicators.routine_periods(monitoring)[-1],
         "evaluations": found,
         "evaluation_channel": {e.period.id: main_channel_of(e.channels, labels).get(e.period.id)
