@@ -14,7 +14,7 @@ from cluster_reports.inputs.schema import ClusterParams
 from cluster_reports.inputs.schema.cluster import Channel, Market
 from cluster_reports.inputs.schema.common import Text
 
-from .i18n import Formatter, Labels
+from .i18n import Formatter, Labels, series
 
 
 def label(channel: str, name: Text | None, labels: Labels) -> str:
@@ -43,10 +43,7 @@ def enumerate_(items: list[str], labels: Labels, shown: int | None = None) -> st
         key = "long_list.others_one" if rest == 1 else "long_list.others"
         others = labels(key).format(n=Formatter(labels.lang).number(rest))
         items = [*items[:shown], others]
-    if len(items) <= 2:
-        return f" {conjunction} ".join(items)
-    comma = "," if labels.lang == "id" else ""
-    return f"{', '.join(items[:-1])}{comma} {conjunction} {items[-1]}"
+    return series(items, conjunction, labels.lang)
 
 
 @dataclass(frozen=True)

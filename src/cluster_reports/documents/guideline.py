@@ -278,17 +278,13 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         traced_firms=[f.name for f in viable[:FORM_FIRMS]],
         traced_total=len(viable),
         form_blank=FORM_BLANK if viable else FORM_BLANK_ONLY,
-        stakeholders_illustrative=_illustrative(params, "stakeholders"),
+        stakeholders_illustrative=profile.is_illustrative(params, "stakeholders"),
         stakeholders_note=profile.document_sources(params, labels).note("stakeholders"),
     )
     if plan is not None:
         dated, resolved = calendar_rows(loaded, labels)
         ctx.update(calendar=dated, programmes=programme_rows(loaded, resolved, labels))
     return ctx
-
-
-def _illustrative(params: ClusterParams, path: str) -> bool:
-    return profile.is_illustrative(params, path)
 
 
 def references(loaded: LoadedParams | None, labels: Labels) -> list[provenance.Reference]:

@@ -216,3 +216,11 @@ class Formatter:
 
     def month_year(self, value: dt.date) -> str:
         return format_date(value, format="MMMM y", locale=self.lang)
+
+
+def series(items: list[str], conjunction: str, lang: str) -> str:
+    """'A', 'A and B', 'A, B and C' (Indonesian: 'A, B, dan C', the PUEBI series comma)."""
+    if len(items) <= 2:
+        return f" {conjunction} ".join(items)
+    comma = "," if lang == "id" else ""
+    return f"{', '.join(items[:-1])}{comma} {conjunction} {items[-1]}"

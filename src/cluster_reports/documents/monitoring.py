@@ -51,19 +51,17 @@ def chosen_entries(params: ClusterParams, plan: Plan, monitoring: Monitoring) ->
     return chosen
 
 
-def source_rows(params: ClusterParams, plan: Plan, monitoring: Monitoring,
-                labels: Labels) -> list[provenance.SourceRow]:
-    cat = catalogue(params, plan, monitoring)
-    return [provenance.source_row(field_label(part, e.field, labels), e, labels, cat)
-            for part, e in chosen_entries(params, plan, monitoring)]
+def source_rows(chosen: list[tuple[str, Provenance]], labels: Labels,
+                cat: provenance.Catalogue) -> list[provenance.SourceRow]:
+    return [provenance.source_row(field_label(part, e.field, labels), e, labels, cat) for part, e in chosen]
 
 
 def document_sources(params: ClusterParams, plan: Plan, monitoring: Monitoring,
-                     labels: Labels) -> provenance.DocumentSources:
+                     chosen: list[tuple[str, Provenance]], labels: Labels,
+                     cat: provenance.Catalogue) -> provenance.DocumentSources:
     files = {"monitoring": tuple(monitoring.provenance), "plan": tuple(plan.provenance),
              "cluster": tuple(params.provenance)}
-    shown = tuple(e for _, e in chosen_entries(params, plan, monitoring))
-    return provenance.DocumentSources(files, shown, catalogue(params, plan, monitoring), labels)
+    return provenance.DocumentSources(files, tuple(e for _, e in chosen), cat, labels)
 
 
 def month_span(start: int, end: int, year: int, lang: str) -> str:
@@ -108,20 +106,22 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
     channels = indicators.channel_mix(monitoring)  # firms of one channel summed, per routine period
     main_channel = main_channel_of(channels, labels)
     found = evaluations.evaluations(params, plan, monitoring)
+    routine = indicators.routine_periods(monitoring)
+    cat = catalogue(params, plan, monitoring)
+    chosen = chosen_entries(params, plan, monitoring)
+    rate = prices.basis(plan, params).usd_rate
     return {
         "c": params,
         "province": params.location.province_record,
         "regency": params.location.regency_record,
         "plan": plan,
         "mon": monitoring,
-        "periods": indicators.routine_periods(monitoring),  # the columns of the indicator tables
+        "periods": routine,  # the columns of the indicator tables
         "latest_period": latest_period,
-        # The latest period ends on or after 31 December of the plan year: the year is over, so the
-        # report gives the year's result, not a state of things "so far".
-        # The year's result only when the routine records reach its end: an evaluation after a
-        # monitoring that stopped mid-year does not make the year's figures complete.
-        "year_over": indicators.routine_periods(monitoring)[-1].end >= dt.date(plan.year, 12, 31),
-        "last_routine": indicators.routine_periods(monitoring)[-1],
+        # The year's result, not a state of things "so far", only when the routine records reach the
+        # year's end: an evaluation after a monitoring that stopped mid-year does not complete them.
+        "year_over": routine[-1].end >= dt.date(plan.year, 12, 31),
+        "last_routine": routine[-1],
         "evaluations": found,
         "evaluation_channel": {e.period.id: main_channel_of(e.channels, labels).get(e.period.id)
                                for e in found},
@@ -148,13 +148,11 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "channels": channels,
         "main_channel": main_channel,
         "channel_label": lambda share: channel_names.label(share.channel, share.name, labels),
-        "sources": source_rows(params, plan, monitoring, labels),
-        "illustrative": lambda path: provenance.is_illustrative(
-            monitoring.provenance, path, catalogue(params, plan, monitoring)),
-        "baseline_illustrative": provenance.is_illustrative(
-            params.provenance, "assessment", catalogue(params, plan, monitoring)),
-        **document_sources(params, plan, monitoring, labels).context(),
-        "usd": lambda rupiah: rupiah / prices.basis(plan, params).usd_rate,  # the plan's rate
+        "sources": source_rows(chosen, labels, cat),
+        "illustrative": lambda path: provenance.is_illustrative(monitoring.provenance, path, cat),
+        "baseline_illustrative": provenance.is_illustrative(params.provenance, "assessment", cat),
+        **document_sources(params, plan, monitoring, chosen, labels, cat).context(),
+        "usd": lambda rupiah: rupiah / rate,  # the plan's rate
         **firm_lists(params, monitoring, success, labels),
     }
 

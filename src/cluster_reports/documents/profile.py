@@ -118,23 +118,25 @@ def catalogue(params: ClusterParams) -> provenance.Catalogue:
     return provenance.Catalogue(params.sources)
 
 
-def source_rows(params: ClusterParams, labels: Labels) -> list[provenance.SourceRow]:
-    cat = catalogue(params)
+def source_rows(params: ClusterParams, labels: Labels,
+                cat: provenance.Catalogue) -> list[provenance.SourceRow]:
     return [provenance.source_row(field_label(e.field, labels), e, labels, cat)
             for e in provenance.given(params, params.provenance)]
 
 
-def is_illustrative(params: ClusterParams, path: str) -> bool:
-    return provenance.is_illustrative(params.provenance, path, catalogue(params))
+def is_illustrative(params: ClusterParams, path: str, cat: provenance.Catalogue | None = None) -> bool:
+    return provenance.is_illustrative(params.provenance, path, cat or catalogue(params))
 
 
-def document_sources(params: ClusterParams, labels: Labels) -> provenance.DocumentSources:
+def document_sources(params: ClusterParams, labels: Labels,
+                     cat: provenance.Catalogue | None = None) -> provenance.DocumentSources:
     entries = tuple(provenance.given(params, params.provenance))
-    return provenance.DocumentSources({"cluster": entries}, entries, catalogue(params), labels)
+    return provenance.DocumentSources({"cluster": entries}, entries, cat or catalogue(params), labels)
 
 
 def context(params: ClusterParams, peers: list[ClusterSummary], labels: Labels) -> dict:
     lang = labels.lang
+    cat = catalogue(params)
     structure = firms.structure(params)
     peer_table, peers_total = peer_rows(params, peers, lang)
     me = next(r for r in peer_table if r.is_self)
@@ -165,9 +167,9 @@ def context(params: ClusterParams, peers: list[ClusterSummary], labels: Labels) 
         "leaders_phrase": channels.enumerate_([r.name for r in leaders], labels),
         "peers_shown_limit": PEERS_SHOWN,
         "me": me,
-        "sources": source_rows(params, labels),
-        "illustrative": lambda path: is_illustrative(params, path),
-        **document_sources(params, labels).context(),
+        "sources": source_rows(params, labels, cat),
+        "illustrative": lambda path: is_illustrative(params, path, cat),
+        **document_sources(params, labels, cat).context(),
         "usd": lambda rupiah: rupiah / params.currency.usd_rate,
         "sales_per_firm": (sales / structure.total_firms) if sales and structure.total_firms else None,
         "markets": markets,  # one row per channel, its rows' shares summed

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from cluster_reports.inputs.schema import DataSource, Provenance, Source, SourceKind, Text
 from cluster_reports.inputs.schema.common import LEGACY_KINDS, NOT_SURVEY_DATA, source_of
 
-from .i18n import Labels
+from .i18n import Labels, series
 
 # Sources a document names whatever the cluster: the guideline's method comes from these.
 STUDY_2004 = DataSource(
@@ -102,14 +102,6 @@ def _text(value: str | Text, lang: str) -> str:
     return value.get(lang) if isinstance(value, Text) else value
 
 
-def join(items: list[str], conjunction: str, lang: str) -> str:
-    """'A', 'A or B', 'A, B or C' (Indonesian: 'A, B, atau C', the PUEBI series comma)."""
-    if len(items) <= 2:
-        return f" {conjunction} ".join(items)
-    comma = "," if lang == "id" else ""
-    return f"{', '.join(items[:-1])}{comma} {conjunction} {items[-1]}"
-
-
 def name(source: DataSource, labels: Labels) -> str:
     """A source as a sentence names it: 'Ex-post Evaluation of SMIDeP (2013-2016) (JICA, 2021)'."""
     lang = labels.lang
@@ -118,7 +110,7 @@ def name(source: DataSource, labels: Labels) -> str:
 
 
 def names(sources: list[DataSource], labels: Labels, conjunction: str = "sources.or") -> str:
-    return join([name(s, labels) for s in sources], labels(conjunction), labels.lang)
+    return series([name(s, labels) for s in sources], labels(conjunction), labels.lang)
 
 
 def cite(source: Cited, labels: Labels) -> str:

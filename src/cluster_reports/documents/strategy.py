@@ -344,7 +344,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "constraint_map": constraint_map(labels),
         "priority_score": PRIORITY_SCORE,
         "illustrative": lambda path: is_illustrative(strategy, path, cat),
-        "firms_illustrative": profile.is_illustrative(params, "firms"),
+        "firms_illustrative": profile.is_illustrative(params, "firms", cat),
         **provenance.DocumentSources(
             {"strategy": tuple(strategy.provenance), "cluster": tuple(params.provenance)}, shown, cat, labels
         ).context(),

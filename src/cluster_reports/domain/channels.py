@@ -16,6 +16,8 @@ from typing import Generic, TypeVar
 from cluster_reports.inputs.schema.cluster import Channel
 from cluster_reports.inputs.schema.common import Text
 
+from .extremes import extremes
+
 T = TypeVar("T")
 
 # Shares are shown to a tenth of a per cent at most: two channels equal at that precision are a tie,
@@ -59,5 +61,4 @@ def leaders(rows: list[T], share: Callable[[T], float]) -> list[T]:
     """The rows with the largest share: one main channel, or several that are equal (a tie)."""
     if not rows:
         return []
-    top = round(max(share(r) for r in rows), TIE_PLACES)
-    return [r for r in rows if round(share(r), TIE_PLACES) == top]
+    return list(extremes(rows, lambda r: round(share(r), TIE_PLACES)).strongest)
