@@ -126,15 +126,6 @@ def parse_yaml(raw: bytes, path: Path) -> dict:
     return data
 
 
-def parse_csv(raw: bytes, path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[dict]:
-    """Rows of a CSV file with a header; the header must hold exactly the expected columns, and may
-    hold the optional ones too."""
-    rows, _, problems = read_csv(raw, path, columns, optional)
-    if problems:
-        raise ParamsError(problems)
-    return rows
-
-
 def read_csv(
     raw: bytes, path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()
 ) -> tuple[list[dict], list[int], list[Problem]]:

@@ -184,7 +184,7 @@ class Monitoring(Sidecar):
         periods = [p.id for p in self.periods]
         plan = context.get("plan")
         cluster = context.get("cluster")
-        if context.get("cluster") is not None and plan is None:
+        if context.get("cluster") is not None and plan is None and not context.get("plan_invalid"):
             problems.append("the cluster has no plan (<cluster-id>.plan.yaml) to monitor against")
         problems += _repeats("indicators", [i.indicator for i in self.indicators])
         problems += _repeats("programmes", [p.programme for p in self.programmes])
