@@ -159,3 +159,28 @@ def test_a_sidecar_named_alone_is_checked_with_its_cluster(params: Path):
     assert result.exit_code == 1
     assert f"error {plan}: programmes[1].lead: 'dinas-pariwisata' is not a stakeholder" in result.stderr
     assert "1 cluster: 0 valid, 1 invalid" in result.stdout
+
+
+def test_a_cluster_named_with_its_own_sidecar_is_checked_once(params: Path):
+    cluster = params / f"{KEBUMEN}.yaml"
+    result = run("validate", str(cluster), str(params / f"{KEBUMEN}.plan.yaml"))
+    assert result.exit_code == 0, result.stderr
+    assert "duplicate id" not in result.stderr
+    assert "1 cluster: 1 valid, 0 invalid" in result.stdout
+
+
+def test_an_unreadable_firm_csv_is_a_problem_named_by_file(params: Path, monkeypatch):
+    from cluster_reports.inputs import params_io
+    from cluster_reports.inputs.yaml_io import ParamsError, Problem
+
+    real = params_io.read_bytes
+
+    def unreadable(path: Path) -> bytes:
+        if path.suffix == ".csv":
+            raise ParamsError([Problem(str(path), "(file)", "cannot be read: Permission denied")])
+        return real(path)
+    monkeypatch.setattr(params_io, "read_bytes", unreadable)
+    result = run("validate", str(params / f"{KEBUMEN}.yaml"))
+    assert result.exit_code == 1
+    assert f"error {params / KEBUMEN}.monitoring-firms.csv: (file): cannot be read: Permission denied" \
+        in result.stderr

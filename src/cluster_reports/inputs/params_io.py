@@ -112,14 +112,11 @@ def check_file(path: Path, programmes_dir: Path | None = None) -> tuple[LoadedPa
             except ParamsError as exc:
                 problems += exc.problems
                 skipped.append((NEEDS_LIBRARY, folder))
-        plan_file = sidecar_path(path, "plan") if part == "monitoring" and "plan" not in parts else None
-        broken_plan = plan_file is not None
-        if plan_file is not None:
+        if part == "monitoring" and "plan" not in parts and (plan_file := sidecar_path(path, "plan")):
+            # The cluster has a plan, reported invalid above: the model is not to say it has none.
             skipped.append((NEEDS_PLAN, plan_file))
+            context["plan_invalid"] = True
         loaded, digest, found = _load_part(side, model, context)
-        if broken_plan:
-            # The model says the cluster has no plan; it has one, reported invalid above.
-            found = [p for p in found if not p.reason.startswith("the cluster has no plan")]
         problems += found
         problems += [
             Problem(str(side), "(file)", f"{what} could not be checked: {where} is invalid", severity="note")
@@ -159,11 +156,11 @@ def _load_part(
             try:
                 csv_raw = read_bytes(given)
                 firms, rows, shape = read_csv(csv_raw, given, FIRM_COLUMNS, FIRM_NAME_COLUMNS)
-            except ParamsError as exc:
+                if not any(p.field == "header" for p in shape):
+                    csv_path = given
+                    digest.update(csv_raw)
+            except ParamsError as exc:  # the CSV could not be read: no rows, no hash of it
                 firms, shape = [], exc.problems
-            if not any(p.field == "header" for p in shape):
-                csv_path = given
-                digest.update(csv_raw)
             problems += shape
             data["firms"] = [_nest_channel_name(row) for row in firms]
     try:
@@ -225,7 +222,7 @@ def discover(paths: list[Path]) -> list[Path]:
             )
         else:
             found.append(cluster_of(path))
-    return found
+    return list(dict.fromkeys(found))  # a cluster named and also through its sidecar: checked once
 
 
 def cluster_of(path: Path) -> Path:
