@@ -269,7 +269,7 @@ def test_samosir_counts_its_women_led_firms_and_success_cases(out, lang):
     assert profile[say("people.row.women_workers")] == f"{f.number(438)} ({f.percent(438 / 460 * 100)})"
     split = {r[0]: r[1:] for r in rows(out, "samosir-ulos-weaving", "monitoring", lang, "tbl-success-women")}
     # Every supported weaver is women-led in this sample: 20 of 25 are success cases, and no other firm.
-    assert split[say("people.monitoring.row.women_led")] == [f.number(25), f.number(20), f.percent(80.0)]
+    assert split[say("people.row.women_led")] == [f.number(25), f.number(20), f.percent(80.0)]
     assert split[say("people.monitoring.row.other")] == ["0", "0", "-"]
 
 
