@@ -55,28 +55,52 @@ def check_choices(kinds: list[str], langs: list[str], formats: list[str]) -> lis
     return problems
 
 
-def write(doc: Document, path: Path, fmt: str, templates: Path) -> Review | None:
+def output_root(path: Path, doc: Document) -> Path:
+    """The output folder a document's page was written under (where ``index.html`` lies)."""
+    kind = doc.properties.document_kind
+    if kind in registry.ROLLUPS:
+        return path.parent.parent if registry.ROLLUPS[kind].per_province else path.parent
+    return path.parents[2] if doc.properties.cluster_id else path.parent.parent
+
+
+def write(doc: Document, path: Path, fmt: str, templates: Path, nav=None,
+          planned: frozenset[Path] = frozenset()) -> Review | None:
     """Write one document; for a .docx already there, what was kept of a reviewer's work (raises
-    ``ReviewConflict`` when their edits and the new data collide: the file is left alone)."""
+    ``ReviewConflict`` when their edits and the new data collide: the file is left alone).
+
+    An HTML page gets ``nav`` or the bar of a cluster's page: links to the pages beside it (on disk
+    or in ``planned``, the pages this call writes); the pages beside it are given bars that link to
+    the new one."""
     # Imported here so that `validate` and `schema` do not pay for python-docx and the writers.
+    from cluster_reports import navigation
     from cluster_reports.review import merge
     from cluster_reports.writers import html as html_writer
 
     if fmt == "docx":
         return merge.write_docx(doc, path, templates / "reference.docx")
-    html_writer.write_html(doc, path, templates)
+    root = output_root(path, doc)
+    kind, lang = doc.properties.document_kind, doc.properties.lang
+    if nav is None:
+        nav = navigation.for_page(path, root, kind, lang, templates, planned)
+    html_writer.write_html(doc, path, templates, nav=nav)
+    if kind in registry.KINDS:
+        navigation.refresh_siblings(path, root, templates)
     return None
 
 
 def _write_all(documents: list[tuple[str, str, Document]], formats: list[str], templates: Path,
-               outcome: Outcome, path_of) -> None:
-    """Write every document in every format; a conflicting .docx fails alone, the rest are written."""
+               outcome: Outcome, path_of, nav_of=None) -> None:
+    """Write every document in every format; a conflicting .docx fails alone, the rest are written.
+
+    ``nav_of(kind, lang, path, planned)`` gives an HTML page's navigation bar (default: a cluster's)."""
     conflicts = []
+    planned = frozenset(path_of(kind, lang, "html") for kind, lang, _ in documents if "html" in formats)
     for kind, lang, doc in documents:
         for fmt in formats:
             path = path_of(kind, lang, fmt)
+            nav = nav_of(kind, lang, path, planned) if nav_of and fmt == "html" else None
             try:
-                review = write(doc, path, fmt, templates)
+                review = write(doc, path, fmt, templates, nav, planned)
             except ReviewConflict as exc:
                 outcome.reviews.append(exc.review)
                 conflicts.append(str(exc))
@@ -148,10 +172,14 @@ def render_rollup(kind: str, summaries: list[ClusterSummary], key: str | None, l
                   formats: list[str], out: Path, templates: Path) -> Outcome:
     outcome = Outcome(f"{kind}:{key or 'national'}", None)
     try:
+        from cluster_reports import navigation
+
         documents = [(kind, lang, composer.compose_rollup(kind, summaries, key, lang, templates))
                      for lang in langs]
         _write_all(documents, formats, templates, outcome,
-                   lambda kind, lang, fmt: rollup_path(out, kind, key, lang, fmt))
+                   lambda kind, lang, fmt: rollup_path(out, kind, key, lang, fmt),
+                   lambda kind, lang, path, planned: navigation.for_rollup(
+                       path, out, kind, lang, templates, summaries, planned))
     except Exception as exc:  # noqa: BLE001 - reported like a cluster's failure; the others go on
         outcome.error = f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)
     return outcome

@@ -13,6 +13,12 @@ their ``href`` only for ``http``, ``https``, ``mailto`` and in-page ``#`` target
 
 Outline: the cover title is the page's only ``<h1>`` (without a cover, the document title from
 the properties takes that place); headings of level n become ``<h(n+1)>``.
+
+Navigation: a page may carry a ``Navigation`` (made by the caller, who knows the output folder): a
+``<nav class="doc-nav">`` bar of relative links, rendered by ``html/navigation.html.j2``. The bar of
+a page already written can be replaced alone (``replace_navigation``), so that a document written
+later is linked from its siblings. Print: wide tables get the class ``wide``, which the print
+stylesheet puts on landscape pages.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from cluster_reports.atomic import write_text_atomic
 from cluster_reports.compose import tree as d
 
 LAYOUT = "html/layout.html.j2"
+NAVIGATION = "html/navigation.html.j2"
 
 # The writer's own words when the document brings none (compose normally supplies them).
 DEFAULT_LABELS = {
@@ -45,6 +52,10 @@ _SAFE_SCHEMES = {"http", "https", "mailto"}
 _BAD_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f<>\"'`\\]")
 _CLASS_UNSAFE = re.compile(r"[^a-z0-9_-]+")
 _KIND_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# Tables with more columns print on a landscape page (as the Word writer puts them on one).
+WIDE_TABLE_COLUMNS = 6
+# The navigation bar as written; user text in it is escaped, so no "</nav>" can occur inside it.
+_NAV_ELEMENT = re.compile(r'<nav class="doc-nav"[^>]*>.*?</nav>', re.S)
 _SVG_SIZE = re.compile(r"<svg\b[^>]*?\bwidth=\"(\d+(?:\.\d+)?)\"[^>]*?\bheight=\"(\d+(?:\.\d+)?)\"")
 
 
@@ -73,7 +84,44 @@ class Item:
     alt: str = ""
     width: int | None = None
     height: int | None = None
-    css_class: str = ""  # notes: note-<kind>
+    css_class: str = ""  # notes: note-<kind>; tables: "wide" when printed on a landscape page
+    columns: int = 0  # tables: the number of columns
+
+
+@dataclass
+class NavLink:
+    """A link of the navigation bar: ``href`` relative to the page; ``current`` marks the page itself."""
+
+    label: str
+    href: str
+    current: bool = False
+    hreflang: str | None = None  # the other language's version
+
+
+@dataclass
+class NavGroup:
+    """A labelled list of links; a roll-up's entry per cluster or province has ``title`` and ``links``."""
+
+    label: str
+    links: list[NavLink] = field(default_factory=list)
+    entries: list[NavEntry] = field(default_factory=list)
+
+
+@dataclass
+class NavEntry:
+    title: str
+    links: list[NavLink]
+
+
+@dataclass
+class Navigation:
+    """What a page links to: its siblings and the other language, the index, and (roll-ups) members."""
+
+    label: str  # names the bar for screen readers
+    index: NavLink | None = None
+    other_languages: list[NavLink] = field(default_factory=list)
+    above: list[NavLink] = field(default_factory=list)  # the roll-up a roll-up belongs to
+    groups: list[NavGroup] = field(default_factory=list)
 
 
 def safe_href(href: str | None) -> str | None:
@@ -159,7 +207,10 @@ def build_items(doc: d.Document) -> tuple[list[Item], list[TocEntry]]:
         elif isinstance(node, d.Table):
             tables += 1
             caption_id = ids.fresh(f"{node.id}-caption")
-            items.append(Item("table", node, id=node.id, number=tables, caption_id=caption_id))
+            columns = max([len(node.header), *(len(row) for row in node.rows)])
+            items.append(Item("table", node, id=node.id, number=tables, caption_id=caption_id,
+                              css_class="wide" if columns > WIDE_TABLE_COLUMNS else "",
+                              columns=columns))
         elif isinstance(node, d.Figure):
             figures += 1
             chart = doc.charts.get(node.chart)
@@ -226,7 +277,8 @@ def _layout_for(doc: d.Document, templates: Path) -> str:
     return LAYOUT
 
 
-def render_html(doc: d.Document, templates: Path, layout: str | None = None) -> str:
+def render_html(doc: d.Document, templates: Path, layout: str | None = None,
+                nav: Navigation | None = None) -> str:
     """The page as a string. ``layout`` defaults to ``html/<kind>.html.j2`` or the shared layout."""
     items, toc = build_items(doc)
     props = doc.properties
@@ -244,12 +296,34 @@ def render_html(doc: d.Document, templates: Path, layout: str | None = None) -> 
         toc=toc,
         has_cover=any(i.kind == "cover" for i in items),
         generator=generator,
+        nav=nav,
     )
 
 
-def write_html(doc: d.Document, path: Path, templates: Path, layout: str | None = None) -> None:
+def write_html(doc: d.Document, path: Path, templates: Path, layout: str | None = None,
+               nav: Navigation | None = None) -> None:
     """Write the document as one self-contained HTML page, atomically.
 
     ``templates`` is the repository's ``templates/`` folder (the writer reads ``templates/html/``).
     """
-    write_text_atomic(Path(path), render_html(doc, Path(templates), layout))
+    write_text_atomic(Path(path), render_html(doc, Path(templates), layout, nav))
+
+
+def render_navigation(nav: Navigation, templates: Path) -> str:
+    """The navigation bar alone, as ``render_html`` writes it into a page."""
+    env = _environment(str(Path(templates).resolve()))
+    return env.get_template(NAVIGATION).module.bar(nav).strip()
+
+
+def replace_navigation(path: Path, nav: Navigation, templates: Path) -> bool:
+    """Give a page written earlier a new navigation bar; True when the page changed.
+
+    A page without a bar (written by an older version, or by a template without one) is left alone.
+    """
+    page = Path(path).read_text(encoding="utf-8")
+    bar = render_navigation(nav, templates)
+    match = _NAV_ELEMENT.search(page)
+    if match is None or match.group(0) == bar:
+        return False
+    write_text_atomic(Path(path), page[:match.start()] + bar + page[match.end():])
+    return True
