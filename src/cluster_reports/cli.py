@@ -199,7 +199,20 @@ def render_command(
         # Roll-ups cover the clusters of this run: name a folder of them all for a full picture.
         for outcome in render.render_rollups(kinds, summaries, langs, formats, out_dir, templates):
             failed |= not _show(outcome)
+    _write_index(out_dir, templates, langs, formats, peers)
     raise typer.Exit(1 if failed else 0)
+
+
+def _write_index(out_dir: Path, templates: Path, langs: list[str], formats: list[str],
+                 clusters: list[summary.ClusterSummary]) -> None:
+    """The list of the output folder's documents (OUT/index.html), which the HTML pages link back to:
+    written when HTML pages were, refreshed otherwise; a batch's folder keeps the batch's own."""
+    from cluster_reports.batch import index_page
+
+    names = {item.id: f"{item.name_en} / {item.name_id}" for item in clusters}
+    index = index_page.write_folder(out_dir, templates, langs[0], names, only_refresh="html" not in formats)
+    if index is not None:
+        out.print(f"index: {escape(str(index))}")
 
 
 def _show(outcome: render.Outcome) -> bool:

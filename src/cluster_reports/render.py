@@ -165,11 +165,16 @@ def render_rollups(kinds: list[str], summaries: list[ClusterSummary], langs: lis
             jobs += [(kind, slug, members) for slug, members in sorted(provinces.items())]
         else:
             jobs.append((kind, None, summaries))
-    return [render_rollup(kind, members, key, langs, formats, out, templates) for kind, key, members in jobs]
+    # Each roll-up's page links to the others this call writes (a province's to the national one).
+    planned = frozenset(rollup_path(out, kind, key, lang, "html")
+                        for kind, key, _ in jobs for lang in langs if "html" in formats)
+    return [render_rollup(kind, members, key, langs, formats, out, templates, planned)
+            for kind, key, members in jobs]
 
 
 def render_rollup(kind: str, summaries: list[ClusterSummary], key: str | None, langs: list[str],
-                  formats: list[str], out: Path, templates: Path) -> Outcome:
+                  formats: list[str], out: Path, templates: Path,
+                  also_planned: frozenset[Path] = frozenset()) -> Outcome:
     outcome = Outcome(f"{kind}:{key or 'national'}", None)
     try:
         from cluster_reports import navigation
@@ -179,7 +184,7 @@ def render_rollup(kind: str, summaries: list[ClusterSummary], key: str | None, l
         _write_all(documents, formats, templates, outcome,
                    lambda kind, lang, fmt: rollup_path(out, kind, key, lang, fmt),
                    lambda kind, lang, path, planned: navigation.for_rollup(
-                       path, out, kind, lang, templates, summaries, planned))
+                       path, out, kind, lang, templates, summaries, planned | also_planned))
     except Exception as exc:  # noqa: BLE001 - reported like a cluster's failure; the others go on
         outcome.error = f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)
     return outcome

@@ -11,12 +11,13 @@ from urllib.parse import quote
 
 import jinja2
 
-from cluster_reports import __version__
+from cluster_reports import __version__, render
 from cluster_reports.atomic import write_text_atomic
 from cluster_reports.documents import i18n, registry
+from cluster_reports.inputs import regions
 
 from .engines import notebook_html_path
-from .manifest import FAILED, RENDERED, UNAVAILABLE, DocumentRow, Manifest, rollup_subject
+from .manifest import FAILED, FILENAME, RENDERED, UNAVAILABLE, DocumentRow, Manifest, rollup_subject
 
 TEMPLATE = "html/index.html.j2"
 NATIONAL = "national"
@@ -69,6 +70,7 @@ class Index:
     national: list[DocumentEntry]
     provinces: list[ProvinceEntry]
     failures: list[Failure]
+    general: list[DocumentEntry] = field(default_factory=list)  # editions for no particular cluster
 
 
 def _href(path: str) -> str:
@@ -192,6 +194,28 @@ def _notebooks(out: Path, slug: str, cluster_id: str, kinds: list[str]) -> list[
     return links
 
 
+def _environment(templates: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _write_page(out: Path, index: Index, lang: str, templates: Path) -> Path:
+    html = _environment(templates).get_template(TEMPLATE).render(
+        index=index,
+        lang=lang,
+        t=i18n.labels(templates, lang),
+        generator=f"cluster-reports {__version__}",
+    )
+    path = out / "index.html"
+    write_text_atomic(path, html)
+    return path
+
+
 def write(
     out: Path,
     manifest: Manifest,
@@ -204,20 +228,65 @@ def write(
     notebooks: bool = False,
 ) -> Path:
     index = build(manifest, run_id, kinds, langs, formats, sources, out, notebooks)
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
     lang = next((lang for lang in langs if lang in i18n.LANGUAGES), "en")  # the operator's first choice
-    html = env.get_template(TEMPLATE).render(
-        index=index,
-        lang=lang,
-        t=i18n.labels(templates, lang),
-        generator=f"cluster-reports {__version__}",
-    )
+    return _write_page(out, index, lang, templates)
+
+
+# --- the index of an output folder that `render` (not the batch) writes into ------------------
+
+
+def _folder_entries(folder: Path, out: Path, kinds) -> list[DocumentEntry]:
+    """The documents in ``folder`` of the given kinds, each with a link per language and format."""
+    entries = []
+    for kind in kinds:
+        links = [
+            Link(f"{lang} {fmt}", _href(str((folder / f"{kind}.{lang}.{fmt}").relative_to(out))), "rendered")
+            for lang in i18n.LANGUAGES
+            for fmt in render.FORMATS
+            if (folder / f"{kind}.{lang}.{fmt}").is_file()
+        ]
+        if links:
+            entries.append(DocumentEntry(kind, links))
+    return entries
+
+
+def build_folder(out: Path, names: dict[str, str] | None = None) -> Index:
+    """What is in an output folder, found on disk: the layout ``render`` writes (see render.py)."""
+    names = names or {}
+    province_names = {p.slug: p.name for p in regions.provinces().values()}
+    rollup_kinds = [k for k, spec in registry.ROLLUPS.items() if spec.per_province]
+    national_kinds = [k for k, spec in registry.ROLLUPS.items() if not spec.per_province]
+    provinces = []
+    files = 0
+    clusters = 0
+    for folder in sorted(p for p in out.iterdir() if p.is_dir() and p.name != render.GENERAL):
+        province = ProvinceEntry(folder.name, province_names.get(folder.name, folder.name),
+                                 _folder_entries(folder, out, rollup_kinds))
+        for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+            documents = _folder_entries(sub, out, registry.KINDS)
+            if documents:
+                province.clusters.append(ClusterEntry(f"{folder.name}/{sub.name}", sub.name,
+                                                      names.get(sub.name, sub.name), "rendered", documents))
+        if province.clusters or province.rollups:
+            provinces.append(province)
+            clusters += len(province.clusters)
+            files += sum(len(e.links) for c in province.clusters for e in c.documents)
+            files += sum(len(e.links) for e in province.rollups)
+    national = _folder_entries(out, out, national_kinds)
+    general = _folder_entries(out / render.GENERAL, out, [k for k, s in registry.KINDS.items() if s.general])
+    files += sum(len(e.links) for e in [*national, *general])
+    counts = {"clusters": clusters, "files": files}
+    return Index(time.strftime("%Y-%m-%d %H:%M"), 0, counts, national,
+                 sorted(provinces, key=lambda p: p.name), [], general)
+
+
+def write_folder(out: Path, templates: Path, lang: str, names: dict[str, str] | None = None,
+                 only_refresh: bool = False) -> Path | None:
+    """Write or refresh ``OUT/index.html``, the list of every document in the output folder, which
+    the HTML pages link to. A batch's folder (it has the batch's manifest) keeps the batch's index:
+    the batch writes it from its manifest. ``only_refresh``: write it only where one is already there
+    (a run that wrote no HTML page keeps an existing list true and adds none)."""
     path = out / "index.html"
-    write_text_atomic(path, html)
-    return path
+    if (out / FILENAME).exists() or not out.is_dir() or (only_refresh and not path.is_file()):
+        return None
+    return _write_page(out, build_folder(out, names), lang, templates)

@@ -312,7 +312,8 @@ def write_html(doc: d.Document, path: Path, templates: Path, layout: str | None 
 def render_navigation(nav: Navigation, templates: Path) -> str:
     """The navigation bar alone, as ``render_html`` writes it into a page."""
     env = _environment(str(Path(templates).resolve()))
-    return env.get_template(NAVIGATION).module.bar(nav).strip()
+    # str(): the macro returns Markup, and Markup + str would escape the page around the bar.
+    return str(env.get_template(NAVIGATION).module.bar(nav)).strip()
 
 
 def replace_navigation(path: Path, nav: Navigation, templates: Path) -> bool:
