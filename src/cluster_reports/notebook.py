@@ -166,6 +166,12 @@ class Session:
             )
         if outcome.error:
             raise ParameterError(f"rendering {outcome.cluster_id} failed: {outcome.error}")
+        # The pages link back to the list of the output folder's documents (a batch writes its own).
+        from cluster_reports.batch import index_page
+
+        names = {item.id: f"{item.name_en} / {item.name_id}" for item in self.peers}
+        index_page.write_folder(self.output_dir, self.templates, self.languages[0], names,
+                                only_refresh="html" not in self.formats)
         return outcome.written
 
 
