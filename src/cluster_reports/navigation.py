@@ -74,6 +74,7 @@ def for_page(path: Path, root: Path, kind: str, lang: str, templates: Path,
     """The bar of a cluster's page (or of a general edition's) at ``path``."""
     labels = i18n.labels(templates, lang)
     path = Path(path)
+    planned = {*planned, path}  # the page itself is being written
     nav = html.Navigation(labels("navigation.label"), _index_link(path.parent, root, labels),
                           _other_languages(path, kind, lang, labels, planned))
     documents = _documents(path.parent, lang, labels, path, planned)

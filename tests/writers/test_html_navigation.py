@@ -15,6 +15,7 @@ import pytest
 from conftest import ROOT, SAMPLE
 from typer.testing import CliRunner
 
+from cluster_reports.batch import engines
 from cluster_reports.cli import app
 from cluster_reports.compose.tree import Document, Properties, Run, Table
 from cluster_reports.documents import i18n
@@ -165,6 +166,17 @@ def test_a_document_written_later_is_linked_from_the_pages_beside_it(tmp_path):
     bar = re.compile(r'<nav class="doc-nav".*?</nav>', re.S)
     assert bar.sub("", before) == bar.sub("", after)
     assert dead_links(tmp_path) == []
+
+
+def test_pages_written_one_at_a_time_link_each_other_as_a_set_does(tmp_path, sample_by_id, full_set):
+    """The batch's direct engine writes one document after another (no list of what is coming)."""
+    jobs = [engines.Job(kind, lang, ("html",)) for kind in KINDS for lang in i18n.LANGUAGES]
+    results = engines.render_direct(sample_by_id[CLUSTER], jobs, tmp_path, [], TEMPLATES)
+    assert {r.status for r in results} == {"rendered"}
+    for kind in KINDS:
+        for lang in i18n.LANGUAGES:
+            page = FOLDER / f"{kind}.{lang}.html"
+            assert nav_of(tmp_path / page).links == nav_of(full_set / page).links, page
 
 
 def test_render_leaves_a_batch_index_alone(tmp_path):
