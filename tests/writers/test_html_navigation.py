@@ -222,16 +222,22 @@ def test_the_national_summary_links_the_provinces_reports(rollup_set):
     assert dead_links(rollup_set) == []
 
 
-def _table(columns: int) -> Table:
-    return Table(f"tbl-{columns}", [Run("Caption")], [[Run(f"Column {i}")] for i in range(columns)],
+def _table(name: str, columns: int, word: str) -> Table:
+    return Table(name, [Run("Caption")], [[Run(f"{word} {i}")] for i in range(columns)],
                  [[[Run("1")] for _ in range(columns)]], [None] * columns)
 
 
-def test_tables_wider_than_an_upright_page_are_marked_for_a_landscape_print_page():
+def test_tables_too_wide_for_an_upright_page_are_marked_for_a_landscape_print_page():
     props = Properties("T", "S", "en", "c", "h", "1", "profile")
-    html = render_html(Document([_table(6), _table(7)], {}, props), TEMPLATES)
-    assert re.search(r'<div class="table-wrap"[^>]*>\s*<table id="tbl-6">', html)
-    wide = r'<div class="table-wrap wide"[^>]*style="--columns: 7"[^>]*>\s*<table id="tbl-7">'
+    tables = [
+        _table("tbl-six", 6, "Kelembagaan"),  # six columns always fit upright
+        _table("tbl-short", 9, "Q1"),  # nine narrow columns fit too
+        _table("tbl-long", 7, "Pengembangan"),  # seven of long words do not
+    ]
+    html = render_html(Document(tables, {}, props), TEMPLATES)
+    assert re.search(r'<div class="table-wrap"[^>]*>\s*<table id="tbl-six">', html)
+    assert re.search(r'<div class="table-wrap"[^>]*>\s*<table id="tbl-short">', html)
+    wide = r'<div class="table-wrap wide"[^>]*style="--columns: 7"[^>]*>\s*<table id="tbl-long">'
     assert re.search(wide, html)
     print_css = html[html.index("@media print"):]
     assert "@page wide { size: A4 landscape" in print_css and ".table-wrap.wide { page: wide; }" in print_css

@@ -52,8 +52,13 @@ _SAFE_SCHEMES = {"http", "https", "mailto"}
 _BAD_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f<>\"'`\\]")
 _CLASS_UNSAFE = re.compile(r"[^a-z0-9_-]+")
 _KIND_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-# Tables with more columns print on a landscape page (as the Word writer puts them on one).
+# Print: a table of more columns than this prints on a landscape page (as the Word writer puts it on
+# one) unless it fits upright: its narrowest layout (each column as wide as its longest word, or its
+# whole text where numbers do not wrap) within an upright A4 page's text width, at 9 pt type.
 WIDE_TABLE_COLUMNS = 6
+UPRIGHT_WIDTH_PT = 482  # 21 cm less 2 x 2 cm of margin
+CHAR_PT = 5.8  # a wide font's advance at 9 pt (DejaVu Sans digits 5.7): rather landscape than cut
+CELL_PADDING_PT = 18  # 0.75 rem on either side
 # The navigation bar as written; user text in it is escaped, so no "</nav>" can occur inside it.
 _NAV_ELEMENT = re.compile(r'<nav class="doc-nav"[^>]*>.*?</nav>', re.S)
 _SVG_SIZE = re.compile(r"<svg\b[^>]*?\bwidth=\"(\d+(?:\.\d+)?)\"[^>]*?\bheight=\"(\d+(?:\.\d+)?)\"")
@@ -209,7 +214,7 @@ def build_items(doc: d.Document) -> tuple[list[Item], list[TocEntry]]:
             caption_id = ids.fresh(f"{node.id}-caption")
             columns = max([len(node.header), *(len(row) for row in node.rows)])
             items.append(Item("table", node, id=node.id, number=tables, caption_id=caption_id,
-                              css_class="wide" if columns > WIDE_TABLE_COLUMNS else "",
+                              css_class="wide" if _prints_wide(node, columns) else "",
                               columns=columns))
         elif isinstance(node, d.Figure):
             figures += 1
@@ -242,6 +247,21 @@ def build_items(doc: d.Document) -> tuple[list[Item], list[TocEntry]]:
         else:
             raise HtmlWriterError(f"the HTML writer does not know the node {type(node).__name__}")
     return items, toc
+
+
+def _narrowest_width(node: d.Table, columns: int) -> float:
+    """The table's narrowest printed width in points (see UPRIGHT_WIDTH_PT)."""
+    need = [0] * columns
+    for r, row in enumerate([node.header, *node.rows]):
+        for i, cell in enumerate(row):
+            text = _plain(cell)
+            keeps_whole = r > 0 and i < len(node.align) and node.align[i] == "right"  # td.num: nowrap
+            need[i] = max(need[i], len(text) if keeps_whole else max(map(len, text.split()), default=0))
+    return sum(n * CHAR_PT + CELL_PADDING_PT for n in need)
+
+
+def _prints_wide(node: d.Table, columns: int) -> bool:
+    return columns > WIDE_TABLE_COLUMNS and _narrowest_width(node, columns) > UPRIGHT_WIDTH_PT
 
 
 def _plain(runs: d.Inline) -> str:
