@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cluster_reports.compose import composer
 from cluster_reports.compose.tree import Document
@@ -12,6 +13,9 @@ from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams
 from cluster_reports.review.outcome import Review, ReviewConflict
+
+if TYPE_CHECKING:
+    from cluster_reports.writers.html import Navigation
 
 FORMATS = ("docx", "html")
 GENERAL = "general"  # output folder of the editions written for no particular cluster
@@ -63,7 +67,7 @@ def output_root(path: Path, doc: Document) -> Path:
     return path.parents[2] if doc.properties.cluster_id else path.parent.parent
 
 
-def write(doc: Document, path: Path, fmt: str, templates: Path, nav=None,
+def write(doc: Document, path: Path, fmt: str, templates: Path, nav: Navigation | None = None,
           planned: frozenset[Path] = frozenset()) -> Review | None:
     """Write one document; for a .docx already there, what was kept of a reviewer's work (raises
     ``ReviewConflict`` when their edits and the new data collide: the file is left alone).
