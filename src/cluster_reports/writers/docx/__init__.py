@@ -23,9 +23,10 @@ import docx
 from cluster_reports.atomic import write_atomic
 from cluster_reports.compose import tree as d
 
+from . import sections
 from .blocks import record
 from .body import BodyWriter
-from .fields import fill_title, set_update_fields
+from .fields import fill_title, fit_headers, set_update_fields
 from .properties import set_language, set_properties
 
 
@@ -40,6 +41,7 @@ def build(doc: d.Document, reference: Path) -> tuple[docx.document.Document, dic
     set_update_fields(word)
     set_properties(word, doc.properties, record(word, body.block_prefixes))
     fill_title(word, doc.properties.title)
+    fit_headers(word, doc.properties.title, sections.portrait_text_width(word))
     return word, body.block_prefixes
 
 

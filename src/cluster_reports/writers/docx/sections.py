@@ -1,6 +1,6 @@
-"""Sections: which nodes go on landscape pages (wide tables, and the headings that open them), the
-section breaks between portrait and landscape, the cover's first-page setting, and the width the
-text has between the margins."""
+"""Sections: which nodes go on landscape pages (tables too wide for a portrait page, and the headings
+that open them), the section breaks between portrait and landscape, the cover's section of its own
+(the pages after it are numbered from 1), and the width the text has between the margins."""
 
 from __future__ import annotations
 
@@ -13,22 +13,30 @@ from docx.shared import Emu
 
 from cluster_reports.compose import tree as d
 
-from .tables import columns
-
-WIDE_TABLE_COLUMNS = 6  # tables with more columns go on a landscape page
+from .tables import needed_width
 
 
-def landscape_flags(nodes: list[d.Node]) -> list[bool]:
-    """For each node, whether it goes on a landscape page."""
-    wide = [isinstance(n, d.Table) and columns(n) > WIDE_TABLE_COLUMNS for n in nodes]
+def landscape_flags(nodes: list[d.Node], upright_width: int) -> list[bool]:
+    """For each node, whether it goes on a landscape page: a table that cannot fit
+    ``upright_width`` (twips, the portrait page's text width) without breaking words does."""
+    wide = [isinstance(n, d.Table) and needed_width(n) > upright_width for n in nodes]
     for i in range(len(nodes) - 2, -1, -1):  # a heading goes with the wide table it opens
         if isinstance(nodes[i], d.Heading) and wide[i + 1]:
             wide[i] = True
     return wide
 
 
-def add_section_break(word: docx.document.Document, landscape: bool) -> None:
-    """End the current section; the next one is landscape or portrait.
+# Elements that follow w:pgNumType in a w:sectPr (schema order).
+_AFTER_PG_NUM = tuple(qn(f"w:{t}") for t in (
+    "cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection", "bidi", "rtlGutter",
+    "docGrid", "printerSettings", "sectPrChange"))
+
+
+def add_section_break(word: docx.document.Document, landscape: bool,
+                      restart_numbering: bool = False) -> None:
+    """End the current section; the next one is landscape or portrait, and its pages are
+    numbered from 1 if ``restart_numbering`` (the section after the cover), else on from the
+    previous section's.
 
     The first break keeps the header and footer references (and the cover's first-page
     setting) on the first section; later sections have none, so they are linked to the
@@ -52,6 +60,16 @@ def add_section_break(word: docx.document.Document, landscape: bool) -> None:
     title_pg = sentinel.find(qn("w:titlePg"))
     if title_pg is not None:
         sentinel.remove(title_pg)
+    for old in sentinel.findall(qn("w:pgNumType")):
+        sentinel.remove(old)
+    if restart_numbering:
+        numbering = OxmlElement("w:pgNumType")
+        numbering.set(qn("w:start"), "1")
+        after = next((el for el in sentinel if el.tag in _AFTER_PG_NUM), None)
+        if after is not None:
+            after.addprevious(numbering)
+        else:
+            sentinel.append(numbering)
     section = Section(sentinel, word.part)
     width, height = section.page_width, section.page_height
     if landscape != (width > height):
@@ -73,3 +91,13 @@ def text_width(word: docx.document.Document) -> int:
     section = Section(word.element.body.sectPr, word.part)
     width = section.page_width - section.left_margin - section.right_margin
     return int(Emu(width).twips)
+
+
+def portrait_text_width(word: docx.document.Document) -> int:
+    """The narrowest width between the margins of any section (a portrait page's), in twips:
+    the header, shared by every section, has to fit it."""
+    widths = []
+    for sect_pr in word.element.body.iter(qn("w:sectPr")):
+        section = Section(sect_pr, word.part)
+        widths.append(int(Emu(section.page_width - section.left_margin - section.right_margin).twips))
+    return min(widths)
