@@ -74,8 +74,8 @@ Tabel lebar dengan tujuh kolom
 
 | Kode | Nama | Perindustrian | Ketenagakerjaan | Perdagangan | Perguruan | Konsultan |
 | --- | --- | --: | --: | --: | --: | --: |
-| 01 | Satu | Kewirausahaan | Penganggaran | Pemberdayaan | Pendampingan | Pemasaran |
-| 02 | Dua | Penyuluhan | Pengawasan | Permodalan | Pengembangan | Standardisasi |
+| 01 | Satu | Kewirausahaan | Penganggarannya | Pemberdayaannya | Pendampingannya | Pemasarannya |
+| 02 | Dua | Penyuluhannya | Pengawasannya | Permodalannya | Pengembangannya | Standardisasinya |
 :::
 
 # Penutup

@@ -177,7 +177,7 @@ Wide
 
 | Perindustrian | Ketenagakerjaan | Perdagangan | Kewirausahaan | Pemberdayaan | Standardisasi | Koperasi |
 | --- | --- | --- | --- | --- | --- | --- |
-| 1 | 2 | 3 | 4 | 5 | 6 | 7 |
+| Penganggarannya | Pemberdayaannya | Pendampingannya | Pemasarannya | Permodalannya | 6 | 7 |
 :::
 """
 

@@ -22,6 +22,7 @@ from cluster_reports.domain import summary
 from cluster_reports.writers.docx import write_docx
 from cluster_reports.writers.docx.fields import HEADER_PT, running_head
 from cluster_reports.writers.docx.metrics import text_twips
+from cluster_reports.writers.docx.sections import landscape_flags
 from cluster_reports.writers.docx.tables import TABLE_PT, font_size, needed_width
 from cluster_reports.writers.docx.toc_pages import number_contents
 
@@ -67,6 +68,16 @@ def test_orientation_follows_what_the_table_needs():
     # too wide even for a landscape page at 9.5 pt: set smaller, so that "Kebumen" is not broken
     assert needed_width(matrix) > LANDSCAPE and font_size(matrix, LANDSCAPE) < TABLE_PT
     assert font_size(narrow, PORTRAIT) == TABLE_PT
+    assert landscape_flags([narrow, matrix], PORTRAIT) == [False, True]
+    # a little too wide at 9.5 pt: set a little smaller on the portrait page, not turned
+    programmes = _table(
+        "::: table p\nProgrammes\n\n| Program | Jadwal | Status | Terlaksana | Anggaran direncanakan "
+        "| Anggaran terpakai | Terpakai |\n| --- | --- | --- | --: | --: | --: | --: |\n"
+        "| Revitalisasi kegiatan dan layanan koperasi | Mei–Agu 2003 | Berlangsung | 100% "
+        "| Rp 14.200.000 | Rp 13.800.000 | 97% |\n:::\n")
+    assert needed_width(programmes) > PORTRAIT
+    assert landscape_flags([programmes], PORTRAIT) == [False]
+    assert 8.5 <= font_size(programmes, PORTRAIT) < TABLE_PT
 
 
 LONG_TABLE = "::: table long\nMany rows\n\n| Firm | Sales |\n| --- | --: |\n" + "".join(

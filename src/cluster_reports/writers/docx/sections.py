@@ -13,13 +13,17 @@ from docx.shared import Emu
 
 from cluster_reports.compose import tree as d
 
-from .tables import needed_width
+from .tables import font_size
+
+UPRIGHT_SMALLEST_PT = 8.5  # a table that fits a portrait page at this size stays upright
 
 
 def landscape_flags(nodes: list[d.Node], upright_width: int) -> list[bool]:
     """For each node, whether it goes on a landscape page: a table that cannot fit
-    ``upright_width`` (twips, the portrait page's text width) without breaking words does."""
-    wide = [isinstance(n, d.Table) and needed_width(n) > upright_width for n in nodes]
+    ``upright_width`` (twips, the portrait page's text width) without breaking words, even set
+    a little smaller (down to ``UPRIGHT_SMALLEST_PT``), does."""
+    wide = [isinstance(n, d.Table) and font_size(n, upright_width) < UPRIGHT_SMALLEST_PT
+            for n in nodes]
     for i in range(len(nodes) - 2, -1, -1):  # a heading goes with the wide table it opens
         if isinstance(nodes[i], d.Heading) and wide[i + 1]:
             wide[i] = True

@@ -16,7 +16,7 @@ from .elements import sub
 from .metrics import text_twips
 
 TABLE_PT = 9.5  # the Table Text style's size; the header row is bold
-SMALLEST_PT = 7.0  # a table too wide even for a landscape page is set smaller, down to this
+SMALLEST_PT = 7.0  # a table too wide for its page is set smaller, down to this
 CELL_PAD_TWIPS = 230  # the table style's cell margins (2 x 85) and a little slack
 SHORT_CELL = 16  # cells up to this long (numbers, amounts) are kept on one line if they can be
 _JUSTIFIED = {"right", "center"}  # w:jc values; left is the default and needs none
@@ -50,7 +50,7 @@ def needed_width(node: d.Table) -> int:
 
 def font_size(node: d.Table, width: int) -> float:
     """The table's text size (points): the style's, unless the table needs more than ``width``
-    even so (a landscape page's); then smaller, in half points, so that no word breaks."""
+    so; then smaller, in half points (down to ``SMALLEST_PT``), so that no word breaks."""
     size = TABLE_PT
     while size > SMALLEST_PT and sum(_measure(node, columns(node), size)[0]) > width:
         size -= 0.5
