@@ -231,3 +231,19 @@ def test_no_heading_or_caption_ends_a_page(laid_out):
             # a table's caption is above it (a figure's, below, may end a page)
             assert not re.match(r"(Table|Tabel) \d+:", body[-1]), \
                 f"{name}: page {n} ends with a table's caption"
+
+
+def test_page_numbers_without_libreoffice_say_what_to_install(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    from cluster_reports.cli import app
+    from cluster_reports.writers.docx import toc_pages
+
+    monkeypatch.setattr(toc_pages.shutil, "which", lambda program: None)
+    cluster = Path(docx_sample.__file__).parents[2] / "params/clusters/jawa-tengah/kebumen-roof-tile.yaml"
+    result = CliRunner().invoke(app, ["render", str(cluster), "--format", "docx", "--lang", "id",
+                                      "--page-numbers", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "--page-numbers needs LibreOffice (apt-get install libreoffice-writer) and poppler" \
+        in result.stderr
+    assert not list(tmp_path.rglob("*.docx"))  # said before anything is rendered

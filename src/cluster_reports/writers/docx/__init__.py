@@ -2,10 +2,14 @@
 
 ``build`` opens the reference (``templates/reference.docx``, built by ``reference.py``), keeps its
 styles, page setup, header and footer, and writes the tree into its emptied body with real Word
-structures (``body``): heading styles, a TOC field, captions numbered by SEQ fields (``fields``), a
-table style with a repeating header row (``tables``), landscape sections for wide tables
-(``sections``), pictures with alt text; then the document language and the core and custom document
-properties (``properties``).
+structures (``body``): heading styles, a TOC field whose entries end with PAGEREF page numbers,
+captions numbered by SEQ fields (``fields``), a table style with a repeating header row and rows
+kept whole, column widths measured with the font's metrics (``tables``, ``metrics``), the cover as
+a section of its own with the pages after it numbered from 1, landscape sections for tables too
+wide for a portrait page (``sections``), pictures with alt text; then the document language, the
+core and custom document properties (``properties``), and a header that fits its line.
+``toc_pages`` writes the contents' page numbers as LibreOffice lays the pages out (``render
+--page-numbers``).
 
 Narrative blocks carry one bookmark per paragraph, ``cr_<block id>_<n>``: bookmarks inside one
 paragraph survive a round trip through LibreOffice, bookmarks spanning paragraphs do not (see

@@ -1,6 +1,7 @@
 """The body of the Word file: the tree's nodes as paragraphs, runs, links, lists, tables, figures and
-captions, with a TOC field, a bookmark on each heading (the TOC's and links' anchor) and on each
-paragraph of a narrative block, and section breaks around the landscape pages."""
+captions, with a TOC field, a bookmark on each heading (the TOC's, its page numbers' and links'
+anchor) and on each paragraph of a narrative block, and section breaks after the cover and around
+the landscape pages."""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
 """Word fields: complex fields (begin, instruction, separate, cached result, end), the instructions
-the writer uses (the table of contents, SEQ caption numbers), the TITLE fields of headers and footers
-given the title as their result, and the setting that has Word update every field on opening.
+the writer uses (the table of contents, its entries' PAGEREF page numbers, SEQ caption numbers), the
+TITLE fields of headers and footers given the title as their result (or, where the title is too
+long for the header's line, replaced by it shortened), and the setting that has Word update every
+field on opening.
 
 The reference document's header and footer carry their own fields (TITLE, PAGE, NUMPAGES: see
 ``reference.py``); the writer fills in TITLE's cached result, so the header reads right even where
