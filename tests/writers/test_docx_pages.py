@@ -97,6 +97,17 @@ def test_a_long_table_keeps_its_first_and_last_rows_together(tmp_path):
     assert all(r.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for r in rows)
 
 
+def test_a_lead_in_stays_with_what_it_introduces(tmp_path):
+    doc = docx_sample.document()
+    doc.nodes = markdown.parse("# Start\n\nThe steps are these:\n\n- one\n- two\n\nA closing line.\n\n"
+                               "::: block steps\nIn a block, too:\n\n1. first\n:::\n")
+    path = tmp_path / "lead-in.docx"
+    write_docx(doc, path, Path(docx_sample.__file__).parents[2] / "templates" / "reference.docx")
+    kept = {p.text: bool(p.paragraph_format.keep_with_next) for p in docx.Document(str(path)).paragraphs}
+    assert kept["The steps are these:"] and kept["In a block, too:"]
+    assert not kept["A closing line."] and not kept["one"]
+
+
 # --- the pages as LibreOffice lays them out -------------------------------------------------------
 
 

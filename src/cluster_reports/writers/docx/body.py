@@ -57,6 +57,12 @@ def _set_paragraph_style(p: etree._Element, style_id: str) -> None:
     p_style.set(qn("w:val"), style_id)
 
 
+def _keep_lead_in(paragraph: WordParagraph, runs: d.Inline) -> None:
+    """A paragraph that introduces what follows (it ends with a colon) stays on its page."""
+    if d.plain(runs).rstrip().endswith(":"):
+        paragraph.paragraph_format.keep_with_next = True
+
+
 class BodyWriter:
     """Writes ``doc``'s nodes into ``word`` (opened on ``reference``), whose body it empties first:
     the reference's specimen goes, its last section's properties (page, header, footer) stay."""
@@ -207,7 +213,9 @@ class BodyWriter:
         elif isinstance(node, d.Heading):
             self.heading(node)
         elif isinstance(node, d.Paragraph):
-            self.runs(self.paragraph("Normal"), node.runs)
+            paragraph = self.paragraph("Normal")
+            _keep_lead_in(paragraph, node.runs)
+            self.runs(paragraph, node.runs)
         elif isinstance(node, d.BulletList):
             self.bullet_list(node)
         elif isinstance(node, d.Table):
@@ -296,6 +304,7 @@ class BodyWriter:
         for child in children:
             if isinstance(child, d.Paragraph):
                 paragraph = self.paragraph(style) if style else self.paragraph("Normal")
+                _keep_lead_in(paragraph, child.runs)
                 counter = self.flow_runs(paragraph, child.runs, bookmark, counter)
             else:
                 counter = self.list_items(child.items, child.ordered, style, bookmark, counter)
