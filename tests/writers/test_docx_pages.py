@@ -22,12 +22,13 @@ from cluster_reports.domain import summary
 from cluster_reports.writers.docx import write_docx
 from cluster_reports.writers.docx.fields import HEADER_PT, running_head
 from cluster_reports.writers.docx.metrics import text_twips
-from cluster_reports.writers.docx.sections import landscape_flags
+from cluster_reports.writers.docx.sections import Page, landscape_flags
 from cluster_reports.writers.docx.tables import TABLE_PT, font_size, needed_width
 from cluster_reports.writers.docx.toc_pages import number_contents
 
 PORTRAIT = 9070  # text width of an A4 portrait page with 2.5 cm margins, in twips
 LANDSCAPE = 14007
+A4 = Page(PORTRAIT, LANDSCAPE, LANDSCAPE)  # portrait text width and height, landscape text width
 LONG_TITLE = ("Laporan Pemantauan dan Evaluasi: Sentra IKM kerajinan anyaman rotan, bambu, dan pandan "
               "Desa Sukamaju, Kecamatan Pagerageung, Kabupaten Tasikmalaya")
 
@@ -68,7 +69,7 @@ def test_orientation_follows_what_the_table_needs():
     # too wide even for a landscape page at 9.5 pt: set smaller, so that "Kebumen" is not broken
     assert needed_width(matrix) > LANDSCAPE and font_size(matrix, LANDSCAPE) < TABLE_PT
     assert font_size(narrow, PORTRAIT) == TABLE_PT
-    assert landscape_flags([narrow, matrix], PORTRAIT) == [False, True]
+    assert landscape_flags([narrow, matrix], A4) == [False, True]
     # a little too wide at 9.5 pt: set a little smaller on the portrait page, not turned
     programmes = _table(
         "::: table p\nProgrammes\n\n| Program | Jadwal | Status | Terlaksana | Anggaran direncanakan "
@@ -76,7 +77,7 @@ def test_orientation_follows_what_the_table_needs():
         "| Revitalisasi kegiatan dan layanan koperasi | Mei–Agu 2003 | Berlangsung | 100% "
         "| Rp 14.200.000 | Rp 13.800.000 | 97% |\n:::\n")
     assert needed_width(programmes) > PORTRAIT
-    assert landscape_flags([programmes], PORTRAIT) == [False]
+    assert landscape_flags([programmes], A4) == [False]
     assert 8.5 <= font_size(programmes, PORTRAIT) < TABLE_PT
 
 
@@ -258,3 +259,20 @@ def test_page_numbers_without_libreoffice_say_what_to_install(monkeypatch, tmp_p
     assert "--page-numbers needs LibreOffice (apt-get install libreoffice-writer) and poppler" \
         in result.stderr
     assert not list(tmp_path.rglob("*.docx"))  # said before anything is rendered
+
+
+def test_a_form_that_would_stand_a_page_tall_in_narrow_columns_is_turned(sample_by_id, templates):
+    """The guideline's progress form (part 2) fits upright only at 8.5 pt in narrow columns, a
+    page tall: it goes landscape. The monitoring report's programme table, as wide but short,
+    stays upright, set a little smaller."""
+    kebumen = sample_by_id["kebumen-roof-tile"]
+    guideline = composer.compose(kebumen, "guideline", "en", [], templates)
+    monitoring = composer.compose(kebumen, "monitoring", "id", [], templates)
+
+    def turned(doc, caption):
+        tables = [n for n in doc.nodes if isinstance(n, d.Table)]
+        table = next(t for t in tables if d.plain(t.caption).startswith(caption))
+        return landscape_flags([table], A4) == [True], font_size(table, PORTRAIT)
+
+    assert turned(guideline, "Progress monitoring report, part 2") == (True, 8.5)
+    assert turned(monitoring, "Program yang direncanakan dan yang terlaksana") == (False, 8.5)

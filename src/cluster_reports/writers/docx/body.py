@@ -35,13 +35,24 @@ from .fields import (
 )
 from .numbering import Numbering
 from .styles import Styles
-from .tables import TABLE_PT, add_row, add_table, column_widths, columns, font_size, set_font_size
+from .tables import (
+    TABLE_PT,
+    add_row,
+    add_table,
+    column_widths,
+    columns,
+    font_size,
+    set_font_size,
+    table_height,
+)
 
 DEFAULT_LABELS = {"table": "Table", "figure": "Figure", "contents": "Contents"}
 FIGURE_WIDTH = Cm(15)
 FIGURE_MAX_HEIGHT = Cm(20)
 AFTER_TABLE = Pt(9)
-KEEP_WHOLE_ROWS = 12  # tables of up to this many rows (besides the header) do not break across pages
+# A table up to this share of the page's height does not break across pages (moved whole to the
+# next page, it leaves at most this much blank); a taller one may.
+KEEP_WHOLE_SHARE = 0.45
 
 
 def _set_paragraph_style(p: etree._Element, style_id: str) -> None:
@@ -196,7 +207,7 @@ class BodyWriter:
 
     def write(self) -> None:
         nodes = self.doc.nodes
-        flags = sections.landscape_flags(nodes, sections.text_width(self.word))
+        flags = sections.landscape_flags(nodes, sections.page_of(self.word))
         for node, landscape in zip(nodes, flags, strict=True):
             if not isinstance(node, d.PageBreak) and landscape != self.landscape:
                 self.section_break(landscape)
@@ -339,10 +350,11 @@ class BodyWriter:
         text_style = self.styles.id("Table Text")
         rows = [(node.header, True), *((row, False) for row in node.rows)]
         last = len(rows) - 1
+        whole = table_height(node, widths, size) <= KEEP_WHOLE_SHARE * sections.text_height(self.word)
         for n, (cells, header) in enumerate(rows):
             # A short table stays whole; a long one keeps its header with two rows and its last
             # two rows together, so that no page holds a single row of it.
-            keep = n < last and (last <= KEEP_WHOLE_ROWS or n <= 1 or n == last - 1)
+            keep = n < last and (whole or n <= 1 or n == last - 1)
             paragraphs = add_row(tbl, widths, align, header, text_style, keep)
             for p, cell in zip(paragraphs, cells, strict=False):  # a short row leaves cells empty
                 self.runs(WordParagraph(p, None), cell)

@@ -4,6 +4,8 @@ that open them), the section breaks between portrait and landscape, the cover's 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import docx
 from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
@@ -13,17 +15,31 @@ from docx.shared import Emu
 
 from cluster_reports.compose import tree as d
 
-from .tables import font_size
+from .tables import TABLE_PT, column_widths, columns, font_size, table_height
 
-UPRIGHT_SMALLEST_PT = 8.5  # a table that fits a portrait page at this size stays upright
+UPRIGHT_SMALLEST_PT = 8.5  # a table that fits a portrait page at this size may stay upright
+# ... unless, set smaller in narrow columns, it would fill more than this share of the page and be
+# this many times as tall as on a landscape page.
+TALL_SHARE, TALLER = 0.6, 1.5
 
 
-def landscape_flags(nodes: list[d.Node], upright_width: int) -> list[bool]:
-    """For each node, whether it goes on a landscape page: a table that cannot fit
-    ``upright_width`` (twips, the portrait page's text width) without breaking words, even set
-    a little smaller (down to ``UPRIGHT_SMALLEST_PT``), does."""
-    wide = [isinstance(n, d.Table) and font_size(n, upright_width) < UPRIGHT_SMALLEST_PT
-            for n in nodes]
+@dataclass(frozen=True)
+class Page:
+    """A portrait page's text area and a landscape page's text width, in twips."""
+
+    width: int
+    height: int
+    landscape_width: int
+
+
+def landscape_flags(nodes: list[d.Node], page: Page) -> list[bool]:
+    """For each node, whether it goes on a landscape page (a table, and the heading opening it).
+
+    A table goes if it cannot fit the portrait page's width without breaking words even set a
+    little smaller (down to ``UPRIGHT_SMALLEST_PT``), or if set smaller it would stand most of
+    a page tall in narrow columns where a landscape page sets it in far fewer lines.
+    """
+    wide = [isinstance(n, d.Table) and _needs_landscape(n, page) for n in nodes]
     for i in range(len(nodes) - 2, -1, -1):  # a heading goes with the wide table it opens
         if isinstance(nodes[i], d.Heading) and wide[i + 1]:
             wide[i] = True
@@ -34,6 +50,29 @@ def landscape_flags(nodes: list[d.Node], upright_width: int) -> list[bool]:
 _AFTER_PG_NUM = tuple(qn(f"w:{t}") for t in (
     "cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection", "bidi", "rtlGutter",
     "docGrid", "printerSettings", "sectPrChange"))
+
+
+def _needs_landscape(table: d.Table, page: Page) -> bool:
+    size = font_size(table, page.width)
+    if size < UPRIGHT_SMALLEST_PT:
+        return True
+    if size == TABLE_PT:
+        return False
+    count = columns(table)
+    upright = table_height(table, column_widths(table, count, page.width, size), size)
+    turned_size = font_size(table, page.landscape_width)
+    turned = table_height(table, column_widths(table, count, page.landscape_width, turned_size),
+                          turned_size)
+    return upright > TALL_SHARE * page.height and upright >= TALLER * turned
+
+
+def page_of(word: docx.document.Document) -> Page:
+    """The page of the current (last, portrait) section."""
+    section = Section(word.element.body.sectPr, word.part)
+    width = section.page_width - section.left_margin - section.right_margin
+    height = section.page_height - section.top_margin - section.bottom_margin
+    turned = section.page_height - section.left_margin - section.right_margin
+    return Page(int(Emu(width).twips), int(Emu(height).twips), int(Emu(turned).twips))
 
 
 def add_section_break(word: docx.document.Document, landscape: bool,
@@ -95,6 +134,13 @@ def text_width(word: docx.document.Document) -> int:
     section = Section(word.element.body.sectPr, word.part)
     width = section.page_width - section.left_margin - section.right_margin
     return int(Emu(width).twips)
+
+
+def text_height(word: docx.document.Document) -> int:
+    """Height between the margins of the current (last) section, in twips."""
+    section = Section(word.element.body.sectPr, word.part)
+    height = section.page_height - section.top_margin - section.bottom_margin
+    return int(Emu(height).twips)
 
 
 def portrait_text_width(word: docx.document.Document) -> int:

@@ -127,6 +127,30 @@ def add_row(tbl: CT_Tbl, widths: list[int], align: list[str | None], header: boo
     return paragraphs
 
 
+def table_height(node: d.Table, widths: list[int], size: float = TABLE_PT) -> int:
+    """About how tall the table is set in columns ``widths`` (twips): each row as tall as its
+    cell of most lines, a cell's lines estimated from its text's width."""
+    line = round(size * 1.15 * 20)  # Arial's line height, single spacing
+    row_extra = 2 * 30 + 2 * 28  # the Table Text style's spacing and the cell margins, top and bottom
+    total = 0
+    for row, bold in [(node.header, True), *((r, False) for r in node.rows)]:
+        lines = 1
+        for cell, width in zip(row, widths, strict=False):
+            room = max(width - CELL_PAD_TWIPS, 1)
+            words = d.plain(cell).split()
+            count, used = 1, 0
+            space = text_twips(" ", size, bold)
+            for word in words:  # greedy line filling, as the clients fill lines
+                w = text_twips(word, size, bold)
+                if used and used + space + w > room:
+                    count, used = count + 1, w
+                else:
+                    used += (space if used else 0) + w
+            lines = max(lines, count)
+        total += lines * line + row_extra
+    return total
+
+
 def set_font_size(tbl: CT_Tbl, size: float) -> None:
     """Every run and paragraph mark of the table at ``size`` points (the style's size otherwise)."""
     half_points = str(round(size * 2))
