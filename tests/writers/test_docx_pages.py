@@ -179,8 +179,14 @@ def test_contents_give_the_pages_the_headings_are_on(laid_out, name):
     assert [e for e, _n in entries] == headings  # every heading, each with a number
     for entry, number in entries:
         # page n is the n-th after the cover: index n of the PDF's pages
-        assert entry in _lines(pages[number]), f"{name}: '{entry}' is not on page {number}"
+        assert any(_is_heading_line(line, entry) for line in _lines(pages[number])), \
+            f"{name}: '{entry}' is not on page {number}"
         assert _footer(pages[number]) == str(number)
+
+
+def _is_heading_line(line: str, heading: str) -> bool:
+    """Whether a line of the page is the heading (its number, if numbered, before it)."""
+    return re.fullmatch(r"(\d+(\.\d+)*\.?\s+)?" + re.escape(heading), line) is not None
 
 
 def _headings(path: Path) -> list[d.Heading]:
@@ -239,7 +245,8 @@ def test_no_heading_or_caption_ends_a_page(laid_out):
         for n, page in enumerate(pages[2:], start=2):
             body = _lines(page)[1:-1]  # without header and footer
             assert body, f"{name}: page {n} is empty"
-            assert body[-1] not in headings, f"{name}: page {n} ends with the heading {body[-1]!r}"
+            assert not any(_is_heading_line(body[-1], h) for h in headings), \
+                f"{name}: page {n} ends with the heading {body[-1]!r}"
             # a table's caption is above it (a figure's, below, may end a page)
             assert not re.match(r"(Table|Tabel) \d+:", body[-1]), \
                 f"{name}: page {n} ends with a table's caption"
