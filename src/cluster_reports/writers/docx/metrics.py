@@ -7,6 +7,8 @@ Printable ASCII and a few characters the documents use; any other character coun
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 _REGULAR_ASCII = (  # U+0020 to U+007E
     278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
     556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
@@ -36,17 +38,25 @@ _BOLD_EXTRA = {
 }
 
 
-def _table(ascii_widths: tuple[int, ...], extra: dict[str, int]) -> dict[str, int]:
-    return {**{chr(32 + i): w for i, w in enumerate(ascii_widths)}, **extra}
+class _Widths(dict):
+    """Advance widths by character; a character not listed counts as an "n"."""
+
+    def __missing__(self, char: str) -> int:
+        return self["n"]
+
+
+def _table(ascii_widths: tuple[int, ...], extra: dict[str, int]) -> _Widths:
+    return _Widths({**{chr(32 + i): w for i, w in enumerate(ascii_widths)}, **extra})
 
 
 _WIDTHS = {False: _table(_REGULAR_ASCII, _REGULAR_EXTRA), True: _table(_BOLD_ASCII, _BOLD_EXTRA)}
 
 
+@lru_cache(maxsize=1 << 16)  # tables measure the same words at several sizes
+def _units(text: str, bold: bool) -> int:
+    return sum(map(_WIDTHS[bold].__getitem__, text))
+
+
 def text_twips(text: str, size_pt: float, bold: bool = False) -> int:
     """The width of ``text`` on one line at ``size_pt`` points, in twips (1/20 pt)."""
-    widths = _WIDTHS[bold]
-    fallback = widths["n"]
-    units = sum(widths.get(c, fallback) for c in text)
-    return round(units * size_pt * 20 / 1000)
-
+    return round(_units(text, bold) * size_pt * 20 / 1000)

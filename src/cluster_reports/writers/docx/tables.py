@@ -1,5 +1,7 @@
-"""Tables: column widths shared out as browsers share them, and the Word table around the cells (the
-table style, full width, a fixed layout, a header row repeated on every page, rows kept whole)."""
+"""Tables: column widths shared out as browsers share them, measured from the text at the table's
+size (smaller for a table too wide for its page), its height estimated, and the Word table around
+the cells (the table style, full width, a fixed layout, a header row repeated on every page, rows
+kept whole and kept with the next where the writer asks)."""
 
 from __future__ import annotations
 
