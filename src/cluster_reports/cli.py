@@ -159,6 +159,12 @@ def render_command(
     ] = DEFAULT_PARAMS,
     templates_dir: TemplatesOption = None,
     programmes_dir: ProgrammesOption = None,
+    page_numbers: Annotated[
+        bool,
+        typer.Option("--page-numbers", help="Write the page numbers of the Word contents lists as "
+                     "LibreOffice lays the pages out, so that they show in LibreOffice and its PDFs "
+                     "(Word updates them itself); needs LibreOffice and pdftotext"),
+    ] = False,
 ) -> None:
     """Render documents to OUT/<province>/<cluster-id>/<doc>.<lang>.<docx|html>.
 
@@ -177,11 +183,20 @@ def render_command(
         for message in choice_problems:
             err.print(f"[red]error[/red] {escape(message)}")
         raise typer.Exit(2)
+    if page_numbers and "docx" in formats:
+        from cluster_reports.writers.docx import toc_pages
+
+        missing = toc_pages.missing_tools()
+        if missing:
+            err.print(f"[red]error[/red] --page-numbers needs {escape(' and '.join(missing))}")
+            raise typer.Exit(2)
     templates = _library(resources.templates, templates_dir)
     library = _library(resources.programmes, programmes_dir)
     failed = False
+    outcomes: list[render.Outcome] = []
     if not targets:
-        failed = not _show(render.render_general(kinds, langs, formats, out_dir, templates))
+        outcomes.append(render.render_general(kinds, langs, formats, out_dir, templates))
+        failed = not _show(outcomes[-1])
     paths, problems = _resolve(targets or [], params_root)
     loaded, load_problems = params_io.load_many(paths, library) if paths else ([], [])
     problems += load_problems
@@ -192,13 +207,17 @@ def render_command(
     summaries = []
     for item in loaded:
         outcome = render.render_cluster(item, cluster_kinds, langs, formats, out_dir, peers, templates)
+        outcomes.append(outcome)
         failed |= not _show(outcome)
         if outcome.error is None:
             summaries.append(summary.summarise(item))
     if any(k in registry.ROLLUPS for k in kinds):
         # Roll-ups cover the clusters of this run: name a folder of them all for a full picture.
         for outcome in render.render_rollups(kinds, summaries, langs, formats, out_dir, templates):
+            outcomes.append(outcome)
             failed |= not _show(outcome)
+    if page_numbers:
+        failed |= not _number_contents([p for o in outcomes for p in o.written if p.suffix == ".docx"])
     _write_index(out_dir, templates, langs, formats, peers)
     raise typer.Exit(1 if failed else 0)
 
@@ -213,6 +232,24 @@ def _write_index(out_dir: Path, templates: Path, langs: list[str], formats: list
     index = index_page.write_folder(out_dir, templates, langs[0], names, only_refresh="html" not in formats)
     if index is not None:
         out.print(f"index: {escape(str(index))}")
+
+
+def _number_contents(paths: list[Path]) -> bool:
+    """Write the contents lists' page numbers into the .docx files written; True when it worked."""
+    if not paths:
+        return True
+    from cluster_reports.writers.docx import toc_pages
+
+    try:
+        problems = toc_pages.number_contents(paths)
+    except toc_pages.PageNumberError as exc:
+        err.print(f"[red]error[/red] page numbers of the contents: {escape(str(exc))}")
+        return False
+    for problem in problems:
+        err.print(f"[yellow]warning[/yellow] {escape(problem)}")
+    out.print(f"page numbers of the contents written into {len(paths) - len(problems)} "
+              f"of {len(paths)} Word files")
+    return True
 
 
 def _show(outcome: render.Outcome) -> bool:

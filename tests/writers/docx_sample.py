@@ -72,10 +72,10 @@ Unit usaha menurut ukuran
 ::: table tbl-wide
 Tabel lebar dengan tujuh kolom
 
-| Kode | Nama | A | B | C | D | E |
+| Kode | Nama | Perindustrian | Ketenagakerjaan | Perdagangan | Perguruan | Konsultan |
 | --- | --- | --: | --: | --: | --: | --: |
-| 01 | Satu | 1 | 2 | 3 | 4 | 5 |
-| 02 | Dua | 6 | 7 | 8 | 9 | 10 |
+| 01 | Satu | Kewirausahaan | Penganggarannya | Pemberdayaannya | Pendampingannya | Pemasarannya |
+| 02 | Dua | Penyuluhannya | Pengawasannya | Permodalannya | Pengembangannya | Standardisasinya |
 :::
 
 # Penutup

@@ -38,17 +38,28 @@ def test_cover_toc_and_headings(written):
     assert paragraphs[0].text == "Laporan Profil Klaster"
     assert [p.style.name for p in paragraphs[1:3]] == ["Subtitle", "Subtitle"]
     assert paragraphs[1].text == "Sentra Logam Tegal" and paragraphs[1].runs[0].bold
-    toc_heading = paragraphs[3]
+    # the cover is a section of its own; the next one's pages are numbered from 1
+    cover_end = paragraphs[3]._p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+    assert cover_end is not None and cover_end.find(qn("w:titlePg")) is not None
+    numbering = word.sections[1]._sectPr.find(qn("w:pgNumType"))
+    assert numbering is not None and numbering.get(qn("w:start")) == "1"
+    assert all(s._sectPr.find(qn("w:pgNumType")) is None for s in word.sections[2:])
+    toc_heading = paragraphs[4]
     assert toc_heading.style.name == "TOC Heading" and toc_heading.text == "Daftar Isi"
-    assert toc_heading.paragraph_format.page_break_before  # the cover ends with a page break
     # a TOC field spanning the entry paragraphs: begin in the first, end after the last
     instructions = [t.text.strip() for t in word.element.body.iter(qn("w:instrText"))]
     assert [i for i in instructions if i.startswith("TOC")] == ['TOC \\o "1-3" \\h \\z \\u']
     chars = [(i, c.get(qn("w:fldCharType"))) for i, p in enumerate(paragraphs)
              for c in p._p.iter(qn("w:fldChar"))]
-    assert chars[:3] == [(4, "begin"), (4, "separate"), (9, "end")]
+    assert chars[:2] == [(5, "begin"), (5, "separate")] and (10, "end") in chars
+    # each entry ends with a tab and the page of its heading: a PAGEREF to the heading's bookmark
+    page_refs = [i.split()[1] for i in instructions if i.startswith("PAGEREF")]
+    bookmarks = [p._p.find(qn("w:bookmarkStart")).get(qn("w:name")) for p in paragraphs
+                 if p.style.name.startswith("Heading")]
+    assert page_refs == bookmarks
     # the TOC's result is pre-filled with the headings (levels 1-3), as links to them
-    entries = [(p.style.name, p.text) for p in paragraphs if p.style.name.startswith("toc")]
+    entries = [(p.style.name, p.text.rstrip("\t")) for p in paragraphs
+               if p.style.name.startswith("toc")]
     assert entries[:5] == [
         ("toc 1", "Ringkasan"), ("toc 2", "Data dasar"), ("toc 3", "Rincian"),
         ("toc 1", "Lampiran lebar"), ("toc 1", "Penutup"),
@@ -95,26 +106,34 @@ def test_table_captions_and_styles(written):
     assert alignments == [None, 2, 2]  # numbers right-aligned
     assert small.rows[0].cells[1].paragraphs[0].alignment == 2
     assert len(wide.columns) == 7
+    # cells never split across pages; the short tables stay whole (each row kept with the next)
+    for table in (small, wide):
+        rows = [r._tr for r in table.rows]
+        assert all(r.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for r in rows)
+        keeps = [r.find(f".//{qn('w:keepNext')}") is not None for r in rows]
+        assert keeps == [True] * (len(rows) - 1) + [False]
 
 
 def test_wide_table_has_a_landscape_section(written):
     word = docx.Document(str(written))
     sections = word.sections
-    assert [s.orientation for s in sections] == [0, 1, 0]  # portrait, landscape, portrait
-    landscape = sections[1]
+    # cover, portrait pages, the landscape table, portrait again
+    assert [s.orientation for s in sections] == [0, 0, 1, 0]
+    landscape = sections[2]
     assert landscape.page_width > landscape.page_height
     # header and footer: defined on the first section, linked (inherited) after it
     assert not sections[0].header.is_linked_to_previous
-    assert sections[1].header.is_linked_to_previous and sections[2].footer.is_linked_to_previous
+    assert all(s.header.is_linked_to_previous and s.footer.is_linked_to_previous
+               for s in sections[1:])
     assert sections[0].different_first_page_header_footer  # no header on the cover
-    assert not sections[1].different_first_page_header_footer
+    assert not any(s.different_first_page_header_footer for s in sections[1:])
     # the wide table and the heading that opens it are inside the landscape section
     body = list(word.element.body)
     breaks = [i for i, el in enumerate(body) if el.find(f".//{qn('w:sectPr')}") is not None]
     wide_table = [i for i, el in enumerate(body) if el.tag == qn("w:tbl")][1]
     heading = max(i for i, el in enumerate(body)
                    if el.tag == qn("w:p") and sample.text(el) == "Lampiran lebar")
-    assert breaks[0] < heading < wide_table < breaks[1]
+    assert breaks[1] < heading < wide_table < breaks[2]
     # the header shows the document title as the TITLE field's cached result
     header = sections[0].header.paragraphs[0]
     assert sample.fields(header) == [("TITLE \\* MERGEFORMAT", sample.TITLE)]
@@ -156,11 +175,32 @@ def test_runs_links_and_user_text(written):
 WIDE = """::: table {id}
 Wide
 
-| a | b | c | d | e | f | g |
+| Perindustrian | Ketenagakerjaan | Perdagangan | Kewirausahaan | Pemberdayaan | Standardisasi | Koperasi |
 | --- | --- | --- | --- | --- | --- | --- |
-| 1 | 2 | 3 | 4 | 5 | 6 | 7 |
+| Penganggarannya | Pemberdayaannya | Pendampingannya | Pemasarannya | Permodalannya | 6 | 7 |
 :::
 """
+
+NARROW = """::: table narrow
+Seven short columns
+
+| Period | Firms | Q1 | Q2 | Q3 | Q4 | Share |
+| --- | --- | --: | --: | --: | --: | --: |
+| 2003 | 12 | 1 | 2 | 3 | 4 | 12.5 % |
+:::
+"""
+
+
+def test_a_table_that_fits_upright_stays_upright(reference, tmp_path):
+    """Many columns alone do not make a table wide: these seven fit a portrait page."""
+    doc = sample.document()
+    doc.nodes = markdown.parse("# Start\n\n" + NARROW)
+    path = tmp_path / "narrow.docx"
+    write_docx(doc, path, reference)
+    word = docx.Document(str(path))
+    assert [s.orientation for s in word.sections] == [0]
+    widths = [int(c.get(qn("w:w"))) for c in word.tables[0]._tbl.tblGrid.iterchildren()]
+    assert sum(widths) <= 9070 and min(widths) > 500  # within the margins, no squeezed column
 
 
 def test_adjacent_wide_tables_share_a_landscape_section_to_the_end(reference, tmp_path):

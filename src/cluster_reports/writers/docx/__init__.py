@@ -2,10 +2,14 @@
 
 ``build`` opens the reference (``templates/reference.docx``, built by ``reference.py``), keeps its
 styles, page setup, header and footer, and writes the tree into its emptied body with real Word
-structures (``body``): heading styles, a TOC field, captions numbered by SEQ fields (``fields``), a
-table style with a repeating header row (``tables``), landscape sections for wide tables
-(``sections``), pictures with alt text; then the document language and the core and custom document
-properties (``properties``).
+structures (``body``): heading styles, a TOC field whose entries end with PAGEREF page numbers,
+captions numbered by SEQ fields (``fields``), a table style with a repeating header row and rows
+kept whole, column widths measured with the font's metrics (``tables``, ``metrics``), the cover as
+a section of its own with the pages after it numbered from 1, landscape sections for tables too
+wide for a portrait page (``sections``), pictures with alt text; then the document language, the
+core and custom document properties (``properties``), and a header that fits its line.
+``toc_pages`` writes the contents' page numbers as LibreOffice lays the pages out (``render
+--page-numbers``).
 
 Narrative blocks carry one bookmark per paragraph, ``cr_<block id>_<n>``: bookmarks inside one
 paragraph survive a round trip through LibreOffice, bookmarks spanning paragraphs do not (see
@@ -23,9 +27,10 @@ import docx
 from cluster_reports.atomic import write_atomic
 from cluster_reports.compose import tree as d
 
+from . import sections
 from .blocks import record
 from .body import BodyWriter
-from .fields import fill_title, set_update_fields
+from .fields import fill_title, fit_headers, set_update_fields
 from .properties import set_language, set_properties
 
 
@@ -40,6 +45,7 @@ def build(doc: d.Document, reference: Path) -> tuple[docx.document.Document, dic
     set_update_fields(word)
     set_properties(word, doc.properties, record(word, body.block_prefixes))
     fill_title(word, doc.properties.title)
+    fit_headers(word, doc.properties.title, sections.portrait_text_width(word))
     return word, body.block_prefixes
 
 

@@ -1,6 +1,7 @@
 """The body of the Word file: the tree's nodes as paragraphs, runs, links, lists, tables, figures and
-captions, with a TOC field, a bookmark on each heading (the TOC's and links' anchor) and on each
-paragraph of a narrative block, and section breaks around the landscape pages."""
+captions, with a TOC field, a bookmark on each heading (the TOC's, its page numbers' and links'
+anchor) and on each paragraph of a narrative block, and section breaks after the cover and around
+the landscape pages."""
 
 from __future__ import annotations
 
@@ -24,15 +25,34 @@ from cluster_reports.compose import tree as d
 from . import sections
 from .blocks import bookmark_prefix
 from .elements import add_text_run, clean_text, sub
-from .fields import TOC_INSTRUCTION, add_field, begin_field, end_field, seq_instruction
+from .fields import (
+    TOC_INSTRUCTION,
+    add_field,
+    begin_field,
+    end_field,
+    page_ref_instruction,
+    seq_instruction,
+)
 from .numbering import Numbering
 from .styles import Styles
-from .tables import add_row, add_table, column_widths, columns
+from .tables import (
+    TABLE_PT,
+    add_row,
+    add_table,
+    column_widths,
+    columns,
+    font_size,
+    set_font_size,
+    table_height,
+)
 
 DEFAULT_LABELS = {"table": "Table", "figure": "Figure", "contents": "Contents"}
 FIGURE_WIDTH = Cm(15)
 FIGURE_MAX_HEIGHT = Cm(20)
 AFTER_TABLE = Pt(9)
+# A table up to this share of the page's height does not break across pages (moved whole to the
+# next page, it leaves at most this much blank); a taller one may.
+KEEP_WHOLE_SHARE = 0.45
 
 
 def _set_paragraph_style(p: etree._Element, style_id: str) -> None:
@@ -46,6 +66,12 @@ def _set_paragraph_style(p: etree._Element, style_id: str) -> None:
         p_style = OxmlElement("w:pStyle")
         p_pr.insert(0, p_style)
     p_style.set(qn("w:val"), style_id)
+
+
+def _keep_lead_in(paragraph: WordParagraph, runs: d.Inline) -> None:
+    """A paragraph that introduces what follows (it ends with a colon) stays on its page."""
+    if d.plain(runs).rstrip().endswith(":"):
+        paragraph.paragraph_format.keep_with_next = True
 
 
 class BodyWriter:
@@ -181,10 +207,13 @@ class BodyWriter:
 
     def write(self) -> None:
         nodes = self.doc.nodes
-        for node, landscape in zip(nodes, sections.landscape_flags(nodes), strict=True):
+        flags = sections.landscape_flags(nodes, sections.page_of(self.word))
+        for node, landscape in zip(nodes, flags, strict=True):
             if not isinstance(node, d.PageBreak) and landscape != self.landscape:
                 self.section_break(landscape)
             self.node(node)
+            if isinstance(node, d.Cover):  # the cover is a section of its own, unnumbered
+                self.section_break(False, restart_numbering=True)
         sections.finish(self.word, any(isinstance(n, d.Cover) for n in nodes))
 
     def node(self, node: d.Node) -> None:
@@ -195,7 +224,9 @@ class BodyWriter:
         elif isinstance(node, d.Heading):
             self.heading(node)
         elif isinstance(node, d.Paragraph):
-            self.runs(self.paragraph("Normal"), node.runs)
+            paragraph = self.paragraph("Normal")
+            _keep_lead_in(paragraph, node.runs)
+            self.runs(paragraph, node.runs)
         elif isinstance(node, d.BulletList):
             self.bullet_list(node)
         elif isinstance(node, d.Table):
@@ -232,6 +263,11 @@ class BodyWriter:
             link.set(qn("w:history"), "1")
             paragraph._p.append(link)
             add_text_run(link, d.plain(entry.runs).replace("\n", " "))
+            # The page number, as Word writes it: a tab to the dotted right tab stop of the TOC
+            # styles, then a PAGEREF to the heading's bookmark (its result filled in by Word on
+            # update, or by ``toc_pages`` from LibreOffice's layout).
+            sub(sub(link, "w:r"), "w:tab")
+            add_field(link, page_ref_instruction(self.toc_anchor[id(entry)]), "")
         end = self.paragraph("toc 1") if entries else self.paragraph()
         if first:
             begin_field(end._p, TOC_INSTRUCTION, dirty=True)
@@ -279,6 +315,7 @@ class BodyWriter:
         for child in children:
             if isinstance(child, d.Paragraph):
                 paragraph = self.paragraph(style) if style else self.paragraph("Normal")
+                _keep_lead_in(paragraph, child.runs)
                 counter = self.flow_runs(paragraph, child.runs, bookmark, counter)
             else:
                 counter = self.list_items(child.items, child.ordered, style, bookmark, counter)
@@ -305,14 +342,24 @@ class BodyWriter:
         self.tables += 1
         self.caption(self.labels["table"], "Table", self.tables, node.caption, keep_with_next=True)
         count = columns(node)
-        widths = column_widths(node, count, sections.text_width(self.word))
+        width = sections.text_width(self.word)
+        size = font_size(node, width)
+        widths = column_widths(node, count, width, size)
         tbl = add_table(self.word, widths, self.styles.id("Cluster Table", "Table Grid"))
         align = [node.align[i] if i < len(node.align) else None for i in range(count)]
         text_style = self.styles.id("Table Text")
-        for cells, header in [(node.header, True), *((row, False) for row in node.rows)]:
-            paragraphs = add_row(tbl, widths, align, header, text_style)
+        rows = [(node.header, True), *((row, False) for row in node.rows)]
+        last = len(rows) - 1
+        whole = table_height(node, widths, size) <= KEEP_WHOLE_SHARE * sections.text_height(self.word)
+        for n, (cells, header) in enumerate(rows):
+            # A short table stays whole; a long one keeps its header with two rows and its last
+            # two rows together, so that no page holds a single row of it.
+            keep = n < last and (whole or n <= 1 or n == last - 1)
+            paragraphs = add_row(tbl, widths, align, header, text_style, keep)
             for p, cell in zip(paragraphs, cells, strict=False):  # a short row leaves cells empty
                 self.runs(WordParagraph(p, None), cell)
+        if size != TABLE_PT:
+            set_font_size(tbl, size)
         self.after_table = True
 
     def figure(self, node: d.Figure) -> None:
@@ -344,8 +391,8 @@ class BodyWriter:
         self.caption(self.labels["figure"], "Figure", self.figures, node.caption,
                      keep_with_next=False)
 
-    def section_break(self, landscape: bool) -> None:
-        sections.add_section_break(self.word, landscape)
+    def section_break(self, landscape: bool, restart_numbering: bool = False) -> None:
+        sections.add_section_break(self.word, landscape, restart_numbering)
         self.landscape = landscape
         self.pending_break = False  # a section break starts a new page anyway
         self.after_table = False

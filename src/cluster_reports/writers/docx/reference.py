@@ -9,8 +9,9 @@ makes the shipped version from python-docx's default template::
 Styles defined (or redefined) here and used by the writer: Normal, Title, Subtitle, Heading 1-3,
 TOC Heading, TOC 1-3, List Bullet, List Number, Caption, Note, Table Text, Cluster Table (a table
 style), Hyperlink and Code (character styles), Header, Footer. Page: A4 portrait, 2.5 cm margins;
-header: the document title (a ``TITLE`` field) right-aligned in small grey type; footer:
-``PAGE / NUMPAGES`` centred; no header or footer on the cover page.
+header: the document title (a ``TITLE`` field) right-aligned in small grey type; footer: the page
+number (``PAGE``) centred; no header or footer on the cover page, which is a section of its own
+(the writer numbers the pages after it from 1).
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from docx.shared import Cm
 
 from cluster_reports.atomic import write_atomic
 
-from .elements import add_text_run
 from .fields import add_field
 
 FONT = "Arial"  # Liberation Sans (metric-compatible) where Arial is not installed
@@ -131,7 +131,8 @@ def _define_styles(document: docx.document.Document) -> None:
         '<w:lang w:val="en-US" w:eastAsia="en-US" w:bidi="ar-SA"/>'
         "</w:rPr></w:rPrDefault>"
         # Body spacing sits in the defaults (not in Normal) so table styles can override it.
-        f"<w:pPrDefault><w:pPr>{_spacing(0, 120, 276)}</w:pPr></w:pPrDefault>"
+        # Widow and orphan control: no paragraph leaves a single line alone on a page.
+        f"<w:pPrDefault><w:pPr><w:widowControl/>{_spacing(0, 120, 276)}</w:pPr></w:pPrDefault>"
         "</w:docDefaults>"
     ))
 
@@ -281,9 +282,9 @@ def _page_setup(document: docx.document.Document) -> None:
     footer.is_linked_to_previous = False
     paragraph = footer.paragraphs[0]
     paragraph.style = document.styles["Footer"]
+    # The page number alone: pages are numbered from the first after the cover, and a total
+    # (NUMPAGES) would count the cover too.
     add_field(paragraph._p, " PAGE ", "1")
-    add_text_run(paragraph._p, " / ")
-    add_field(paragraph._p, " NUMPAGES ", "1")
 
 
 def _tidy_package(document: docx.document.Document) -> None:

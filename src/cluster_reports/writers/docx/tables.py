@@ -1,5 +1,7 @@
-"""Tables: column widths shared out as browsers share them, and the Word table around the cells (the
-table style, full width, a fixed layout, a header row repeated on every page, rows kept whole)."""
+"""Tables: column widths shared out as browsers share them, measured from the text at the table's
+size (smaller for a table too wide for its page), its height estimated, and the Word table around
+the cells (the table style, full width, a fixed layout, a header row repeated on every page, rows
+kept whole and kept with the next where the writer asks)."""
 
 from __future__ import annotations
 
@@ -13,9 +15,11 @@ from lxml import etree
 from cluster_reports.compose import tree as d
 
 from .elements import sub
+from .metrics import text_twips
 
-CHAR_TWIPS = 105  # a character of 9.5 pt table text, generously (Arial averages about 95)
-CELL_PAD_TWIPS = 200  # the cell margins of the table style and a little slack
+TABLE_PT = 9.5  # the Table Text style's size; the header row is bold
+SMALLEST_PT = 7.0  # a table too wide for its page is set smaller, down to this
+CELL_PAD_TWIPS = 230  # the table style's cell margins (2 x 85) and a little slack
 SHORT_CELL = 16  # cells up to this long (numbers, amounts) are kept on one line if they can be
 _JUSTIFIED = {"right", "center"}  # w:jc values; left is the default and needs none
 
@@ -24,22 +28,44 @@ def columns(table: d.Table) -> int:
     return max([len(table.header), *(len(r) for r in table.rows), 1])
 
 
-def column_widths(node: d.Table, columns: int, width: int) -> list[int]:
-    """Column widths (twips) filling ``width``, shared out as browsers do for tables.
-
-    Each column needs at least its longest word (and the whole of short cells, such as
-    numbers, which should not wrap) and would like its longest cell on one line; the width
-    beyond the needs goes to the columns in proportion to what more they would like.
-    """
+def _measure(node: d.Table, columns: int, size: float = TABLE_PT) -> tuple[list[int], list[int]]:
+    """Per column, the width it needs (twips: its longest word, and the whole of short cells
+    such as numbers, which should not wrap) and the width it would like (its longest cell on
+    one line), measured at the table's font, the header in bold."""
     need, want = [], []
     for i in range(columns):
         texts = [d.plain(r[i]) for r in node.rows if i < len(r)]
         head = d.plain(node.header[i]) if i < len(node.header) else ""
-        longest_word = max((len(w) for t in [head, *texts] for w in t.split()), default=1)
-        short = max((len(t) for t in texts if len(t) <= SHORT_CELL), default=0)
-        need.append(max(longest_word, short, 2) * CHAR_TWIPS + CELL_PAD_TWIPS)
-        longest = max((len(t) for t in [head, *texts]), default=1)
-        want.append(max(longest * CHAR_TWIPS + CELL_PAD_TWIPS, need[-1]))
+        words = [text_twips(w, size, bold=True) for w in head.split()]
+        words += [text_twips(w, size) for t in texts for w in t.split()]
+        words += [text_twips(t, size) for t in texts if len(t) <= SHORT_CELL]
+        need.append(max([*words, text_twips("00", size)]) + CELL_PAD_TWIPS)
+        lines = [text_twips(head, size, bold=True), *(text_twips(t, size) for t in texts)]
+        want.append(max(max(lines) + CELL_PAD_TWIPS, need[-1]))
+    return need, want
+
+
+def needed_width(node: d.Table) -> int:
+    """The narrowest the table can be (twips) with no word broken inside its cells."""
+    return sum(_measure(node, columns(node))[0])
+
+
+def font_size(node: d.Table, width: int) -> float:
+    """The table's text size (points): the style's, unless the table needs more than ``width``
+    so; then smaller, in half points (down to ``SMALLEST_PT``), so that no word breaks."""
+    size = TABLE_PT
+    while size > SMALLEST_PT and sum(_measure(node, columns(node), size)[0]) > width:
+        size -= 0.5
+    return size
+
+
+def column_widths(node: d.Table, columns: int, width: int, size: float = TABLE_PT) -> list[int]:
+    """Column widths (twips) filling ``width``, shared out as browsers do for tables.
+
+    Each column gets at least what it needs (``_measure``, at ``size`` points); the width
+    beyond the needs goes to the columns in proportion to what more they would like.
+    """
+    need, want = _measure(node, columns, size)
     if sum(need) >= width:
         shares = need
     elif sum(want) <= width:
@@ -75,9 +101,9 @@ def add_table(word: docx.document.Document, widths: list[int], style_id: str | N
 
 
 def add_row(tbl: CT_Tbl, widths: list[int], align: list[str | None], header: bool,
-            text_style: str | None) -> list[etree._Element]:
-    """Append a row of empty cells (a repeated header row if ``header``); returns the cells'
-    paragraphs, for their text."""
+            text_style: str | None, keep_with_next: bool = False) -> list[etree._Element]:
+    """Append a row of empty cells (a repeated header row if ``header``), kept on the page of
+    the next row if ``keep_with_next``; returns the cells' paragraphs, for their text."""
     tr = sub(tbl, "w:tr")
     tr_pr = sub(tr, "w:trPr")
     sub(tr_pr, "w:cantSplit")
@@ -91,13 +117,60 @@ def add_row(tbl: CT_Tbl, widths: list[int], align: list[str | None], header: boo
         p = sub(tc, "w:p")
         # The cell paragraph's properties in schema order: pStyle, keepNext, jc.
         jc = align[i] if align[i] in _JUSTIFIED else None
-        if text_style or header or jc:
+        if text_style or header or keep_with_next or jc:
             p_pr = sub(p, "w:pPr")
             if text_style:
                 sub(p_pr, "w:pStyle", {"w:val": text_style})
-            if header:
+            if header or keep_with_next:
                 sub(p_pr, "w:keepNext")
             if jc:
                 sub(p_pr, "w:jc", {"w:val": jc})
         paragraphs.append(p)
     return paragraphs
+
+
+def table_height(node: d.Table, widths: list[int], size: float = TABLE_PT) -> int:
+    """About how tall the table is set in columns ``widths`` (twips): each row as tall as its
+    cell of most lines, a cell's lines estimated from its text's width."""
+    line = round(size * 1.15 * 20)  # Arial's line height, single spacing
+    row_extra = 2 * 30 + 2 * 28  # the Table Text style's spacing and the cell margins, top and bottom
+    total = 0
+    for row, bold in [(node.header, True), *((r, False) for r in node.rows)]:
+        lines = 1
+        for cell, width in zip(row, widths, strict=False):
+            room = max(width - CELL_PAD_TWIPS, 1)
+            words = d.plain(cell).split()
+            count, used = 1, 0
+            space = text_twips(" ", size, bold)
+            for word in words:  # greedy line filling, as the clients fill lines
+                w = text_twips(word, size, bold)
+                if used and used + space + w > room:
+                    count, used = count + 1, w
+                else:
+                    used += (space if used else 0) + w
+            lines = max(lines, count)
+        total += lines * line + row_extra
+    return total
+
+
+def set_font_size(tbl: CT_Tbl, size: float) -> None:
+    """Every run and paragraph mark of the table at ``size`` points (the style's size otherwise)."""
+    half_points = str(round(size * 2))
+    for p in tbl.iter(qn("w:p")):
+        p_pr = p.find(qn("w:pPr"))
+        if p_pr is None:
+            p_pr = OxmlElement("w:pPr")
+            p.insert(0, p_pr)
+        targets = [p_pr]
+        targets += [r for r in p.iter(qn("w:r"))]
+        for target in targets:
+            r_pr = target.find(qn("w:rPr"))
+            if r_pr is None:
+                r_pr = OxmlElement("w:rPr")
+                if target is p_pr:
+                    p_pr.append(r_pr)  # the paragraph mark's rPr comes last in pPr
+                else:
+                    target.insert(0, r_pr)
+            # rStyle, rFonts, b and i come before sz in schema order; nothing after them here
+            sub(r_pr, "w:sz", {"w:val": half_points})
+            sub(r_pr, "w:szCs", {"w:val": half_points})
