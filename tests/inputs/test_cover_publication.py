@@ -100,8 +100,9 @@ def test_a_bad_cluster_block_is_named_by_file_and_field(params, block, files, fi
 
 
 def test_a_bad_project_file_is_every_clusters_problem_and_validate_says_so(params: Path):
-    edit = (params / "publication.yaml").read_text(encoding="utf-8").replace("status: draft", "status: drafts")
-    (params / "publication.yaml").write_text(edit, encoding="utf-8")
+    project = params / "publication.yaml"
+    project.write_text(project.read_text(encoding="utf-8").replace("status: draft", "status: drafts"),
+                       encoding="utf-8")
     result = run("validate", str(params / "clusters"))
     assert result.exit_code == 1
     lines = [line for line in result.stderr.splitlines() if line.startswith("error ")]

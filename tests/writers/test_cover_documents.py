@@ -128,7 +128,8 @@ def test_a_synthetic_cluster_is_marked_so(project, templates, tmp_path):
     loaded = params_io.load_file(cluster)
     assert loaded.params.synthetic
     for lang in ("id", "en"):
-        assert d.plain(cover_of(composer.compose(loaded, "profile", lang, [], templates)).mark) == SYNTHETIC[lang]
+        doc = composer.compose(loaded, "profile", lang, [], templates)
+        assert d.plain(cover_of(doc).mark) == SYNTHETIC[lang]
 
 
 def test_a_cluster_of_survey_data_only_has_no_mark(project, templates, tmp_path):
@@ -219,7 +220,8 @@ def test_libreoffice_shows_the_cover_page(profile_docx, tmp_path):
     pages = clients.pdf_text(pdf).split("\f")
     cover = " ".join(pages[0].split())
     for words in ("Direktorat Jenderal Industri Kecil, Menengah, dan Aneka, Kementerian",
-                  "Laporan Profil Sentra", STATUS["id"], ILLUSTRATIVE["id"], "Kabupaten Kebumen, Jawa Tengah"):
+                  "Laporan Profil Sentra", STATUS["id"], ILLUSTRATIVE["id"],
+                  "Kabupaten Kebumen, Jawa Tengah"):
         assert words in cover, cover
     assert "Ringkasan" not in cover
     assert re.search(r"^\s*1 Ringkasan", pages[1], re.M), pages[1]  # the contents list, numbered
