@@ -15,8 +15,8 @@ from rich.markup import escape
 from cluster_reports import __version__, render, resources
 from cluster_reports.documents import registry
 from cluster_reports.domain import summary
-from cluster_reports.inputs import params_io, programmes
-from cluster_reports.inputs.schema import PARTS, ClusterParams, Library
+from cluster_reports.inputs import params_io, programmes, publication
+from cluster_reports.inputs.schema import PARTS, ClusterParams, Library, Publication
 from cluster_reports.review.report import review_summary
 
 app = typer.Typer(
@@ -118,11 +118,12 @@ def validate(
 def schema(
     kind: Annotated[
         str,
-        typer.Option("--kind", help="Which file: cluster, strategy, plan, monitoring, overrides or library"),
+        typer.Option("--kind", help="Which file: cluster, strategy, plan, monitoring, overrides, library "
+                     "or publication"),
     ] = "cluster",
 ) -> None:
     """Print the JSON Schema of a params file (for editors' YAML completion)."""
-    models = {"cluster": ClusterParams, **PARTS, "library": Library}
+    models = {"cluster": ClusterParams, **PARTS, "library": Library, "publication": Publication}
     model = models.get(kind)
     if model is None:
         err.print(f"[red]error[/red] --kind: unknown {escape(repr(kind))} (choose from {', '.join(models)})")
@@ -195,7 +196,8 @@ def render_command(
     failed = False
     outcomes: list[render.Outcome] = []
     if not targets:
-        outcomes.append(render.render_general(kinds, langs, formats, out_dir, templates))
+        defaults = _project_publication([], params_root)
+        outcomes.append(render.render_general(kinds, langs, formats, out_dir, templates, defaults))
         failed = not _show(outcomes[-1])
     paths, problems = _resolve(targets or [], params_root)
     loaded, load_problems = params_io.load_many(paths, library) if paths else ([], [])
@@ -213,7 +215,9 @@ def render_command(
             summaries.append(summary.summarise(item))
     if any(k in registry.ROLLUPS for k in kinds):
         # Roll-ups cover the clusters of this run: name a folder of them all for a full picture.
-        for outcome in render.render_rollups(kinds, summaries, langs, formats, out_dir, templates):
+        defaults = _project_publication([item.path for item in loaded], params_root)
+        for outcome in render.render_rollups(kinds, summaries, langs, formats, out_dir, templates,
+                                             defaults):
             outcomes.append(outcome)
             failed |= not _show(outcome)
     if page_numbers:
@@ -250,6 +254,19 @@ def _number_contents(paths: list[Path]) -> bool:
     out.print(f"page numbers of the contents written into {len(paths) - len(problems)} "
               f"of {len(paths)} Word files")
     return True
+
+
+def _project_publication(paths: list[Path], params_root: Path) -> Publication | None:
+    """The covers' defaults for documents of no one cluster (roll-ups, general editions): the
+    publication.yaml the clusters rendered share, else the one above the params root."""
+    found = {publication.find_file(path) for path in paths}
+    shared = found.pop() if len(found) == 1 else None
+    try:
+        defaults = publication.load(shared) if shared else publication.for_params(params_root)
+    except params_io.ParamsError as exc:
+        _report(exc.problems)
+        raise typer.Exit(1) from None
+    return defaults.publication if defaults else None
 
 
 def _show(outcome: render.Outcome) -> bool:

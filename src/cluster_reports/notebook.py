@@ -18,7 +18,7 @@ from cluster_reports.compose import composer
 from cluster_reports.documents import i18n, registry
 from cluster_reports.domain import summary
 from cluster_reports.domain.summary import ClusterSummary
-from cluster_reports.inputs import params_io
+from cluster_reports.inputs import params_io, publication
 from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams
 
@@ -154,10 +154,21 @@ class Session:
         specs = registry.KINDS[kind].charts(context, labels, fmt)
         return {name: ShownChart(chart, alt, fmt.locale) for name, (chart, alt) in specs.items()}
 
+    def _publication(self):
+        """The covers' defaults of a general edition: the publication.yaml above the params root."""
+        try:
+            defaults = publication.for_params(self.params_root)
+        except params_io.ParamsError as exc:
+            raise ParameterError(
+                "the publication file is invalid:\n" + "\n".join(f"  {p}" for p in exc.problems)
+            ) from None
+        return defaults.publication if defaults else None
+
     def render(self) -> list[Path]:
         if self.loaded is None:
             outcome = render.render_general(
-                self.documents, self.languages, self.formats, self.output_dir, self.templates
+                self.documents, self.languages, self.formats, self.output_dir, self.templates,
+                self._publication(),
             )
         else:
             outcome = render.render_cluster(

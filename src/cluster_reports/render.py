@@ -11,7 +11,7 @@ from cluster_reports.compose.tree import Document
 from cluster_reports.documents import i18n, registry
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
-from cluster_reports.inputs.schema import ClusterParams
+from cluster_reports.inputs.schema import ClusterParams, Publication
 from cluster_reports.review.outcome import Review, ReviewConflict
 
 if TYPE_CHECKING:
@@ -140,12 +140,13 @@ def render_cluster(loaded: LoadedParams, kinds: list[str], langs: list[str], for
 
 
 def render_general(kinds: list[str], langs: list[str], formats: list[str], out: Path,
-                   templates: Path) -> Outcome:
-    """The general editions (for no particular cluster) of the kinds that have one."""
+                   templates: Path, publication: Publication | None = None) -> Outcome:
+    """The general editions (for no particular cluster) of the kinds that have one; their covers
+    take ``publication``, the project's defaults."""
     outcome = Outcome(GENERAL, None)
     try:
         documents = [
-            (kind, lang, composer.compose(None, kind, lang, [], templates))
+            (kind, lang, composer.compose(None, kind, lang, [], templates, publication))
             for kind in kinds
             if registry.KINDS[kind].general
             for lang in langs
@@ -158,7 +159,8 @@ def render_general(kinds: list[str], langs: list[str], formats: list[str], out: 
 
 
 def render_rollups(kinds: list[str], summaries: list[ClusterSummary], langs: list[str],
-                   formats: list[str], out: Path, templates: Path) -> list[Outcome]:
+                   formats: list[str], out: Path, templates: Path,
+                   publication: Publication | None = None) -> list[Outcome]:
     """Every province's roll-up and the national one, as asked for in ``kinds``; one outcome each."""
     jobs: list[tuple[str, str | None, list[ClusterSummary]]] = []
     for kind in (k for k in kinds if k in registry.ROLLUPS):
@@ -172,18 +174,21 @@ def render_rollups(kinds: list[str], summaries: list[ClusterSummary], langs: lis
     # Each roll-up's page links to the others this call writes (a province's to the national one).
     planned = frozenset(rollup_path(out, kind, key, lang, "html")
                         for kind, key, _ in jobs for lang in langs if "html" in formats)
-    return [render_rollup(kind, members, key, langs, formats, out, templates, planned)
+    return [render_rollup(kind, members, key, langs, formats, out, templates, planned,
+                          publication)
             for kind, key, members in jobs]
 
 
 def render_rollup(kind: str, summaries: list[ClusterSummary], key: str | None, langs: list[str],
                   formats: list[str], out: Path, templates: Path,
-                  also_planned: frozenset[Path] = frozenset()) -> Outcome:
+                  also_planned: frozenset[Path] = frozenset(),
+                  publication: Publication | None = None) -> Outcome:
     outcome = Outcome(f"{kind}:{key or 'national'}", None)
     try:
         from cluster_reports import navigation
 
-        documents = [(kind, lang, composer.compose_rollup(kind, summaries, key, lang, templates))
+        documents = [(kind, lang, composer.compose_rollup(kind, summaries, key, lang, templates,
+                                                          publication))
                      for lang in langs]
         _write_all(documents, formats, templates, outcome,
                    lambda kind, lang, fmt: rollup_path(out, kind, key, lang, fmt),

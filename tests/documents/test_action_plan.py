@@ -108,9 +108,15 @@ def test_word_structure_and_properties(rendered, sample_by_id, lang):
         source = path_of(out, cluster_id, lang, "docx")
         document = docx.Document(str(source))
         headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+        chapters = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
         labels = i18n.labels(resources.templates(), lang)
+        # Chapters are numbered 1, 2, ... (the list of references, back matter, is not).
+        numbered = [c for c in chapters if c != labels("sources.references")]
+        assert [c.split(" ", 1)[0] for c in numbered] == [str(n) for n in range(1, len(numbered) + 1)]
+        texts = [c.split(" ", 1)[1] for c in numbered]
         for key in ("vision", "medium_plan", "programmes", "schedule", "budget", "sources"):
-            assert labels(f"plan.heading.{key}") in headings, (source, key)
+            assert labels(f"plan.heading.{key}") in texts, (source, key)
+        # A programme's heading keeps its programme number, as every table names it.
         for n, p in enumerate(budget.resolve_plan(item.plan, item.library), start=1):
             assert f"{n}. {p.title.get(lang)}" in headings
         custom = read_custom_properties(source)

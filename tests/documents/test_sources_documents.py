@@ -5,6 +5,7 @@ generically; a row citing several sources names each."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -98,9 +99,13 @@ def html_blocks(path: Path) -> list[str]:
 
 def _section(blocks: list[str], heading: str, until: str | None = None) -> list[str]:
     """The text blocks from a heading (its last occurrence: the contents list it first) to the next
-    one named (or the end)."""
-    start = len(blocks) - 1 - blocks[::-1].index(heading)
-    end = blocks.index(until, start + 1) if until else len(blocks)
+    one named (or the end). A heading is named without its chapter number ("12 Sources": "Sources")."""
+    def named(block: str, name: str) -> bool:
+        return block == name or re.fullmatch(r"[0-9]+(\.[0-9]+)* " + re.escape(name), block) is not None
+
+    start = max(i for i, block in enumerate(blocks) if named(block, heading))
+    end = next((i for i in range(start + 1, len(blocks)) if named(blocks[i], until)), None) if until else None
+    assert not until or end is not None, f"no heading {until!r} after {heading!r}"
     return blocks[start:end]
 
 

@@ -143,6 +143,7 @@ class Executor:
                 settings.out,
                 settings.templates,
                 settings.templates_digest,
+                settings.params_root,
                 pure=False,
             ): r
             for r in stale

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cluster_reports import __version__
 from cluster_reports.documents import registry
-from cluster_reports.inputs import params_io, programmes
+from cluster_reports.inputs import params_io, programmes, publication
 from cluster_reports.inputs.schema import PARTS
 
 PACKAGE = Path(__file__).resolve().parents[1]  # the cluster_reports package
@@ -115,7 +115,8 @@ def scan(params_dir: Path, programmes_dir: Path | None = None) -> Scan:
         dirs[:] = sorted(d for d in dirs if d != programmes.FOLDER and not d.startswith("."))
         here = Path(folder)
         clusters = sorted(
-            n for n in names if Path(n).suffix in params_io.PARAMS_SUFFIXES and n.count(".") == 1
+            n for n in names
+            if Path(n).suffix in params_io.PARAMS_SUFFIXES and n.count(".") == 1 and n != publication.FILE
         )
         stems = {Path(n).stem for n in clusters}
         for name in sorted(names):  # sidecars with an unknown part or no cluster file beside them
@@ -158,6 +159,9 @@ def _input_hash(path: Path, names: list[str], package: str, libraries: dict,
                 files.append(csv)
     has_plan = any(f.name.startswith(prefix + "plan.") for f in files)
     library = _library_digest(programmes.folder_for(path, programmes_dir), libraries) if has_plan else "-"
-    digest = hashlib.sha256(f"{package}\0{library}\0".encode())
+    # The covers' publication.yaml counts too (by its bytes: a logo it names is not followed).
+    project = publication.find_file(path)
+    cover = _digest_files([project], project.parent) if project else "-"
+    digest = hashlib.sha256(f"{package}\0{library}\0{cover}\0".encode())
     digest.update(_digest_files(files, path.parent).encode())
     return digest.hexdigest()

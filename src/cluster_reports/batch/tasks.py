@@ -13,7 +13,7 @@ from cluster_reports.batch import engines
 from cluster_reports.batch.engines import DocResult, Job
 from cluster_reports.compose import templating
 from cluster_reports.domain.summary import ClusterSummary, summarise
-from cluster_reports.inputs import params_io
+from cluster_reports.inputs import params_io, publication
 
 from .scan import package_digest
 
@@ -115,10 +115,17 @@ def rollup_task(
     out: Path,
     templates: Path,
     templates_digest: str,
+    params_root: Path | None = None,
 ) -> tuple[render.Outcome, float]:
     start = time.perf_counter()
     check_worker(templates_digest)
+    try:  # the covers take the project's publication.yaml, found above the params folder
+        defaults = publication.for_params(params_root) if params_root is not None else None
+    except params_io.ParamsError as exc:
+        failed = render.Outcome(f"{kind}:{key or 'national'}", None, error=_problems_text(exc))
+        return failed, time.perf_counter() - start
     outcome = render.render_rollup(
-        kind, sorted(members, key=lambda s: s.id), key, langs, formats, out, templates
+        kind, sorted(members, key=lambda s: s.id), key, langs, formats, out, templates,
+        publication=defaults.publication if defaults else None,
     )
     return outcome, time.perf_counter() - start

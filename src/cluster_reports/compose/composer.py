@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from cluster_reports import __version__
-from cluster_reports.documents import facilitation, i18n
+from cluster_reports.documents import cover, facilitation, i18n
 from cluster_reports.documents.registry import (
     KINDS,
     ROLLUPS,
@@ -24,9 +24,11 @@ from cluster_reports.documents.registry import (
 )
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
+from cluster_reports.inputs.schema import Publication
+from cluster_reports.inputs.schema.publication import image_type
 
 from . import charts, markdown, templating
-from .tree import Block, Document, Figure, Paragraph, Properties, Run
+from .tree import Block, Cover, Document, Figure, Paragraph, Properties, Run, number_headings
 
 
 def generation_date() -> dt.date:
@@ -38,8 +40,9 @@ def generation_date() -> dt.date:
 
 
 def compose(loaded: LoadedParams | None, kind: str, lang: str, peers: list[ClusterSummary],
-            templates: Path) -> Document:
-    """The document of a kind for a cluster; ``loaded=None`` composes a kind's general edition."""
+            templates: Path, publication: Publication | None = None) -> Document:
+    """The document of a kind for a cluster; ``loaded=None`` composes a kind's general edition, whose
+    cover takes ``publication`` (the project's defaults; a cluster's document takes its own)."""
     spec = KINDS.get(kind)
     if spec is None:
         raise ComposeError(f"unknown document kind {kind!r}: choose from {', '.join(KINDS)}")
@@ -50,9 +53,9 @@ def compose(loaded: LoadedParams | None, kind: str, lang: str, peers: list[Clust
         if reason:
             raise NotAvailable(reason)
     labels = i18n.labels(templates, lang)
-    context = make_context(loaded, kind, peers, labels)
+    context = make_context(loaded, kind, peers, labels, publication)
     document = _document(kind, lang, context, spec.charts, _properties(loaded, kind, lang, labels),
-                         templates)
+                         templates, cover_publication(loaded, publication))
     overrides = loaded.parts.get("overrides") if loaded is not None else None
     if overrides is not None:
         apply_overrides(document.nodes, overrides.blocks(kind, lang),
@@ -83,14 +86,17 @@ def _lines(text: str) -> list[Run]:
 
 
 def compose_rollup(kind: str, summaries: list[ClusterSummary], key: str | None, lang: str,
-                   templates: Path) -> Document:
-    """A roll-up over clusters: a province's (``key`` its slug) or the nation's (``key`` None)."""
+                   templates: Path, publication: Publication | None = None) -> Document:
+    """A roll-up over clusters: a province's (``key`` its slug) or the nation's (``key`` None); its
+    cover takes ``publication``, the project's defaults."""
     spec = ROLLUPS.get(kind)
     if spec is None:
         raise ComposeError(f"unknown roll-up {kind!r}: choose from {', '.join(ROLLUPS)}")
     labels = i18n.labels(templates, lang)
     context = spec.context(summaries, key, labels)
     context.update(generated=generation_date(), version=__version__, kind=kind)
+    context["cover"] = cover.facts(publication or Publication(), cover.mark_of_summaries(summaries),
+                                   labels)
     # Hashed a summary at a time: one JSON text of 9,800 summaries cost a worker about 90 MB.
     hasher = hashlib.sha256()
     for item in sorted(summaries, key=lambda s: s.id):
@@ -106,16 +112,20 @@ def compose_rollup(kind: str, summaries: list[ClusterSummary], key: str | None, 
         generator_version=__version__,
         document_kind=kind,
     )
-    return _document(kind, lang, context, spec.charts, properties, templates)
+    return _document(kind, lang, context, spec.charts, properties, templates, publication)
 
 
 def _document(kind: str, lang: str, context: dict, make_charts: Charts, properties: Properties,
-              templates: Path) -> Document:
+              templates: Path, publication: Publication | None = None) -> Document:
     """The one way from a context to a document: template to Markdown, Markdown to the tree, charts."""
     labels = i18n.labels(templates, lang)
     fmt = i18n.Formatter(lang)
     source = templating.render(templates, f"{kind}/{lang}.md.j2", lang, context)
     nodes = markdown.parse(source)
+    number_headings(nodes)
+    for node in nodes:
+        if isinstance(node, Cover) and node.logo is not None:
+            node.logo.data, node.logo.mime = _logo(publication, kind)
     specs = make_charts(context, labels, fmt)
     rendered = {}
     for node in nodes:
@@ -129,13 +139,40 @@ def _document(kind: str, lang: str, context: dict, make_charts: Charts, properti
     return Document(nodes, rendered, properties, writer_words)
 
 
+def _logo(publication: Publication | None, kind: str) -> tuple[bytes, str]:
+    """The logo's bytes and type; the params were checked, but the file may have gone since."""
+    if publication is None or publication.logo is None:
+        raise ComposeError(f"the {kind} template shows a logo, but the publication details name none")
+    path = Path(publication.logo)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ComposeError(f"logo {path}: cannot be read ({exc.strerror or exc})") from None
+    mime = image_type(data)
+    if mime is None:
+        raise ComposeError(f"logo {path}: not a PNG or JPEG image")
+    return data, mime
+
+
 def make_context(loaded: LoadedParams | None, kind: str, peers: list[ClusterSummary],
-                 labels: i18n.Labels) -> dict:
+                 labels: i18n.Labels, publication: Publication | None = None) -> dict:
     context = KINDS[kind].context(loaded, peers, labels)
     # Every cluster document words who does what by the facilitation approach (a general edition: none).
     context["fa"] = facilitation.wording(loaded.params, labels) if loaded is not None else None
     context.update(generated=generation_date(), version=__version__, kind=kind)
+    synthetic = loaded is not None and loaded.params.synthetic
+    context["cover"] = cover.facts(
+        cover_publication(loaded, publication),
+        cover.mark_of_rows(synthetic, context.get("sources", ())), labels,
+    )
     return context
+
+
+def cover_publication(loaded: LoadedParams | None, publication: Publication | None) -> Publication:
+    """A cluster's own publication details (its block over the project's), else those given."""
+    if loaded is not None:
+        return loaded.publication
+    return publication or Publication()
 
 
 def input_hash(loaded: LoadedParams, kind: str) -> str:

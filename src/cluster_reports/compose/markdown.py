@@ -1,9 +1,11 @@
 """Parse the Markdown that templates produce into the document tree.
 
 The dialect is CommonMark with pipe tables, raw HTML off (so user text can never become markup),
-``{#id}`` on the line before a heading, and fenced containers for the document's structures::
+``{#id}`` on the line before a heading (``{#id .unnumbered}`` for back matter: references,
+annexes), and fenced containers for the document's structures::
 
-    ::: cover            title heading and lines of the cover page
+    ::: cover            title heading and lines of the cover page; a paragraph after ``{.agency}``,
+                         ``{.status}`` or ``{.mark}`` is that part, ``![alt](logo:)`` the logo
     ::: toc              the table of contents
     ::: block ID         a narrative block (a reviewer's unit of editing)
     ::: table ID         first paragraph is the caption, then a pipe table
@@ -220,15 +222,13 @@ def _container(reader: _Reader) -> d.Node:
         if not src.startswith("chart:"):
             raise MarkdownError(f"figure '{ident}' needs ![alt](chart:NAME) (line {_line(opening)})")
         return d.Figure(ident, caption, src.removeprefix("chart:"), image.content if image else "")
+    if kind == "cover":
+        return _cover(reader)
     children = _flow(reader, "container_div_close")
     if kind == "toc":
         return d.Toc()
     if kind == "pagebreak":
         return d.PageBreak()
-    if kind == "cover":
-        title = next((c.runs for c in children if isinstance(c, d.Heading)), [])
-        lines = [c.runs for c in children if isinstance(c, d.Paragraph)]
-        return d.Cover(title, lines)
     flow = [c for c in children if isinstance(c, d.Paragraph | d.BulletList)]
     if len(flow) != len(children):
         raise MarkdownError(
@@ -239,6 +239,36 @@ def _container(reader: _Reader) -> d.Node:
     return d.Note(ident, flow)
 
 
+_COVER_PARTS = ("agency", "status", "mark")
+
+
+def _cover(reader: _Reader) -> d.Cover:
+    """The cover's parts: its heading is the title, tagged paragraphs the agency, status and mark,
+    a ``logo:`` image the logo; other paragraphs are its lines, in order."""
+    cover = d.Cover([], [])
+    while (token := reader.peek()) is not None and token.type != "container_div_close":
+        if token.type != "paragraph_open":
+            node = _node(reader)
+            if isinstance(node, d.Heading) and not cover.title:
+                cover.title = node.runs
+            continue
+        part = next((c for c in str(token.attrs.get("class", "")).split() if c in _COVER_PARTS), None)
+        reader.next()
+        inline = reader.expect("inline")
+        reader.expect("paragraph_close")
+        image = next((c for c in inline.children or [] if c.type == "image"), None)
+        if image is not None and str(image.attrs.get("src", "")) == "logo:":
+            cover.logo = d.Logo(image.content)
+        elif part:
+            setattr(cover, part, _inline(inline))
+        else:
+            cover.lines.append(_inline(inline))
+    if reader.peek() is None:
+        raise MarkdownError("unclosed container_div")
+    reader.next()
+    return cover
+
+
 def _node(reader: _Reader) -> d.Node:
     token = reader.peek()
     assert token is not None
@@ -247,7 +277,8 @@ def _node(reader: _Reader) -> d.Node:
         runs = _inline(reader.expect("inline"))
         reader.expect("heading_close")
         ident = token.attrs.get("id")
-        return d.Heading(int(token.tag[1]), runs, str(ident) if ident else None)
+        numbered = "unnumbered" not in str(token.attrs.get("class", "")).split()
+        return d.Heading(int(token.tag[1]), runs, str(ident) if ident else None, numbered)
     if token.type == "paragraph_open":
         return _paragraph(reader)
     if token.type in ("bullet_list_open", "ordered_list_open"):

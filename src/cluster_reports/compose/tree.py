@@ -37,6 +37,8 @@ class Heading:
     level: int
     runs: Inline
     id: str | None = None
+    numbered: bool = True  # False for back matter (references, annexes): ``{#id .unnumbered}``
+    number: str | None = None  # "2", "2.1": set once by ``number_headings``, shown by both writers
 
 
 @dataclass
@@ -79,9 +81,25 @@ class Note:
 
 
 @dataclass
+class Logo:
+    """The issuing agency's logo on the cover: PNG or JPEG bytes (filled in by compose)."""
+
+    alt: str
+    data: bytes = b""
+    mime: str = ""  # image/png or image/jpeg
+
+
+@dataclass
 class Cover:
+    """The cover page: logo and agency above the title; the cluster and its place, dates, the status
+    and version, and the synthetic or illustrative mark below it."""
+
     title: Inline
     lines: list[Inline]
+    agency: Inline | None = None
+    status: Inline | None = None
+    mark: Inline | None = None
+    logo: Logo | None = None
 
 
 @dataclass
@@ -92,6 +110,40 @@ class Toc:
 @dataclass
 class PageBreak:
     pass
+
+
+# Chapters are numbered to this depth ("1.2.3"); deeper headings go unnumbered.
+NUMBERED_LEVELS = 3
+
+
+def number_headings(nodes: list) -> None:
+    """Number the chapters "1", "1.1", "1.1.1" in document order: the cover and contents are no
+    headings, so front matter stays unnumbered. An unnumbered heading (references, an annex) leaves
+    its own sub-headings unnumbered too, and the count of the chapters around it goes on."""
+    counters = [0] * NUMBERED_LEVELS
+    unnumbered_below: int | None = None  # level of the unnumbered heading we are under
+    for node in nodes:
+        if not isinstance(node, Heading):
+            continue
+        level = max(node.level, 1)
+        if unnumbered_below is not None and level > unnumbered_below:
+            node.number = None
+            continue
+        unnumbered_below = None
+        if not node.numbered or level > NUMBERED_LEVELS:
+            node.number = None
+            if not node.numbered:
+                unnumbered_below = level
+            continue
+        counters[level - 1] += 1
+        counters[level:] = [0] * (NUMBERED_LEVELS - level)
+        node.number = ".".join(str(n) for n in counters[:level])
+
+
+def heading_text(heading: Heading) -> str:
+    """A heading as a contents list shows it: its number, then its text on one line."""
+    text = plain(heading.runs).replace("\n", " ")
+    return f"{heading.number} {text}" if heading.number else text
 
 
 Node = Paragraph | Heading | BulletList | Table | Figure | Block | Note | Cover | Toc | PageBreak

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from cluster_reports.inputs.params_io import LoadedParams
+from cluster_reports.inputs.schema import ClusterParams, Source
+from cluster_reports.inputs.schema.common import LEGACY_KINDS, NOT_SURVEY_DATA
 
 from . import firms, scoring
 
@@ -36,6 +38,7 @@ class ClusterSummary:
     synthetic: bool
     documents: tuple[str, ...] = ()  # the cluster documents rendered for it, e.g. ("profile",)
     reference_year: int | None = None  # the year its data describe (None in records written before)
+    illustrative: bool = False  # any figure a roll-up sums is not survey data (cover mark)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -79,4 +82,21 @@ def summarise(loaded: LoadedParams, documents: tuple[str, ...] = ()) -> ClusterS
         synthetic=p.synthetic,
         documents=documents,
         reference_year=p.reference_year,
+        illustrative=summed_illustrative(p),
     )
+
+
+# The fields a roll-up sums or ranks by: where any of them is illustrative, so is the roll-up.
+SUMMED = ("firms", "workers", "annual_sales", "value_added", "selection", "assessment")
+
+
+def summed_illustrative(p: ClusterParams) -> bool:
+    """Whether a provenance entry of a summed field (or of a part of one) cites a source that is
+    not survey data."""
+    kinds = {s.id: s.kind for s in p.sources}
+    for entry in p.provenance:
+        if entry.field.split(".")[0] not in SUMMED:
+            continue
+        if any((kinds.get(i) or LEGACY_KINDS[Source(i)]) in NOT_SURVEY_DATA for i in entry.source):
+            return True
+    return False

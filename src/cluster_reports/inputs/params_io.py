@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from . import programmes
-from .schema import PARTS, ClusterParams, Monitoring, Plan, Strategy
+from . import programmes, publication
+from .schema import PARTS, ClusterParams, Monitoring, Plan, Publication, Strategy
 from .yaml_io import ParamsError, Problem, parse_yaml, read_bytes, read_csv, validate
 
 __all__ = ["LoadedParams", "ParamsError", "Problem", "check_file", "discover", "find_by_id", "load_file",
@@ -45,6 +45,8 @@ class LoadedParams:
     parts: dict[str, BaseModel] = field(default_factory=dict)
     part_hashes: dict[str, str] = field(default_factory=dict)
     library: programmes.ProgrammeLibrary | None = None
+    # The covers' publication details: the cluster's own block over the project's publication.yaml.
+    publication: Publication = field(default_factory=Publication)
 
     @property
     def strategy(self) -> Strategy | None:
@@ -60,7 +62,8 @@ class LoadedParams:
 
 
 def _is_cluster_file(path: Path) -> bool:
-    return path.suffix in PARAMS_SUFFIXES and path.name.count(".") == 1
+    # publication.yaml beside the clusters' folder holds the covers' details, not a cluster.
+    return path.suffix in PARAMS_SUFFIXES and path.name.count(".") == 1 and path.name != publication.FILE
 
 
 def sidecar_path(cluster_file: Path, part: str) -> Path | None:
@@ -92,8 +95,13 @@ def check_file(path: Path, programmes_dir: Path | None = None) -> tuple[LoadedPa
     params, raw = None, b""
     try:
         raw = read_bytes(path)
-        params = validate(ClusterParams, parse_yaml(raw, path), path)
+        params = validate(ClusterParams, parse_yaml(raw, path), path, {"folder": path.parent})
     except ParamsError as exc:
+        problems += exc.problems
+    defaults = None
+    try:
+        defaults = publication.for_params(path)
+    except ParamsError as exc:  # a broken project file is every cluster's problem: render would fail
         problems += exc.problems
     parts: dict[str, BaseModel] = {}
     hashes: dict[str, str] = {}
@@ -130,7 +138,10 @@ def check_file(path: Path, programmes_dir: Path | None = None) -> tuple[LoadedPa
             context[part] = loaded
     if any(p.severity == "error" for p in problems) or params is None:
         return None, problems
-    return LoadedParams(path, params, hashlib.sha256(raw).hexdigest(), parts, hashes, library), problems
+    own = params.publication.anchored(path.parent) if params.publication else Publication()
+    cover = own.over(defaults.publication if defaults else None)
+    return LoadedParams(path, params, hashlib.sha256(raw).hexdigest(), parts, hashes, library,
+                        cover), problems
 
 
 def _load_part(

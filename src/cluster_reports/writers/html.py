@@ -11,6 +11,9 @@ Safety: the environment autoescapes, and the document's text only ever reaches t
 values, never as template source, so every character of user text arrives as text. Links keep
 their ``href`` only for ``http``, ``https``, ``mailto`` and in-page ``#`` targets.
 
+Chapters show the number compose gave them ("2.1") before their text, in the heading and in the
+contents list. The cover's logo, when there is one, is inlined as a ``data:`` image like the charts.
+
 Outline: the cover title is the page's only ``<h1>`` (without a cover, the document title from
 the properties takes that place); headings of level n become ``<h(n+1)>``.
 
@@ -73,6 +76,7 @@ class TocEntry:
     id: str
     runs: d.Inline
     children: list[TocEntry] = field(default_factory=list)
+    number: str | None = None  # the chapter's number, as the heading shows it
 
 
 @dataclass
@@ -149,6 +153,11 @@ def safe_href(href: str | None) -> str | None:
     return href
 
 
+def image_data_uri(data: bytes, mime: str) -> str:
+    """A PNG or JPEG inlined, so the page needs no file beside it."""
+    return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
+
+
 def svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
@@ -204,7 +213,7 @@ def build_items(doc: d.Document) -> tuple[list[Item], list[TocEntry]]:
             ident = node.id or ids.fresh(f"h-{headings}")
             level = min(max(node.level, 1), 5)
             items.append(Item("heading", node, id=ident, tag=f"h{level + 1}"))
-            entry = TocEntry(ident, node.runs)
+            entry = TocEntry(ident, node.runs, number=node.number)
             while stack and stack[-1][0] >= level:
                 stack.pop()
             (stack[-1][1].children if stack else toc).append(entry)
@@ -235,7 +244,9 @@ def build_items(doc: d.Document) -> tuple[list[Item], list[TocEntry]]:
             kind = _CLASS_UNSAFE.sub("-", node.kind.lower()).strip("-") or "note"
             items.append(Item("note", node, css_class=f"note-{kind}"))
         elif isinstance(node, d.Cover):
-            items.append(Item("cover", node))
+            logo = node.logo if node.logo is not None and node.logo.data else None
+            items.append(Item("cover", node, src=image_data_uri(logo.data, logo.mime) if logo else None,
+                              alt=logo.alt if logo else ""))
         elif isinstance(node, d.Toc):
             items.append(Item("toc", node, id=ids.fresh("toc-title")))
         elif isinstance(node, d.PageBreak):

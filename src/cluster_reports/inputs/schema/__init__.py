@@ -3,7 +3,8 @@
 - ``<cluster-id>.yaml``: the cluster (``ClusterParams``), the input of the profiling report;
 - ``<cluster-id>.strategy.yaml``, ``.plan.yaml``, ``.monitoring.yaml``: sidecar files beside it,
   each added when the method reaches that step; ``.overrides.yaml``: reviewers' wording;
-- ``params/programmes/*.yaml``: the shared programme library.
+- ``params/programmes/*.yaml``: the shared programme library;
+- ``params/publication.yaml``: the covers' agency, logo, status and version (``Publication``).
 """
 
 from .cluster import *  # noqa: F403 - the cluster schema is the package's main surface
@@ -24,6 +25,7 @@ from .library import Library, LibraryProgramme  # noqa: F401
 from .monitoring import Monitoring  # noqa: F401
 from .overrides import Overrides  # noqa: F401
 from .plan import BudgetLine, Funding, Plan, Programme  # noqa: F401
+from .publication import Publication, Status  # noqa: F401
 from .strategy import Strategy  # noqa: F401
 
 # Sidecar files beside a cluster's params file, in the order they are validated (a later one may

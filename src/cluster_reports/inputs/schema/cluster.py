@@ -34,6 +34,7 @@ from .common import (
     source_of,
 )
 from .facilitation import Facilitation, check_facilitation
+from .publication import Publication
 
 GROWTH_OPPORTUNITY_MAX = 54
 ACTION_CAPACITY_MAX = 36
@@ -410,6 +411,10 @@ class ClusterParams(Strict):
     facilitation: Facilitation | None = Field(
         None, description="How the cluster is facilitated; derived from the stakeholders and the "
         "facilitator's type when left out",
+    )
+    publication: Publication | None = Field(
+        None, description="The cover's agency, logo, status and version for this cluster's documents, "
+        "over the project's publication.yaml",
     )
 
     @field_validator("markets")

@@ -53,6 +53,9 @@ AFTER_TABLE = Pt(9)
 # A table up to this share of the page's height does not break across pages (moved whole to the
 # next page, it leaves at most this much blank); a taller one may.
 KEEP_WHOLE_SHARE = 0.45
+COVER_LOGO_HEIGHT = Cm(2.5)
+COVER_LOGO_MAX_WIDTH = Cm(6)
+COVER_GAP = Pt(36)  # between the cluster's lines and the status below them
 
 
 def _set_paragraph_style(p: etree._Element, style_id: str) -> None:
@@ -243,10 +246,39 @@ class BodyWriter:
             raise TypeError(f"the Word writer does not know {type(node).__name__}")
 
     def cover(self, cover: d.Cover) -> None:
+        """The cover page: logo and agency at the top, the title, the cluster's lines, then the
+        status and version and the mark, set apart below them."""
+        if cover.logo is not None and cover.logo.data:
+            self.cover_logo(cover.logo)
+        if cover.agency:
+            agency = self.paragraph("Subtitle")
+            self.runs(agency, [d.Run(r.text, True, r.italic, r.code, r.href) for r in cover.agency])
         self.runs(self.paragraph("Title"), cover.title)
         for line in cover.lines:
             self.runs(self.paragraph("Subtitle"), line)
+        for n, part in enumerate(p for p in (cover.status, cover.mark) if p):
+            paragraph = self.paragraph("Subtitle")
+            if n == 0:
+                paragraph.paragraph_format.space_before = COVER_GAP
+            self.runs(paragraph, part)
         self.pending_break = True
+
+    def cover_logo(self, logo: d.Logo) -> None:
+        image = Image.from_blob(logo.data)
+        height = COVER_LOGO_HEIGHT
+        width = int(height * image.px_width / image.px_height)
+        if width > COVER_LOGO_MAX_WIDTH:
+            width = COVER_LOGO_MAX_WIDTH
+            height = int(width * image.px_height / image.px_width)
+        paragraph = self.paragraph("Normal")
+        paragraph.paragraph_format.space_after = Pt(12)
+        run = paragraph.add_run()
+        run.add_picture(BytesIO(logo.data), width=Emu(width), height=Emu(height))
+        for tag in ("wp:docPr", "pic:cNvPr"):
+            element = run._r.find(f".//{qn(tag)}")
+            if element is not None:
+                element.set("descr", clean_text(logo.alt))
+                element.set("title", clean_text(logo.alt))
 
     def toc(self) -> None:
         heading = self.paragraph("TOC Heading", "heading 1")
@@ -262,7 +294,7 @@ class BodyWriter:
             link.set(qn("w:anchor"), self.toc_anchor[id(entry)])
             link.set(qn("w:history"), "1")
             paragraph._p.append(link)
-            add_text_run(link, d.plain(entry.runs).replace("\n", " "))
+            add_text_run(link, d.heading_text(entry).replace("\n", " "))
             # The page number, as Word writes it: a tab to the dotted right tab stop of the TOC
             # styles, then a PAGEREF to the heading's bookmark (its result filled in by Word on
             # update, or by ``toc_pages`` from LibreOffice's layout).
@@ -278,6 +310,8 @@ class BodyWriter:
         level = min(max(heading.level, 1), 9)
         paragraph = self.paragraph(f"heading {level}", spaced=False)
         ident = self.bookmark(paragraph, self.toc_anchor[id(heading)])
+        if heading.number:  # plain text, so a TOC field rebuilt by Word or LibreOffice keeps it
+            add_text_run(paragraph._p, f"{heading.number} ")
         self.runs(paragraph, heading.runs)
         self.close_bookmark(paragraph, ident)
 
