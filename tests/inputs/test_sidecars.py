@@ -115,8 +115,8 @@ def test_a_document_without_its_sidecar_is_not_available(cluster_dir: Path, tmp_
     assert needs.format("action-plan", "tegal-metalwork.plan.yaml") in result.stdout
     both = "tegal-metalwork.plan.yaml, tegal-metalwork.monitoring.yaml"
     assert needs.format("monitoring", both) in result.stdout
-    written = sorted(p.name for p in out.rglob("*.html"))
-    assert written == ["profile.en.html"]
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*.html"))
+    assert written == ["index.html", "jawa-tengah/tegal-metalwork/profile.en.html"]  # the folder's index too
 
 
 def test_a_cluster_document_needs_a_cluster(tmp_path: Path):
