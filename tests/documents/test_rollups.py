@@ -97,7 +97,7 @@ def test_table_2_1_adds_up_to_its_subtotal():
 
 
 def test_study_regions_are_the_studys_shares_of_9800():
-    # The study rounds loosely (1,102 of 9,800 is 11.2 %, printed 11.3 %): within a tenth.
+    # The study rounds loosely (1,102 of 9,800 is 11.2%, printed 11.3%): within a tenth.
     for key, clusters in national_summary.STUDY_REGION_CLUSTERS.items():
         assert clusters * 100 / 9_800 == pytest.approx(national_summary.STUDY_REGION_SHARES[key], abs=0.1)
     # Every province of the official list falls in one of the study's five regions.
