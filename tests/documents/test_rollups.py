@@ -285,7 +285,7 @@ def _expected(lang: str) -> dict[str, list[str]]:
     waru = "Waru-Sidoarjo metalwork cluster" if lang == "en" else "Sentra IKM logam Waru, Sidoarjo"
     return {
         "jawa-tengah": ["Jawa Tengah", kebumen, f.percent(63.3), f.percent(45.6), f.number(5_190),
-                        f.number(54_200), f.rupiah(9_000_000)],
+                        f.number(54_200), f.rupiah_rounded(9_000_000)],
         "jawa-timur": ["Jawa Timur", waru, f.percent(65.6), f.number(1_520), "Kabupaten Sidoarjo"],
         "national": [f.number(13_725), f.number(123_100), f.percent(70.0), f.percent(46.5), f.number(9_800),
                      f.number(1_295_000), f.number(229_000), "Jawa Tengah"],

@@ -37,10 +37,9 @@ def half_up_decimal(value: float | int | Decimal | Fraction, places: int = 0) ->
     number = exact(value)
     if isinstance(number, Fraction):
         # A Fraction has no quantize: scale, round the magnitude half up, scale back.
-        scale = 10 ** places
-        magnitude = abs(number) * scale
+        magnitude = abs(number) * Fraction(10) ** places
         whole = int(magnitude) + (1 if magnitude - int(magnitude) >= Fraction(1, 2) else 0)
-        number = Decimal(whole if number >= 0 else -whole) / Decimal(scale)
+        number = Decimal(whole if number >= 0 else -whole).scaleb(-places)
     rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return rounded.copy_abs() if rounded.is_zero() else rounded
 
