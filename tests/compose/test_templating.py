@@ -28,7 +28,7 @@ def test_undefined_is_an_error(templates):
 
 def test_formatting_filters_follow_the_language(templates):
     source = "{{ 1500000|rp }} / {{ 65.6|pct }} / {{ 1234567|num }}"
-    assert render(templates, source, "id", ) .replace("\\", "") == "Rp 1.500.000 / 65,6 % / 1.234.567"
+    assert render(templates, source, "id", ) .replace("\\", "") == "Rp 1.500.000 / 65,6% / 1.234.567"
     assert render(templates, source, "en").replace("\\", "") == "Rp 1,500,000 / 65.6% / 1,234,567"
 
 

@@ -17,7 +17,7 @@ from conftest import ROOT, SAMPLE
 
 from cluster_reports import render
 from cluster_reports.documents.i18n import Formatter
-from cluster_reports.domain import budget
+from cluster_reports.domain import budget, shares
 from cluster_reports.inputs import params_io
 
 CLUSTER = "kebumen-roof-tile"
@@ -123,15 +123,19 @@ def test_every_us_dollar_figure_uses_the_plans_rate(plan_2015_docs, lang):
     grand = budget.total(resolved)
     assert f.usd(grand / RATE) in text and f.usd(grand / 8000) not in text
     in_kind = {"en": " + in kind", "id": " + kontribusi nontunai"}[lang]
-    for p in resolved:
-        if p.total:  # the budget table's total row
-            assert f"{f.rupiah(p.total)}{in_kind if p.in_kind else ''} ({f.usd(p.total / RATE)})" in text
+    # the budget table's total row: whole dollars adjusted to the rounded grand total
+    dollars = shares.apportion([p.total / RATE for p in resolved])
+    for p, usd in zip(resolved, dollars, strict=True):
+        if p.total:
+            assert f"{f.rupiah(p.total)}{in_kind if p.in_kind else ''} ({f.usd(usd)})" in text
     said = {"en": f"The amounts are in 2015 prices, and the US dollar figures use the plan's rate of "
                   f"US$ 1 = {f.rupiah(RATE)}. Exchange rate: {TEXT['en']}",
             "id": f"Angka-angka ini dinyatakan dalam harga tahun 2015, dan padanan dolar AS memakai kurs "
                   f"rencana ini, yaitu US$ 1 = {f.rupiah(RATE)}. Kurs: {TEXT['id']}"}
     assert said[lang] in text
-    in_2015 = {"en": f"{f.rupiah(grand)} in 2015 prices", "id": f"{f.rupiah(grand)} menurut harga tahun 2015"}
+    # running text rounds the amount as a report does ("Rp 71.4 million")
+    in_2015 = {"en": f"{f.rupiah_rounded(grand)} in 2015 prices",
+               "id": f"{f.rupiah_rounded(grand)} menurut harga tahun 2015"}
     assert in_2015[lang] in text
 
 
@@ -193,9 +197,9 @@ def test_in_kind_programmes_read_as_in_kind_never_rp_0(plan_2015_docs):
     tour = next(p for p in resolved if p.id == "study-tour")
     assert f"Rp {tour.total:,} + in kind" in en
     assert "Kontribusi nontunai (in-kind)" in id_ and "natura" not in id_.lower()
-    # shares of the money only: the in-kind programme adds nothing and the shares still sum to 100 %
+    # shares of the money only: the in-kind programme adds nothing and the shares still sum to 100%
     assert '"In kind" marks what those who take part contribute' in en and "It is not valued" in en
-    assert "The programmes together need " + Formatter("en").rupiah(grand) + " in money" in en
+    assert "The programmes together need " + Formatter("en").rupiah_rounded(grand) + " in money" in en
 
 
 def test_a_plan_wholly_in_kind_renders_without_money(tmp_path):
@@ -218,8 +222,9 @@ def test_the_shipped_plans_read_as_before_with_the_price_year(sample_by_id, temp
     assert outcome.error is None, outcome.error
     text = html_text(output_path(tmp_path, item, "action-plan", "en", "html"))[0]
     grand = budget.total(budget.resolve_plan(item.plan, item.library))
-    assert (f"All programmes together cost Rp {grand:,}, or US$ {round(grand / 8000):,} at Rp 8,000 "
-            "per US dollar.") in text
+    # Rp 67,075,000 reads "Rp 67.1 million"; US$ 8,384 is under a million and keeps its figure
+    assert (f"All programmes together cost {Formatter('en').rupiah_rounded(grand)}, or "
+            f"US$ {round(grand / 8000):,} at Rp 8,000 per US dollar.") in text
     assert ("The amounts are in 2003 prices, the reference year of the cluster's profile, and the US dollar "
             "figures use the profile's rate of US$ 1 = Rp 8,000.") in text
     assert "taken unchanged" not in text and "restated" not in text and "in kind" not in text

@@ -75,7 +75,7 @@ def test_two_rows_of_one_channel_are_one_bar_and_the_main_channel(tmp_path, temp
     assert ("The main market channel is intermediaries (traders), which carries 60% of sales "
             "(destinations: Traders in Jakarta; Traders in Semarang).") in text["en"]
     assert ("Saluran pemasaran utama adalah perantara (pedagang pengumpul), yang menyalurkan "
-            "60 %") in text["id"]
+            "60%") in text["id"]
     table = market_table(text["en"])
     assert table.count("Intermediaries (traders)") == 1 and "60%" in table
 
@@ -117,7 +117,7 @@ def test_a_tie_is_worded_as_a_tie(tmp_path, templates):
     assert ("The cluster sells equally through subcontracting to larger firms and online marketplaces, "
             "each of which carries 40% of sales.") in text["en"]
     assert ("Saluran pemasaran utama adalah subkontrak dengan perusahaan besar dan lokapasar daring "
-            "(marketplace) dengan pangsa yang sama besar, masing-masing menyalurkan 40 % dari "
+            "(marketplace) dengan pangsa yang sama besar, masing-masing menyalurkan 40% dari "
             "penjualan.") in text["id"]
     assert "The main market channel is" not in text["en"]
 
@@ -154,9 +154,9 @@ def test_monitoring_sums_firms_of_one_channel_and_words_a_tie(serenan, tmp_path,
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     loaded = params_io.load_file(serenan / "serenan-klaten-wood-furniture.yaml")
     text = rendered(loaded, "monitoring", tmp_path / "out", templates)
-    assert ("in Q4 2003 the largest shares, 50% each, went equally through export sales and Hotels and "
+    assert ("in Q4 2003 the largest shares, 50.0% each, went equally through export sales and Hotels and "
             "restaurants.") in text["en"]
     assert ("pada Triwulan IV 2003, pangsa terbesar terbagi sama besar antara saluran ekspor dan Hotel "
-            "dan restoran, masing-masing 50 %.") in text["id"]
+            "dan restoran, masing-masing 50,0%.") in text["id"]
     table = text["en"][text["en"].index("Main market channels of the supported firms"):]
     assert table.count("Q4 2003 Hotels and restaurants") == 1

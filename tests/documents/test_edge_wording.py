@@ -170,7 +170,7 @@ def test_a_tie_at_the_top_chooses_no_pilot(text):
            "65.6%.")
     assert tie in en and "the score chooses no pilot cluster" in en
     assert "pilot cluster is" not in en and "which makes it the group's pilot cluster" not in en
-    assert "sama-sama memperoleh skor tertinggi, 65,6 %" in id_
+    assert "sama-sama memperoleh skor tertinggi, 65,6%" in id_
     assert "skor tidak menentukan sentra percontohan" in id_
     waru = text("waru-sidoarjo-metalwork", "profile", "en")
     assert tie in waru and "which makes it the group's pilot cluster" not in waru
@@ -277,7 +277,7 @@ def test_catalogue_check_asks_each_language_for_other_only(tmp_path):
 def test_size_classes_of_one_firm(text):
     en = text("sukabumi-metalwork", "profile", "en")
     assert "In this cluster 1 firm (100.0%) is micro and none is small." in en
-    assert "Di sentra ini 1 unit usaha (100,0 %) tergolong mikro dan tidak ada yang tergolong kecil." in text(
+    assert "Di sentra ini 1 unit usaha (100,0%) tergolong mikro dan tidak ada yang tergolong kecil." in text(
         "sukabumi-metalwork", "profile", "id")
 
 
@@ -294,6 +294,6 @@ def test_province_of_one_cluster_has_no_rank_or_most(rollup):
     assert "Sukabumi metalwork cluster is the only cluster of the group, with 65.6% (38 + 21 points)" in en
     assert "ranks first" not in en and "has the most clusters" not in en
     assert "The cluster works in one sub-sector, ISIC 3819" in en
-    assert "merupakan satu-satunya sentra dalam kelompok ini, dengan skor 65,6 %" in id_
+    assert "merupakan satu-satunya sentra dalam kelompok ini, dengan skor 65,6%" in id_
     assert "menempati peringkat pertama" not in id_ and "memiliki sentra terbanyak" not in id_
     assert "Sentra ini bergerak dalam satu subsektor, yaitu ISIC 3819" in id_

@@ -19,7 +19,7 @@ def test_indonesian_conventions():
     f = i18n.Formatter("id")
     assert f.rupiah(1_500_000) == "Rp 1.500.000"
     assert f.decimal(1234567.8) == "1.234.567,8"
-    assert f.percent(65.6) == "65,6 %"
+    assert f.percent(65.6) == "65,6%"
     assert f.date(dt.date(2026, 11, 23)) == "23 November 2026"
     assert f.month_year(dt.date(2026, 1, 5)) == "Januari 2026"
 

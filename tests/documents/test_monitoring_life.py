@@ -81,7 +81,7 @@ def test_the_ex_post_evaluation_has_its_own_section(pages):
             "berakhir.") in ind
     assert "omzet yang dicatat untuk setiap IKM adalah omzet tahunannya" in ind
     # Against the plan's targets: consortium members 25 at the visit, 22 in Q4 2016, target 20 from 0.
-    assert "22 (Q4 2016) 25 125%" in en and "22 (Triwulan IV 2016) 25 125 %" in ind
+    assert "22 (Q4 2016) 25 125%" in en and "22 (Triwulan IV 2016) 25 125%" in ind
     # Against the last routine period: the two firms seen in Q4 2016 too, their Q4 sales times 366/92.
     rows = list(csv.DictReader(io.StringIO(pages["csv"])))
     q4 = sum(int(r["turnover"]) for r in rows
@@ -100,7 +100,7 @@ def test_summary_and_indicator_tables_name_their_periods(pages):
     assert "serta dari hasil evaluasi pascaproyek pada 15 Maret 2021." in pages["id"]
     goals_en = section(pages["en-html"], "sec-indicators-goals")
     goals_id = section(pages["id-html"], "sec-indicators-goals")
-    assert "110% (Q4 2016)" in goals_en and "110 % (Triwulan IV 2016)" in goals_id
+    assert "110% (Q4 2016)" in goals_en and "110% (Triwulan IV 2016)" in goals_id
     assert "Ex-post" not in goals_en and "pascaproyek" not in goals_id  # routine periods only
 
 

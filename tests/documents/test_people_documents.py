@@ -95,7 +95,7 @@ def test_profile_gives_the_surveyed_firms_figures_in_text_and_table(tmp_path, te
     en, id_ = folder / "profile.en.html", folder / "profile.id.html"
     share = f"{100 * led / 38:.1f}"
     assert f"Of the 38 firms surveyed, {led} are women-led firms ({share}%)." in section(en, "firms")
-    assert (f"Dari 38 unit usaha yang disurvei, {led} unit usaha ({share.replace('.', ',')} %) merupakan "
+    assert (f"Dari 38 unit usaha yang disurvei, {led} unit usaha ({share.replace('.', ',')}%) merupakan "
             "IKM yang dipimpin perempuan.") in section(id_, "firms")
     worker_share = f"{100 * women / workers:.1f}"
     assert (f"The firms surveyed employ {women} women workers, {worker_share}% of their {workers} "
@@ -142,8 +142,8 @@ def test_profile_of_a_counts_only_cluster_shows_the_sentras_figures(tmp_path, te
     basic = {r[0]: r[1] for r in table_rows(folder / "profile.en.html", "tbl-basic-data")}
     assert basic["Women-led firms"] == "40 (17.6%)" and basic["Women workers"] == "500 (30.5%)"
     basic_id = {r[0]: r[1] for r in table_rows(folder / "profile.id.html", "tbl-basic-data")}
-    assert basic_id["IKM yang dipimpin perempuan"] == "40 (17,6 %)"
-    assert basic_id["Tenaga kerja perempuan"] == "500 (30,5 %)"
+    assert basic_id["IKM yang dipimpin perempuan"] == "40 (17,6%)"
+    assert basic_id["Tenaga kerja perempuan"] == "500 (30,5%)"
     assert ("Of the 227 firms, 40 are women-led firms (17.6%). The cluster's firms employ 500 women "
             "workers, 30.5% of their 1,640 workers.") in section(folder / "profile.en.html", "firms")
 

@@ -169,9 +169,9 @@ def test_zero_success_cases_at_a_closed_plan_year(text):
 # --- 8. channel names inside sentences ---------------------------------------------------------------
 
 def test_channel_names_read_as_parts_of_sentences(text):
-    assert ("in Q4 2016 the largest share, 55%, went through the cooperative."
+    assert ("in Q4 2016 the largest share, 55.1%, went through the cooperative."
             in text(SAMOSIR, "monitoring", "en"))
-    assert ("pada Triwulan IV 2016, pangsa terbesar (55 %) melalui saluran koperasi."
+    assert ("pada Triwulan IV 2016, pangsa terbesar (55,1%) melalui saluran koperasi."
             in text(SAMOSIR, "monitoring", "id"))
     # the tables keep the channels' names
     assert "Q4 2016 | Cooperative | 13 |" in text(SAMOSIR, "monitoring", "en")

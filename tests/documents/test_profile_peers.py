@@ -19,7 +19,7 @@ def test_only_the_same_group_and_round_count(sample_by_id):
 
 
 def test_a_large_round_shows_its_leaders_and_the_cluster(sample_by_id):
-    item = sample_by_id["tegal-metalwork"]  # 31 + 10 = 45.6 %
+    item = sample_by_id["tegal-metalwork"]  # 31 + 10 = 45.6%
     me = summary.summarise(item)
     crowd = [
         replace(me, id=f"strong-{n}", name_en=f"Strong {n}", growth=40 + n % 10, action=20)

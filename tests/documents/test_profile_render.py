@@ -138,5 +138,5 @@ def test_selection_table_holds_the_group(rendered, sample_by_id):
     html = path_of(rendered, item, "id", "html").read_text(encoding="utf-8")
     table = html[html.index('id="tbl-selection"'):]
     table = table[: table.index("</table>")]
-    for name, pct in (("Tegal", "45,6 %"), ("Sukabumi", "56,7 %"), ("Waru", "65,6 %")):
+    for name, pct in (("Tegal", "45,6%"), ("Sukabumi", "56,7%"), ("Waru", "65,6%")):
         assert name in table and pct in table

@@ -97,7 +97,7 @@ def test_table_2_1_adds_up_to_its_subtotal():
 
 
 def test_study_regions_are_the_studys_shares_of_9800():
-    # The study rounds loosely (1,102 of 9,800 is 11.2 %, printed 11.3 %): within a tenth.
+    # The study rounds loosely (1,102 of 9,800 is 11.2%, printed 11.3%): within a tenth.
     for key, clusters in national_summary.STUDY_REGION_CLUSTERS.items():
         assert clusters * 100 / 9_800 == pytest.approx(national_summary.STUDY_REGION_SHARES[key], abs=0.1)
     # Every province of the official list falls in one of the study's five regions.
@@ -285,7 +285,7 @@ def _expected(lang: str) -> dict[str, list[str]]:
     waru = "Waru-Sidoarjo metalwork cluster" if lang == "en" else "Sentra IKM logam Waru, Sidoarjo"
     return {
         "jawa-tengah": ["Jawa Tengah", kebumen, f.percent(63.3), f.percent(45.6), f.number(5_190),
-                        f.number(54_200), f.rupiah(9_000_000)],
+                        f.number(54_200), f.rupiah_rounded(9_000_000)],
         "jawa-timur": ["Jawa Timur", waru, f.percent(65.6), f.number(1_520), "Kabupaten Sidoarjo"],
         "national": [f.number(13_725), f.number(123_100), f.percent(70.0), f.percent(46.5), f.number(9_800),
                      f.number(1_295_000), f.number(229_000), "Jawa Tengah"],

@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from cluster_reports.documents import i18n
+from cluster_reports.domain.shares import half_up_decimal
 from cluster_reports.inputs.schema import Text
 
 from .markdown import escape
@@ -33,6 +34,12 @@ def _finalize(value: object) -> Markup:
     if isinstance(value, float) and math.isnan(value):
         raise TemplateOutputError("a template printed a missing number (NaN)")
     return Markup(escape(str(value)))
+
+
+def _round_half_up(value: float, precision: int = 0, method: str = "common") -> float:
+    if method != "common":
+        return jinja2.filters.do_round(value, precision, method)
+    return float(half_up_decimal(value, precision))
 
 
 def environment(templates: Path, lang: str) -> jinja2.Environment:
@@ -75,6 +82,10 @@ def _environment(templates: Path, lang: str, _catalogues: tuple[Path, ...]) -> j
         pct=fmt.percent,
         rp=fmt.rupiah,
         usd=fmt.usd,
+        # an amount in running text: "Rp 14,8 miliar", "US$ 1,1 juta" (tables keep |rp, |usd)
+        rp_round=fmt.rupiah_rounded,
+        usd_round=fmt.usd_rounded,
+        round=_round_half_up,  # Jinja's round is Python's (half to even): one rule, half away from zero
         date=fmt.date,
         tr=tr,
         capfirst=i18n.capfirst,  # user text at a sentence or cell start; never |lower, |capitalize

@@ -11,12 +11,13 @@ The template decides wording and layout; this module decides the numbers, and de
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import altair as alt
 import pandas as pd
 from babel.dates import get_day_names, get_month_names
 
-from cluster_reports.domain import budget, prices
+from cluster_reports.domain import budget, prices, shares
 from cluster_reports.domain.budget import Line, ResolvedProgramme
 from cluster_reports.domain.extremes import extremes
 from cluster_reports.domain.summary import ClusterSummary
@@ -62,12 +63,15 @@ class ProgrammeView:
     funding: str  # the programme's funding source, in words
     split: list[FundingShare]  # where its money comes from, largest first
     library_label: str | None  # "Table 5.1 no. 4: Enhancing social capital in the cluster"
-    usd: float
-    share_pct: float
+    usd: float  # the exact conversion (the table and the sentences print usd_shown)
+    share_pct: float  # of the plan's money, by largest remainder: the share column adds up to 100
     cost: str  # "Rp 3,000,000"; an in-kind programme: "In kind" or "Rp 3,000,000 + in kind"
     usd_text: str  # "US$ 375", or a dash where the programme costs nothing in money
     share_text: str
     price_note: str | None  # its library lines are in another year's prices (restated or not)
+    # The US$ column: whole dollars adjusted by largest remainder to the rounded grand total, so
+    # that the column adds up to the total printed under it (and to the same total by source).
+    usd_shown: int = 0
 
 
 @dataclass(frozen=True)
@@ -85,8 +89,8 @@ class FundingRow:
     label: str
     phrase: str
     amount: int
-    usd: float
-    share_pct: float
+    usd: int  # whole dollars, adjusted by largest remainder so the column adds up to its total
+    share_pct: float  # by largest remainder: the column adds up to 100
 
 
 # --- plain helpers (tested) ---------------------------------------------------------------------
@@ -172,10 +176,11 @@ def programme_views(params: ClusterParams, plan: Plan, resolved: list[ResolvedPr
     lang, fmt = labels.lang, Formatter(labels.lang)
     names = stakeholder_names(params)
     place = params.location.regency_record.kind
-    grand = budget.total(resolved)
     basis = prices.basis(plan, params)
     rate = basis.usd_rate
     free = labels(P + "in_kind.line")
+    usd_column = shares.apportion([Fraction(p.total) / Fraction(str(rate)) for p in resolved])
+    share_column = shares.shares([p.total for p in resolved])
     views = []
     for n, p in enumerate(resolved, start=1):
         rows = [
@@ -205,11 +210,12 @@ def programme_views(params: ClusterParams, plan: Plan, resolved: list[ResolvedPr
                    for source, amount in split],
             library_label=library_label(p.library, labels),
             usd=p.total / rate,
-            share_pct=100 * p.total / grand if grand else 0.0,
+            share_pct=share_column[n - 1],
             cost=cost_text(p.total, p.in_kind, labels, fmt),
-            usd_text=DASH if no_money else fmt.usd(p.total / rate),
-            share_text=DASH if no_money else fmt.percent(100 * p.total / grand if grand else 0.0),
+            usd_text=DASH if no_money else fmt.usd(usd_column[n - 1]),
+            share_text=DASH if no_money else fmt.percent(share_column[n - 1]),
             price_note=price_note(p, basis, labels, fmt),
+            usd_shown=usd_column[n - 1],
         ))
     return views
 
@@ -227,12 +233,12 @@ def funding_rows(resolved: list[ResolvedProgramme], usd_rate: float, labels: Lab
     """The budget by funding source; ``place`` is the cluster's kind of region, which names the
     local budget (APBD kabupaten or APBD kota)."""
     sums = budget.by_funding(resolved)
-    grand = sum(sums.values())
+    usd = shares.apportion([Fraction(a) / Fraction(str(usd_rate)) for a in sums.values()])
+    share = shares.shares(list(sums.values()))
     return [
         FundingRow(source.value, labels.of(P + "funding." + source.value, place),
-                   labels.of(P + "from_funding." + source.value, place), amount, amount / usd_rate,
-                   100 * amount / grand if grand else 0.0)
-        for source, amount in sums.items()
+                   labels.of(P + "from_funding." + source.value, place), amount, dollars, pct)
+        for (source, amount), dollars, pct in zip(sums.items(), usd, share, strict=True)
     ]
 
 
@@ -408,7 +414,7 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
         columns=[head("goal"), head("indicator"), head("unit"), head("baseline"), *map(str, years)],
     )
     programmes = pd.DataFrame(
-        [[v.number, v.title, v.lead, v.months, v.funding, v.p.total, round(v.usd),
+        [[v.number, v.title, v.lead, v.months, v.funding, v.p.total, v.usd_shown,
           capfirst(v.p.indicator.name.get(labels.lang)), v.p.indicator.target, v.library_label or "-"]
          for v in ctx["programmes"]],
         columns=["#", head("programme"), head("lead"), head("months"), head("funding"), head("amount"),
@@ -420,7 +426,7 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
         columns=["#", head("programme"), head("item"), head("calculation"), head("funding"), head("amount")],
     )
     funding = pd.DataFrame(
-        [[r.label, r.amount, round(r.usd), round(r.share_pct, 1)] for r in ctx["funding"]],
+        [[r.label, r.amount, r.usd, r.share_pct] for r in ctx["funding"]],
         columns=[head("funding"), head("amount"), head("usd"), head("share")],
     )
     return {"medium_plan": medium, "programmes": programmes, "budget_lines": lines, "by_funding": funding}

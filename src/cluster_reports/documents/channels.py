@@ -7,9 +7,10 @@ channel the name its row gives, which is the user's text and keeps its case insi
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
-from cluster_reports.domain import channels
+from cluster_reports.domain import channels, shares
 from cluster_reports.inputs.schema import ClusterParams
 from cluster_reports.inputs.schema.cluster import Channel, Market
 from cluster_reports.inputs.schema.common import Text
@@ -56,7 +57,8 @@ class MarketRow:
     phrase: str
     destination: Text  # the rows' destinations, each once, joined
     destinations: int
-    share_pct: float
+    share_pct: float  # as the params give it: what ranks the channels and finds ties
+    share_shown: float = 0.0  # what a table and a sentence print: whole percent adding up to 100
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -83,7 +85,10 @@ def market_rows(params: ClusterParams, labels: Labels) -> list[MarketRow]:
             destinations=len(_unique([m.destination.en for m in items])),  # counted, not re-split
             share_pct=sum(m.share_pct for m in items),
         ))
-    return sorted(rows, key=lambda r: -r.share_pct)
+    rows.sort(key=lambda r: -r.share_pct)
+    # Given shares may carry decimals (12.5 and 37.5): whole percents by largest remainder add up to 100.
+    shown = shares.shares([r.share_pct for r in rows], places=0)
+    return [dataclasses.replace(r, share_shown=s) for r, s in zip(rows, shown, strict=True)]
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,23 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from cluster_reports.domain.shares import half_up_decimal
+
 LANGUAGES = ("id", "en")
 LOCALES = {"id": "id_ID", "en": "en_US"}
+
+
+# The scales of money in running text and their words (Indonesian "miliar" is 10^9).
+SCALES = (Decimal(10) ** 6, Decimal(10) ** 9, Decimal(10) ** 12)
+SCALE_WORDS = {"id": ("juta", "miliar", "triliun"), "en": ("million", "billion", "trillion")}
+
+
+def _three_figures(value: Decimal) -> Decimal:
+    """The value rounded half away from zero to three significant figures (14.849 -> 14.8,
+    999.5 -> 1E+3), trailing zeros dropped."""
+    if value.is_zero():
+        return Decimal(0)
+    return half_up_decimal(value, 2 - value.adjusted()).normalize()
 
 
 class CatalogueError(ValueError):
@@ -193,22 +208,47 @@ class Formatter:
         return value  # type: ignore[return-value]
 
     def number(self, value: float | int | Decimal) -> str:
-        return format_decimal(self._check(value), format="#,##0", locale=self.locale)
+        return self.decimal(value, 0)
 
     def decimal(self, value: float | int | Decimal, places: int = 1) -> str:
+        # Rounded here, half away from zero, so Babel (which rounds half to even) only formats.
         pattern = "#,##0." + "0" * places if places else "#,##0"
-        return format_decimal(self._check(value), format=pattern, locale=self.locale)
+        return format_decimal(half_up_decimal(self._check(value), places), format=pattern, locale=self.locale)
 
     def percent(self, value: float | int | Decimal, places: int = 1) -> str:
-        """A percentage given in percent units (65.6 -> '65,6 %' / '65.6%')."""
-        number = self.decimal(value, places)
-        return f"{number} %" if self.lang == "id" else f"{number}%"
+        """A percentage given in percent units (65.6 -> '65,6%' / '65.6%'): no space before the sign
+        in either language (PUEBI writes "65,6%")."""
+        return f"{self.decimal(value, places)}%"
 
     def rupiah(self, value: int | float | Decimal) -> str:
-        return "Rp " + self.number(round(self._check(value)))
+        return "Rp " + self.number(self._check(value))
 
     def usd(self, value: float | Decimal) -> str:
-        return "US$ " + self.number(round(self._check(value)))
+        return "US$ " + self.number(self._check(value))
+
+    def rupiah_rounded(self, value: int | float | Decimal) -> str:
+        """An amount as running text gives it: 'Rp 14,8 miliar', 'Rp 198 juta' (see ``rounded``)."""
+        return "Rp " + self.rounded(value)
+
+    def usd_rounded(self, value: float | Decimal) -> str:
+        """A dollar amount as running text gives it: 'US$ 1,1 juta' / 'US$ 1.1 million'."""
+        return "US$ " + self.rounded(value)
+
+    def rounded(self, value: int | float | Decimal) -> str:
+        """An amount rounded as a report rounds it in a sentence: three significant figures and the
+        word for the scale ('14,8 miliar', '198 juta', '1,1 juta'; '14.8 billion'), trailing zeros
+        dropped. Under a million the exact whole figure stays ('999.999'): rounding it would save
+        no word. An amount that rounds up into the next scale takes its word (999,500,000 is
+        '1 miliar', not '1.000 juta')."""
+        whole = half_up_decimal(self._check(value), 0)
+        if abs(whole) < SCALES[0]:
+            return self.number(whole)
+        for i, size in enumerate(SCALES):
+            mantissa = _three_figures(whole / size)
+            if abs(mantissa) < 1000 or i == len(SCALES) - 1:
+                places = max(0, -mantissa.as_tuple().exponent)
+                return f"{self.decimal(mantissa, places)} {SCALE_WORDS[self.lang][i]}"
+        raise AssertionError("unreachable: the last scale always returns")
 
     def date(self, value: dt.date) -> str:
         # Day, month, year in both languages: the international style of Indonesian English documents.

@@ -78,7 +78,7 @@ def main_channel_of(shares: list[indicators.ChannelShare],
         period: channel_names.MainChannel(
             period=period,
             label=tied[0].label,
-            share_pct=tied[0].share_pct,
+            share_pct=tied[0].share_shown,  # the value the channel table prints
             phrase=channel_names.enumerate_([channel_names.phrase(s.channel, s.name, labels) for s in tied],
                                             labels),
             tied=len(tied) > 1,
@@ -338,12 +338,12 @@ def chart_specs(ctx: dict, labels: Labels, fmt: Formatter) -> dict[str, tuple[al
         label = ctx["channel_label"]
         names = list(dict.fromkeys(label(s) for s in ctx["channels"]))
         channel_rows = [
-            {"period": s.label.get(lang), "channel": label(s), "share": s.share_pct,
+            {"period": s.label.get(lang), "channel": label(s), "share": s.share_shown,
              "rank": names.index(label(s))}
             for s in ctx["channels"]
         ]
         channel_alt = f"{labels(M + 'caption.channels_chart')}: " + "; ".join(
-            f"{s.label.get(lang)} {label(s)} {fmt.percent(s.share_pct, 0)}" for s in ctx["channels"]
+            f"{s.label.get(lang)} {label(s)} {fmt.percent(s.share_shown)}" for s in ctx["channels"]
         )
         specs["channels"] = (
             stacked_share(channel_rows, "period", "channel", "share", labels(M + "chart.share"), names),
@@ -395,7 +395,7 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
                  head("change_baseline")],
     )
     channels = pd.DataFrame(
-        [[s.label.get(lang), ctx["channel_label"](s), s.firms, s.turnover, s.share_pct]
+        [[s.label.get(lang), ctx["channel_label"](s), s.firms, s.turnover, s.share_shown]
          for s in ctx["channels"]],
         columns=[head("period"), labels("head.channel"), labels("head.firms"), head("turnover_total"),
                  labels("head.share")],

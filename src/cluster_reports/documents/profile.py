@@ -226,7 +226,7 @@ def chart_specs(ctx: dict, labels: Labels, fmt: Formatter) -> dict[str, tuple[al
     }
     if params.markets:
         markets = [
-            {"channel": m.label, "share": m.share_pct} for m in ctx["markets"]
+            {"channel": m.label, "share": m.share_shown} for m in ctx["markets"]
         ]
         market_alt = f"{labels('chart.share')}: " + "; ".join(
             f"{r['channel']} {fmt.percent(r['share'], 0)}" for r in markets
@@ -255,7 +255,7 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
                  labels("head.percentage"), labels("head.rank")],
     )
     markets = pd.DataFrame(  # one row per channel, as the report's table (rows of a channel summed)
-        [(r.label, capfirst(r.destination.get(labels.lang)), r.share_pct) for r in ctx["markets"]],
+        [(r.label, capfirst(r.destination.get(labels.lang)), r.share_shown) for r in ctx["markets"]],
         columns=[labels("head.channel"), labels("head.destination"), labels("head.share")],
     )
     return {"firm_sizes": sizes, "conditions": conditions, "selection": selection, "markets": markets}

@@ -99,7 +99,12 @@ def rank_groups(summaries: list[ClusterSummary], lang: str) -> list[GroupRanking
     """Rank each group within each selection round, as the study's Table 3.1 does. Equal scores
     share a rank (scoring.rank); within a rank, stronger social capital and more growth seeds come
     first, the two things section 4.4 (1) says potentiality mainly depends on."""
-    province_added = sum(s.value_added for s in summaries if s.value_added is not None)
+    # Each cluster's share of the province's recorded value added, by largest remainder over the
+    # clusters: where a cluster is alone in its regency or sub-sector, the share its sentence
+    # quotes is the one the regency or sub-sector table prints.
+    recorded = [s for s in summaries if s.value_added is not None]
+    va_shares = dict(zip([s.id for s in recorded], shares([s.value_added for s in recorded]), strict=True))
+    province_added = sum(s.value_added for s in recorded)
     rankings = []
     for (round_, group), members in group_by(summaries, lambda s: (s.selection_round, s.group)).items():
         scored = scoring.rank(scoring.Entry(s.id, s.group, s.growth, s.action) for s in members)
@@ -117,10 +122,7 @@ def rank_groups(summaries: list[ClusterSummary], lang: str) -> list[GroupRanking
                 growth_seeds=s.potentially_viable,
                 above_reference=s.above_reference,
                 value_added=s.value_added,
-                value_added_share_pct=(
-                    round(s.value_added * 100 / province_added, 1)
-                    if s.value_added is not None and province_added else None
-                ),
+                value_added_share_pct=va_shares.get(s.id) if province_added else None,
                 synthetic=s.synthetic,
             )
             for s in members

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from cluster_reports.domain import firms
+from cluster_reports.domain import firms, shares
 from cluster_reports.domain.extremes import extremes
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
@@ -201,7 +201,7 @@ def beneficiaries(params: ClusterParams) -> Beneficiaries:
         surveyed=fs.surveyed is not None,
         workers=sum(r.workers for r in rows),
         sales=sales,
-        sales_share_pct=round(100 * sales / table_sales, 1) if table_sales else None,
+        sales_share_pct=shares.share(sales, table_sales) if table_sales else None,
         above_reference=sum(1 for r in rows if r.above_reference),
         cooperative_members=sum(1 for r in rows if r.cooperative_member),
     )

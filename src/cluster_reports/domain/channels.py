@@ -17,6 +17,7 @@ from cluster_reports.inputs.schema.cluster import Channel
 from cluster_reports.inputs.schema.common import Text
 
 from .extremes import extremes
+from .shares import half_up
 
 T = TypeVar("T")
 
@@ -61,4 +62,4 @@ def leaders(rows: list[T], share: Callable[[T], float]) -> list[T]:
     """The rows with the largest share: one main channel, or several that are equal (a tie)."""
     if not rows:
         return []
-    return list(extremes(rows, lambda r: round(share(r), TIE_PLACES)).strongest)
+    return list(extremes(rows, lambda r: half_up(share(r), TIE_PLACES)).strongest)

@@ -16,6 +16,7 @@ Definitions (the report states them too):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from cluster_reports.inputs.schema import ClusterParams, Monitoring, Plan
 from cluster_reports.inputs.schema.monitoring import Period
@@ -31,6 +32,7 @@ from .indicators import (
     routine_periods,
     year_days,
 )
+from .shares import half_up
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,8 @@ def evaluation_firms(params: ClusterParams, plan: Plan, monitoring: Monitoring, 
     both = [o for o in observed if o.firm in before]
     routine_annual = None
     if last is not None and both:
-        routine_annual = round(sum(before[o.firm] for o in both) * year_days(monitoring.plan_year)
-                               / period_days(monitoring)[last.id])
+        routine_annual = half_up(Fraction(sum(before[o.firm] for o in both) * year_days(monitoring.plan_year),
+                                          period_days(monitoring)[last.id]))
     compared_total = sum(o.turnover for o in both)
     line = plan.success_goal.min_annual_sales
     return EvaluationFirms(

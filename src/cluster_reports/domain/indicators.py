@@ -30,12 +30,15 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from dataclasses import dataclass
+from fractions import Fraction
 
 from cluster_reports.inputs.schema import ClusterParams, Monitoring, Plan, Text
 from cluster_reports.inputs.schema.monitoring import Period
 
 from . import channels
 from .budget import ResolvedProgramme
+from .shares import half_up
+from .shares import shares as largest_remainder
 
 CONDITIONS = ("demand", "factor", "firm_strategy", "related_supporting", "social_capital")
 
@@ -137,7 +140,7 @@ def annualised_turnover(monitoring: Monitoring) -> dict[str, int]:
         turnover[obs.firm] += obs.turnover
         covered[obs.firm] += days[obs.period]
     year = year_days(monitoring.plan_year)
-    return {firm: round(turnover[firm] * year / covered[firm]) for firm in turnover}
+    return {firm: half_up(Fraction(turnover[firm] * year, covered[firm])) for firm in turnover}
 
 
 @dataclass(frozen=True)
@@ -211,7 +214,7 @@ def turnover_by_period(params: ClusterParams, monitoring: Monitoring) -> list[Tu
         total = sum(o.turnover for o in observed)
         known = all(o.firm in table for o in observed)
         baseline = (
-            round(sum(table[o.firm] for o in observed) * days[period.id] / year) if known else None
+            half_up(Fraction(sum(table[o.firm] for o in observed) * days[period.id], year)) if known else None
         )
         rows.append(TurnoverRow(
             period=period.id,
@@ -232,8 +235,11 @@ class ChannelShare:
     channel: str
     firms: int
     turnover: int
-    share_pct: float  # of the period's turnover of observed firms
+    share_pct: float  # of the period's turnover of observed firms: what ranks channels and finds ties
     name: Text | None = None  # of an 'other' channel
+    # What a table and a sentence print: one decimal, by largest remainder over the period's
+    # channels, so that a period's shares add up to 100.
+    share_shown: float = 0.0
 
 
 def channel_mix(monitoring: Monitoring, periods: list[Period] | None = None) -> list[ChannelShare]:
@@ -247,7 +253,9 @@ def channel_mix(monitoring: Monitoring, periods: list[Period] | None = None) -> 
     for period in routine_periods(monitoring) if periods is None else periods:
         observed = [o for o in monitoring.firms if o.period == period.id]
         total = sum(o.turnover for o in observed)
-        for g in channels.group(observed, lambda o: o.channel, lambda o: o.channel_name):
+        groups = channels.group(observed, lambda o: o.channel, lambda o: o.channel_name)
+        shown = largest_remainder([sum(o.turnover for o in g.items) for g in groups])
+        for g, share_shown in zip(groups, shown, strict=True):
             turnover = sum(o.turnover for o in g.items)
             shares.append(ChannelShare(
                 period=period.id,
@@ -257,6 +265,7 @@ def channel_mix(monitoring: Monitoring, periods: list[Period] | None = None) -> 
                 turnover=turnover,
                 share_pct=turnover / total * 100 if total else 0.0,
                 name=g.name,
+                share_shown=share_shown,
             ))
     return shares
 

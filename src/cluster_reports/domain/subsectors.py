@@ -9,8 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 
 from .extremes import extremes
+from .shares import half_up
+from .shares import shares as largest_remainder_shares
 from .summary import ClusterSummary
 
 
@@ -102,17 +105,7 @@ def subsector_name(isic: str, lang: str, members: Iterable[ClusterSummary] = ())
 def shares(values: list[int | float], places: int = 1) -> list[float]:
     """Percentages of the total, rounded so that the rounded ones add up to exactly 100
     (largest remainder), as a reader adding up a share column expects."""
-    total = sum(values)
-    if total <= 0:
-        return [0.0 for _ in values]
-    unit = 10 ** places
-    exact = [v * 100 * unit / total for v in values]
-    floors = [int(e) for e in exact]
-    missing = 100 * unit - sum(floors)
-    order = sorted(range(len(values)), key=lambda i: (-(exact[i] - floors[i]), i))
-    for i in order[:missing]:
-        floors[i] += 1
-    return [f / unit for f in floors]
+    return largest_remainder_shares(values, places)
 
 
 @dataclass(frozen=True)
@@ -135,7 +128,7 @@ class Totals:
 
     @property
     def value_added_million(self) -> int:
-        return round(self.value_added / 1_000_000)
+        return half_up(Fraction(self.value_added, 1_000_000))
 
     @property
     def complete(self) -> bool:
@@ -168,7 +161,7 @@ def totals(members: list[ClusterSummary], key: str = "", label: str = "") -> Tot
         value_added_missing=len(members) - len(added),
         growth_seeds=sum(seeds),
         growth_seeds_missing=len(members) - len(seeds),
-        mean_percentage=round(sum(s.percentage for s in members) / len(members), 1) if members else 0.0,
+        mean_percentage=half_up(sum(s.percentage for s in members) / len(members), 1) if members else 0.0,
         synthetic=sum(1 for s in members if s.synthetic),
     )
 
