@@ -200,7 +200,7 @@ def test_in_kind_programmes_read_as_in_kind_never_rp_0(plan_2015_docs):
     assert "Kontribusi nontunai" in id_ and "natura" not in id_.lower() and "in-kind" not in id_
     # shares of the money only: the in-kind programme adds nothing and the shares still sum to 100 %
     assert '"In kind" marks what those who take part contribute' in en and "It is not valued" in en
-    assert "The programmes together need " + Formatter("en").rupiah(grand) + " in money" in en
+    assert "The programmes need " + Formatter("en").rupiah(grand) + " in money" in en
 
 
 def test_a_plan_wholly_in_kind_renders_without_money(tmp_path):
