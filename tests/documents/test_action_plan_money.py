@@ -153,9 +153,10 @@ def test_library_lines_costed_in_2003_are_said_to_be_unchanged(plan_2015_docs):
               "belum memperhitungkan perubahan harga sejak tahun itu. Harga satuannya harus diperiksa dan "
               "disesuaikan ke harga tahun 2015 sebelum rencana ini disahkan.",
     }
-    first = {"en": "Some budget lines taken from the programme library are still in the prices of the year in "
-                   "which they were costed.",
-             "id": "Sebagian rincian anggaran dari pustaka program masih memakai harga tahun penghitungannya."}
+    first = {"en": "Some budget lines taken from the programme library are still in the prices of the "
+                   "year in which they were costed.",
+             "id": "Sebagian rincian anggaran dari pustaka program masih memakai harga tahun "
+                   "penghitungannya."}
     for lang in ("en", "id"):
         text = texts["action-plan", lang]
         assert text.count(note[lang]) == 1, lang  # only the directory's table: the others are the plan's own
@@ -207,7 +208,8 @@ def test_a_plan_wholly_in_kind_renders_without_money(tmp_path):
     _, texts = rendered(tmp_path, all_in_kind, kinds=("action-plan", "guideline"))
     en, id_ = texts["action-plan", "en"], texts["action-plan", "id"]
     assert "The plan needs no money: all 7 programmes are carried out in kind" in en
-    assert "Rencana ini tidak memerlukan dana. Seluruh 7 programnya dilaksanakan dengan kontribusi nontunai" in id_
+    assert ("Rencana ini tidak memerlukan dana. Seluruh 7 programnya dilaksanakan dengan kontribusi "
+            "nontunai") in id_
     for text in texts.values():
         assert not ZERO.search(text) and "US$ 0" not in text
     # the facilitator's progress form gives the planned budget as in kind too

@@ -104,7 +104,8 @@ def test_plan_and_strategy_say_who_prepares_and_evaluates(field_facilitator):
             "of the year. The progress monitoring reports go to the regency office in charge of "
             "industry.") in _text(field_facilitator, "action-plan", "en")
     assert ("Rencana ini tidak dijalankan oleh kelompok kerja. Tenaga Penyuluh Lapangan IKM (TPL-IKM) "
-            "menyusunnya bersama IKM dan pemangku kepentingan terkait") in _text(field_facilitator, "action-plan", "id")
+            "menyusunnya bersama IKM dan pemangku kepentingan terkait") in _text(
+                field_facilitator, "action-plan", "id")
     assert "The strategy itself is prepared without a working group: the field facilitator (TPL-IKM) leads" \
         in _text(field_facilitator, "strategy", "en")
     assert "Strategi ini disusun tanpa kelompok kerja: Tenaga Penyuluh Lapangan IKM (TPL-IKM) memandu" \

@@ -198,7 +198,8 @@ def test_monitoring_with_no_firm_followed_and_no_indicator_measured(text):
     for wrong in ("0 dari 0", "ada 0 IKM", "dari 0 IKM"):
         assert wrong not in id_, wrong
     assert "Belum satu pun dari 10 indikator dalam rencana yang telah diukur." in id_
-    assert "Sepanjang tahun 2003, fasilitator belum mengikuti perkembangan satu pun IKM yang didampingi." in id_
+    assert ("Sepanjang tahun 2003, fasilitator belum mengikuti perkembangan satu pun IKM yang "
+            "didampingi.") in id_
 
 
 def test_monitoring_counts_a_single_success_case(sample_by_id, templates):

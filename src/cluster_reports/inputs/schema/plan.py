@@ -247,7 +247,8 @@ class Plan(Sidecar):
         if self.vision_year is not None and self.vision_year < self.year + 2:
             raise ValueError(
                 f"vision_year: {self.vision_year} ends before the medium plan ({self.year}-{self.year + 2}); "
-                f"give a year from {self.year + 2} on, or leave it out for the plan's tenth year ({self.year + 9})"
+                f"give a year from {self.year + 2} on, or leave it out for the plan's tenth year "
+                f"({self.year + 9})"
             )
         return self
 
