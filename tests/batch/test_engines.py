@@ -192,7 +192,7 @@ def test_the_html_copy_opens_in_a_browser_with_its_text(runs):
     assert 'written=session.render()links(written)' in text.replace(" ", "")
     assert dom.count('src="data:image/svg+xml;base64,') == 3
     text, _ = page_in_chromium(runs.folder / "monitoring.notebook.html", "id")
-    assert "Kinerja indikator" in text
+    assert "Kinerja Indikator" in text
 
 
 def test_the_index_links_each_notebook_and_its_html_copy(runs, templates):

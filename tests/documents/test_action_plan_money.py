@@ -130,7 +130,7 @@ def test_every_us_dollar_figure_uses_the_plans_rate(plan_2015_docs, lang):
             assert f"{f.rupiah(p.total)}{in_kind if p.in_kind else ''} ({f.usd(usd)})" in text
     said = {"en": f"The amounts are in 2015 prices, and the US dollar figures use the plan's rate of "
                   f"US$ 1 = {f.rupiah(RATE)}. Exchange rate: {TEXT['en']}",
-            "id": f"Angka-angka ini dinyatakan dalam harga tahun 2015, dan padanan dolar AS memakai kurs "
+            "id": f"Jumlah ini dinyatakan dalam harga tahun 2015, dan padanan dolar AS memakai kurs "
                   f"rencana ini, yaitu US$ 1 = {f.rupiah(RATE)}. Kurs: {TEXT['id']}"}
     assert said[lang] in text
     # running text rounds the amount as a report does ("Rp 71.4 million")
@@ -149,14 +149,18 @@ def test_library_lines_costed_in_2003_are_said_to_be_unchanged(plan_2015_docs):
     }
     summary = {
         "en": 'The budget lines of the programme "{title}" are taken unchanged from the programme library, '
-              "which costed them in 2003 prices. Those lines, and the totals that include them, do not "
-              "reflect the change in prices between the year they were costed in and 2015",
+              "which costed them in 2003 prices. These lines, and the totals that include them, do not "
+              "reflect the change in prices since then. Their rates must be checked and brought to 2015 "
+              "prices before the plan is adopted.",
         "id": 'Rincian anggaran program "{title}" diambil tanpa perubahan dari pustaka program, yang '
               "menghitungnya dengan harga tahun 2003. Rincian tersebut, beserta jumlah yang mencakupnya, "
-              "belum memperhitungkan perubahan harga antara tahun penghitungannya dan tahun 2015",
+              "belum memperhitungkan perubahan harga sejak tahun itu. Harga satuannya harus diperiksa dan "
+              "disesuaikan ke harga tahun 2015 sebelum rencana ini disahkan.",
     }
-    first = {"en": "in 2015 prices (apart from budget lines taken unchanged from the programme library",
-             "id": "menurut harga tahun 2015 (kecuali rincian anggaran yang diambil tanpa perubahan"}
+    first = {"en": "Some budget lines taken from the programme library are still in the prices of the "
+                   "year in which they were costed.",
+             "id": "Sebagian rincian anggaran dari pustaka program masih memakai harga tahun "
+                   "penghitungannya."}
     for lang in ("en", "id"):
         text = texts["action-plan", lang]
         assert text.count(note[lang]) == 1, lang  # only the directory's table: the others are the plan's own
@@ -191,27 +195,30 @@ def test_in_kind_programmes_read_as_in_kind_never_rp_0(plan_2015_docs):
     en, id_ = texts["action-plan", "en"], texts["action-plan", "id"]
     for text in (en, id_):
         assert not ZERO.search(text), ZERO.search(text)
-    assert "and it is carried out in kind: the staff time, rooms and services it needs are contributed" in en
-    assert "dan dilaksanakan dengan kontribusi nontunai (in-kind): tenaga, tempat, dan jasa" in id_
+    assert ("It needs no money from the plan's budget: those who take part contribute the staff time, rooms "
+            "and services it needs.") in en
+    assert ("Program ini tidak memerlukan dana dari anggaran rencana: tenaga, tempat, dan jasa yang "
+            "diperlukannya disumbangkan oleh pihak-pihak yang terlibat.") in id_
     assert "1 bus × 2 days, in kind" in en and "1 bus × 2 hari, kontribusi nontunai" in id_
     tour = next(p for p in resolved if p.id == "study-tour")
     assert f"Rp {tour.total:,} + in kind" in en
-    assert "Kontribusi nontunai (in-kind)" in id_ and "natura" not in id_.lower()
+    assert "Kontribusi nontunai" in id_ and "natura" not in id_.lower() and "in-kind" not in id_
     # shares of the money only: the in-kind programme adds nothing and the shares still sum to 100%
     assert '"In kind" marks what those who take part contribute' in en and "It is not valued" in en
-    assert "The programmes together need " + Formatter("en").rupiah_rounded(grand) + " in money" in en
+    assert "The programmes need " + Formatter("en").rupiah_rounded(grand) + " in money" in en
 
 
 def test_a_plan_wholly_in_kind_renders_without_money(tmp_path):
     _, texts = rendered(tmp_path, all_in_kind, kinds=("action-plan", "guideline"))
     en, id_ = texts["action-plan", "en"], texts["action-plan", "id"]
-    assert "All 7 programmes are carried out in kind" in en
-    assert "Seluruh 7 program dilaksanakan dengan kontribusi nontunai (in-kind)" in id_
+    assert "The plan needs no money: all 7 programmes are carried out in kind" in en
+    assert ("Rencana ini tidak memerlukan dana. Seluruh 7 programnya dilaksanakan dengan kontribusi "
+            "nontunai") in id_
     for text in texts.values():
         assert not ZERO.search(text) and "US$ 0" not in text
     # the facilitator's progress form gives the planned budget as in kind too
     assert "In kind" in texts["guideline", "en"]
-    assert "Kontribusi nontunai (in-kind)" in texts["guideline", "id"]
+    assert "Kontribusi nontunai" in texts["guideline", "id"] and "in-kind" not in texts["guideline", "id"]
 
 
 # --- old plans, and the monitoring report -----------------------------------------------------
@@ -223,9 +230,9 @@ def test_the_shipped_plans_read_as_before_with_the_price_year(sample_by_id, temp
     text = html_text(output_path(tmp_path, item, "action-plan", "en", "html"))[0]
     grand = budget.total(budget.resolve_plan(item.plan, item.library))
     # Rp 67,075,000 reads "Rp 67.1 million"; US$ 8,384 is under a million and keeps its figure
-    assert (f"All programmes together cost {Formatter('en').rupiah_rounded(grand)}, or "
-            f"US$ {round(grand / 8000):,} at Rp 8,000 per US dollar.") in text
-    assert ("The amounts are in 2003 prices, the reference year of the cluster's profile, and the US dollar "
+    assert (f"The programmes cost {Formatter('en').rupiah_rounded(grand)} in all, about US$ {round(grand / 8000):,} at Rp 8,000 "
+            "to the US dollar.") in text
+    assert ("The amounts are in 2003 prices, the reference year of the cluster profile, and the US dollar "
             "figures use the profile's rate of US$ 1 = Rp 8,000.") in text
     assert "taken unchanged" not in text and "restated" not in text and "in kind" not in text
 

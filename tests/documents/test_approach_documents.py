@@ -89,22 +89,23 @@ def test_no_one_works_with_a_working_group_the_cluster_lacks(field_facilitator, 
 
 def test_monitoring_names_who_sets_the_scores_and_writes_the_report(field_facilitator):
     en = _text(field_facilitator, "monitoring", "en")
-    assert "the latest were set by the field facilitator (TPL-IKM) with the firms of the cluster" in en
+    assert "The latest scores were set by the field facilitator (TPL-IKM) with the firms of the cluster" in en
     assert ("The field facilitator (TPL-IKM) wrote this report for the regency office in charge of "
             "industry and, together with the firms, drew the lessons") in en
     id_ = _text(field_facilitator, "monitoring", "id")
-    assert "skor terakhir ditetapkan oleh Tenaga Penyuluh Lapangan IKM (TPL-IKM) bersama IKM sentra" in id_
+    assert "Skor terakhir ditetapkan oleh Tenaga Penyuluh Lapangan IKM (TPL-IKM) bersama IKM sentra" in id_
     assert ("Tenaga Penyuluh Lapangan IKM (TPL-IKM) menyusun laporan ini untuk dinas kabupaten yang "
             "membidangi perindustrian") in id_
 
 
 def test_plan_and_strategy_say_who_prepares_and_evaluates(field_facilitator):
-    assert ("Without a working group, the field facilitator (TPL-IKM) prepares this plan with the firms and "
-            "the stakeholders concerned, supports the leads as they carry it out and evaluates it with the "
-            "firms at the end of the year; the progress monitoring reports go to the regency office in "
-            "charge of industry.") in _text(field_facilitator, "action-plan", "en")
-    assert ("Tanpa kelompok kerja, Tenaga Penyuluh Lapangan IKM (TPL-IKM) menyusun rencana ini bersama IKM "
-            "dan pemangku kepentingan terkait") in _text(field_facilitator, "action-plan", "id")
+    assert ("No working group runs this plan. The field facilitator (TPL-IKM) prepares it with the firms and "
+            "the stakeholders concerned, supports the leads and evaluates the plan with the firms at the end "
+            "of the year. The progress monitoring reports go to the regency office in charge of "
+            "industry.") in _text(field_facilitator, "action-plan", "en")
+    assert ("Rencana ini tidak dijalankan oleh kelompok kerja. Tenaga Penyuluh Lapangan IKM (TPL-IKM) "
+            "menyusunnya bersama IKM dan pemangku kepentingan terkait") in _text(
+                field_facilitator, "action-plan", "id")
     assert "The strategy itself is prepared without a working group: the field facilitator (TPL-IKM) leads" \
         in _text(field_facilitator, "strategy", "en")
     assert "Strategi ini disusun tanpa kelompok kerja: Tenaga Penyuluh Lapangan IKM (TPL-IKM) memandu" \
@@ -142,12 +143,13 @@ def test_guideline_steps_keep_the_method_without_forming_a_group(field_facilitat
 
 def test_working_group_cluster_keeps_its_lwg_wording(working_group, templates):
     en, id_ = _text(working_group, "monitoring", "en"), _text(working_group, "monitoring", "id")
-    assert "the latest were set by the facilitator with the working group" in en
+    assert "The latest scores were set by the facilitator with the working group" in en
     assert "The facilitator and the working group drew the lessons" in en
-    assert "skor terakhir ditetapkan oleh fasilitator bersama kelompok kerja" in id_
-    assert ("The Local Working Group (LWG), Kelompok Kerja Sentra Genteng Kebumen, prepares this plan with "
-            "the firms") in _text(working_group, "action-plan", "en")
-    assert ("Kelompok Kerja Lokal (LWG), yaitu Kelompok Kerja Sentra Genteng Kebumen, menyusun rencana ini") \
+    assert "Skor terakhir ditetapkan oleh fasilitator bersama kelompok kerja" in id_
+    assert ("Kelompok Kerja Sentra Genteng Kebumen, the cluster's Local Working Group (LWG), prepares this "
+            "plan with the firms") in _text(working_group, "action-plan", "en")
+    assert ("Kelompok Kerja Sentra Genteng Kebumen, yang berperan sebagai Kelompok Kerja Lokal (LWG), "
+            "menyusun rencana ini") \
         in _text(working_group, "action-plan", "id")
     for lang in LANGS:
         labels = i18n.labels(templates, lang)

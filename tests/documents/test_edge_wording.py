@@ -191,33 +191,34 @@ def test_monitoring_with_no_firm_followed_and_no_indicator_measured(text):
     en, id_ = text("kebumen-roof-tile", "monitoring", "en"), text("kebumen-roof-tile", "monitoring", "id")
     for wrong in ("0 of the 0", "None of the 0", "0 firms", "1 periods"):
         assert wrong not in en, wrong
-    assert "records for 1 routine period, which ended on" in en
+    assert "records of one routine period, which ended on" in en
     assert "None of the plan's 10 indicators has been measured yet." in en
     assert "No supported firm has been followed yet, so there is no success case to count." in en
-    assert "No supported firm was followed during 2003." in en
+    assert "The facilitator followed no supported firm during 2003." in en
     for wrong in ("0 dari 0", "ada 0 IKM", "dari 0 IKM"):
         assert wrong not in id_, wrong
     assert "Belum satu pun dari 10 indikator dalam rencana yang telah diukur." in id_
-    assert "Sepanjang tahun 2003 belum ada IKM yang diikuti perkembangannya." in id_
+    assert ("Sepanjang tahun 2003, fasilitator belum mengikuti perkembangan satu pun IKM yang "
+            "didampingi.") in id_
 
 
 def test_monitoring_counts_a_single_success_case(sample_by_id, templates):
     peers = [summary.summarise(s) for s in sample_by_id.values()]
     item = sample_by_id["waru-sidoarjo-metalwork"]
     en = _text(composer.compose(item, "monitoring", "en", peers, templates))
-    assert "1 of the 8 supported firms is a success case." in en
-    assert "Sebanyak 1 dari 8 IKM yang didampingi tergolong kasus keberhasilan." in _text(
+    assert "Of the 8 supported firms, 1 is a success case." in en
+    assert "Dari 8 IKM yang didampingi, 1 tergolong kasus keberhasilan." in _text(
         composer.compose(item, "monitoring", "id", peers, templates))
 
 
 def test_indicator_targets_read_with_their_unit_and_direction(text):
     en, id_ = text("kebumen-roof-tile", "action-plan", "en"), text("kebumen-roof-tile", "action-plan", "id")
-    assert ("business plan of the consortium approved by its members (plans), which should rise from 0 to 1 "
-            "by the end of the year") in en
+    assert ("Its indicator is business plan of the consortium approved by its members (plans). By the end of "
+            "the year it should rise from 0 to 1.") in en
     assert "to 1 plans" not in en
-    assert "(agents), which should fall from 5 to 2 by the end of the year" in en
-    assert "yang diharapkan naik dari 0 menjadi 1 rencana pada akhir tahun" in id_
-    assert "yang diharapkan turun dari 5 menjadi 2 agen pada akhir tahun" in id_
+    assert "(agents). By the end of the year it should fall from 5 to 2." in en
+    assert "Pada akhir tahun, indikator ini diharapkan naik dari 0 menjadi 1 rencana." in id_
+    assert "Pada akhir tahun, indikator ini diharapkan turun dari 5 menjadi 2 agen." in id_
 
 
 def test_province_of_one_cluster_without_workers(rollup):

@@ -75,13 +75,14 @@ def test_the_ex_post_evaluation_has_its_own_section(pages):
     assert "Ex-post evaluation 2021" in en
     visit = f["en"].date(dt.date(2021, 3, 15))
     assert f"This ex-post evaluation was made on {visit}, after the plan year 2016 had ended." in en
-    assert "At an evaluation the turnover recorded for a firm is its annual turnover" in en
+    assert "At an evaluation, a firm's turnover is its sales over the twelve months before the visit." in en
     ind = section(pages["id-html"], "sec-evaluations")
     assert ("Evaluasi pascaproyek ini dilakukan pada 15 Maret 2021, setelah tahun rencana 2016 "
             "berakhir.") in ind
-    assert "omzet yang dicatat untuk setiap IKM adalah omzet tahunannya" in ind
+    assert "Pada evaluasi, omzet IKM adalah penjualannya selama dua belas bulan sebelum kunjungan." in ind
     # Against the plan's targets: consortium members 25 at the visit, 22 in Q4 2016, target 20 from 0.
-    assert "22 (Q4 2016) 25 125%" in en and "22 (Triwulan IV 2016) 25 125%" in ind
+    # (the last routine value's period is the last figure of its row in the indicator tables)
+    assert "22 25 125%" in en and "22 25 125%" in ind
     # Against the last routine period: the two firms seen in Q4 2016 too, their Q4 sales times 366/92.
     rows = list(csv.DictReader(io.StringIO(pages["csv"])))
     q4 = sum(int(r["turnover"]) for r in rows
@@ -100,7 +101,9 @@ def test_summary_and_indicator_tables_name_their_periods(pages):
     assert "serta dari hasil evaluasi pascaproyek pada 15 Maret 2021." in pages["id"]
     goals_en = section(pages["en-html"], "sec-indicators-goals")
     goals_id = section(pages["id-html"], "sec-indicators-goals")
-    assert "110% (Q4 2016)" in goals_en and "110% (Triwulan IV 2016)" in goals_id
+    # the achievement cell is the share alone: the period is the last column with a figure
+    assert "22 110%" in goals_en and "22 110%" in goals_id
+    assert "(Q4 2016)" not in goals_en and "(Triwulan IV 2016)" not in goals_id
     assert "Ex-post" not in goals_en and "pascaproyek" not in goals_id  # routine periods only
 
 
@@ -151,12 +154,12 @@ def base_context(tmp_path_factory):
         ({"suspended": 1}, "The plan's only action programme is suspended.",
          "Satu-satunya program aksi dalam rencana dihentikan sementara."),
         ({"done": 2}, "Both action programmes are finished.", "Kedua program aksi telah selesai."),
-        ({"done": 4}, "All 4 action programmes are finished.", "Keempat program aksi telah selesai."),
+        ({"done": 4}, "All 4 action programmes are finished.", "Seluruh 4 program aksi telah selesai."),
         ({"planned": 3}, "None of the 3 action programmes has started yet.",
-         "Ketiga program aksi belum dimulai."),
+         "Belum satu pun dari 3 program aksi yang dimulai."),
         ({"planned": 2}, "Neither action programme has started yet.", "Kedua program aksi belum dimulai."),
         ({"done": 12}, "All 12 action programmes are finished.",
-         "Semua program aksi, sebanyak 12 program, telah selesai."),
+         "Seluruh 12 program aksi telah selesai."),
         ({"done": 2, "ongoing": 1}, "Of the 3 action programmes, 2 are finished and 1 is under way.",
          "Dari 3 program aksi, 2 telah selesai dan 1 sedang berjalan."),
         ({"done": 1, "suspended": 1, "cancelled": 2},
@@ -187,8 +190,8 @@ def test_an_in_kind_programme_is_worded_as_such(base_context, tmp_path):
     row = next(r for r in completion.rows if r.id == "business-planning")
     assert row.in_kind and row.spent_pct is None and completion.in_kind == 1
     expected = {"en": ("In kind", "One programme has no budget in Rupiah, being contributed in kind"),
-                "id": ("Kontribusi nontunai (in-kind)", "Satu program tidak dianggarkan dalam rupiah karena "
-                       "dilaksanakan dengan kontribusi nontunai (in-kind)")}
+                "id": ("Kontribusi nontunai", "Satu program tidak dianggarkan dalam rupiah karena "
+                       "dilaksanakan dengan kontribusi nontunai.")}
     for lang in LANGS:
         ctx = dict(contexts[lang], completion=completion)
         text = markdown_text(templates, lang, ctx)

@@ -39,12 +39,12 @@ def test_monitoring_with_ex_post_evaluation_reports_the_plan_year_state(text):
     assert "observations up to 30 June 2021" not in en
     assert "with the firms of the cluster at the end of Q4 2016." in en
     assert "Latest assessment, Q4 2016" in en
-    assert "what had been done by the end of Q4 2016:" in en
+    assert "what had been done by the end of Q4 2016." in en
     assert "ex-post evaluation of 30 June 2021: its status" not in en
     assert "pengamatan sampai 31 Desember 2016 · Evaluasi pascaproyek 30 Juni 2021 ·" in id_
     assert "bersama IKM sentra pada akhir Triwulan IV 2016." in id_
     assert "Penilaian terakhir, Triwulan IV 2016" in id_
-    assert "apa yang telah terlaksana sampai akhir Triwulan IV 2016:" in id_
+    assert "dengan pelaksanaannya sampai akhir Triwulan IV 2016." in id_
 
 
 # --- 11. one Indonesian term for the ex-post evaluation ------------------------------------------------
@@ -54,15 +54,15 @@ def test_ex_post_evaluation_has_one_indonesian_term(text):
     assert "pascapelaksanaan" not in id_
     assert "serta dari hasil evaluasi pascaproyek pada 30 Juni 2021." in id_
     assert "Evaluasi pascaproyek ini dilakukan pada 30 Juni 2021, setelah tahun rencana 2016 berakhir." in id_
-    assert "tidak tersedia dalam evaluasi pascaproyek SMIDeP (2013-2016)" in id_
+    assert "Evaluasi pascaproyek SMIDeP (2013–2016) tidak memiliki catatan semacam ini" in id_
 
 
 # --- 2. an evaluation that measured indicators but recorded no turnover --------------------------------
 
 def test_evaluation_without_turnover_says_no_turnover_was_recorded(text):
     en, id_ = text(SAMOSIR, "monitoring", "en"), text(SAMOSIR, "monitoring", "id")
-    assert ("The indicator had reached its target at the visit. No firm's turnover was recorded at this "
-            "evaluation.") in en
+    assert "It measured one of the plan's" in en and "which had reached its target at the visit." in en
+    assert "No firm's turnover was recorded at this evaluation." in en
     assert "No firm was observed" not in en
     assert "Pada evaluasi ini tidak ada omzet IKM yang dicatat." in id_
     assert "Tidak ada IKM yang diamati pada evaluasi ini." not in id_
@@ -102,14 +102,14 @@ def test_working_group_that_only_reviews_is_not_denied(text):
             "only reviews it.") in en["guideline"]
     assert ("There, a working group of stakeholders advised and opened doors outside the cluster"
             in en["guideline"])
-    assert (f"No working group runs this plan ({lwg} only reviews it): the field facilitator (TPL-IKM) "
+    assert (f"No working group runs this plan; {lwg} only reviews it. The field facilitator (TPL-IKM) "
             "prepares it with the firms") in en["action-plan"]
     assert "bekerja tanpa kelompok kerja" not in id_["monitoring"] + id_["guideline"]
     assert ("di sentra ini Tenaga Penyuluh Lapangan IKM (TPL-IKM) menjalankan rencana bersama IKM, "
             f"sedangkan {lwg} hanya menelaahnya.") in id_["monitoring"]
     assert ("rencana tidak dijalankan oleh kelompok kerja, sesuai dengan pendekatan yang lebih ringan "
             f"yang ditempuh proyek SMIDeP (2013-2016): {lwg} hanya menelaahnya.") in id_["guideline"]
-    assert (f"Rencana ini tidak dijalankan oleh kelompok kerja ({lwg} hanya menelaahnya):"
+    assert (f"Rencana ini tidak dijalankan oleh kelompok kerja; {lwg} hanya menelaahnya."
             in id_["action-plan"])
 
 
@@ -201,7 +201,7 @@ def test_women_led_all_or_none(text, sample_by_id, templates):
 # --- 10. "the" before a cluster's name in English ---------------------------------------------------
 
 def test_english_puts_the_before_cluster_names(text):
-    assert ("what the firms and stakeholders of the Tegal ship-parts cluster in"
+    assert ("action programmes for the Tegal ship-parts cluster in"
             in text(TEGAL, "action-plan", "en"))
     palu = text(PALU, "profile", "en")
     assert "The Palu cacao-processing cluster scores 35 + 19 = 54 points" in palu
@@ -219,7 +219,7 @@ def test_in_kind_lines_say_who_contributes(text, sample_by_id, templates):
     assert ("Metal and furnace time for the practice castings | 10 firms, in kind | Contributed by the "
             "firms | in kind") in en
     assert ("Logam dan waktu tungku untuk praktik pengecoran | 10 IKM, kontribusi nontunai | Disumbangkan "
-            "oleh pelaku usaha | kontribusi nontunai") in id_
+            "oleh IKM | kontribusi nontunai") in id_
     # money lines keep their funding source
     assert ("Monthly meetings (snacks) | 12 meetings × 12 participants × Rp 20,000 | Self-funded by the "
             "firms |") in en

@@ -32,10 +32,10 @@ GOAL_INDICATOR = {"en": "firms served by BDS providers", "id": "IKM yang dilayan
 # Where each text must stand mid-sentence, exactly as written (the narrative's own words around it).
 MID_SENTENCE = {
     "en": ["firms making Sokka roof tiles in", "The cluster's main product is Sokka roof tiles (",
-           "stages, from clay testing at UGM to", "one indicator, LWG meetings held (firms), which"],
+           "stages, from clay testing at UGM to", "Its indicator is LWG meetings held (firms)."],
     "id": ["yang memproduksi genteng Sokka di", "Produk utama sentra ini adalah genteng Sokka (",
            "mulai dari pengujian tanah liat di UGM hingga",
-           "yaitu pertemuan LWG yang terselenggara, yang"],
+           "Indikatornya adalah pertemuan LWG yang terselenggara."],
 }
 # Texts that must begin a table cell (or a numbered cell) with their first letter raised.
 CELL_START = {

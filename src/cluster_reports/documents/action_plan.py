@@ -149,14 +149,32 @@ def price_note(p: ResolvedProgramme, basis: prices.PriceBasis, labels: Labels, f
     return labels(P + "prices.unchanged").format(costed=p.costed_year, year=basis.year)
 
 
+@dataclass(frozen=True)
+class VisionSpan:
+    """The years a plan's vision covers, from the plan year to the year it looks to, both counted."""
+
+    start: int
+    end: int
+
+    @property
+    def years(self) -> int:
+        return self.end - self.start + 1
+
+
+def vision_span(plan: Plan) -> VisionSpan:
+    """The plan year to its vision year; a vision without one looks to the end of the plan's tenth
+    year (2003-2012 for a plan starting in 2003)."""
+    return VisionSpan(plan.year, plan.vision_year if plan.vision_year is not None else plan.year + 9)
+
+
 def month_names(lang: str, width: str = "wide") -> dict[int, str]:
     return dict(get_month_names(width, locale=lang))
 
 
 def month_span(start: int, end: int, year: int, lang: str) -> str:
-    """'March-May 2003' / 'Maret-Mei 2003'; one month: 'March 2003'."""
+    """'March–May 2003' / 'Maret–Mei 2003' (an en dash, as a period is written); one month: 'March 2003'."""
     names = month_names(lang)
-    return f"{names[start]} {year}" if start == end else f"{names[start]}-{names[end]} {year}"
+    return f"{names[start]} {year}" if start == end else f"{names[start]}–{names[end]} {year}"
 
 
 def library_label(entry: LibraryProgramme | None, labels: Labels) -> str | None:
@@ -309,7 +327,8 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "plan": plan,
         "year": plan.year,
         "years": [plan.year, plan.year + 1, plan.year + 2],
-        "vision_year": plan.year + 9,
+        "vision_year": vision_span(plan).end,
+        "vision": vision_span(plan),
         "goals": goal_rows(plan, lang),
         "programmes": views,
         "grid": schedule_grid(resolved),

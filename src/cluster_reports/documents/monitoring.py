@@ -65,10 +65,10 @@ def document_sources(params: ClusterParams, plan: Plan, monitoring: Monitoring,
 
 
 def month_span(start: int, end: int, year: int, lang: str) -> str:
-    """'Mar-May 2003' / 'Mar-Mei 2003' (one month: 'Mar 2003')."""
+    """'Mar–May 2003' / 'Mar–Mei 2003', with an en dash as a period is written (one month: 'Mar 2003')."""
     def name(month: int) -> str:
         return format_date(dt.date(year, month, 1), "MMM", locale=lang).rstrip(".")
-    return f"{name(start)} {year}" if start == end else f"{name(start)}-{name(end)} {year}"
+    return f"{name(start)} {year}" if start == end else f"{name(start)}–{name(end)} {year}"
 
 
 def main_channel_of(shares: list[indicators.ChannelShare],

@@ -200,7 +200,9 @@ class Plan(Sidecar):
 
     cluster: Slug
     year: Annotated[int, Field(ge=1990, le=2100)] = Field(description="The year of the action programmes")
-    vision: Text = Field(description="Where the cluster wants to be in ten years")
+    vision: Text = Field(description="Where the cluster wants to be at the end of the vision's years")
+    vision_year: Annotated[int, Field(ge=1990, le=2100)] | None = Field(None, description=(
+        "The last year the vision looks to; left out: the plan's tenth year (year + 9)"))
     medium_plan: list[MediumGoal] = Field(min_length=1)
     programmes: list[Programme] = Field(min_length=1)
     success_goal: SuccessGoal
@@ -239,6 +241,16 @@ class Plan(Sidecar):
         ids = [p.id for p in items]
         check_unique(ids, "programme ids")
         return items
+
+    @model_validator(mode="after")
+    def _vision_after_medium_plan(self) -> Plan:
+        if self.vision_year is not None and self.vision_year < self.year + 2:
+            raise ValueError(
+                f"vision_year: {self.vision_year} ends before the medium plan ({self.year}-{self.year + 2}); "
+                f"give a year from {self.year + 2} on, or leave it out for the plan's tenth year "
+                f"({self.year + 9})"
+            )
+        return self
 
     @model_validator(mode="after")
     def _unique_indicators(self) -> Plan:
