@@ -157,7 +157,7 @@ def calendar_rows(loaded: LoadedParams, labels: Labels) -> tuple[list[CalendarRo
     titles = {p.id: p.title.get(lang) for p in resolved}
     names = {s.id: s.name for s in loaded.params.stakeholders}
     rows = []
-    for event in routine.calendar(plan.year, plan.routine, resolved):
+    for event in routine.working_calendar(plan.year, plan.routine, resolved):
         if event.kind in (routine.EventKind.start, routine.EventKind.end):
             details = "; ".join(
                 f"{titles[pid]} ({labels('guideline.calendar.lead')} {names[p.lead]})"
