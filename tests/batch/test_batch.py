@@ -483,9 +483,9 @@ def test_the_index_speaks_the_first_language_asked_for(tmp_path):
     code, _, stderr = run_batch(params, tmp_path / "id", kinds=("profile", "strategy"), langs=("id", "en"))
     assert code == 0, stderr
     text, _ = html_text(tmp_path / "id" / "index.html")
-    for words in ("Indeks batch", "Laporan Profil Sentra", "disusun", "tidak tersedia", "Berkas"):
+    for words in ("Indeks Dokumen", "Laporan Profil Sentra", "disusun", "tidak tersedia", "Berkas"):
         assert words in text, words
-    assert "Batch index" not in text and "not available" not in text
+    assert "Document index" not in text and "not available" not in text
     assert '<html lang="id"' in (tmp_path / "id" / "index.html").read_text(encoding="utf-8")
 
 
