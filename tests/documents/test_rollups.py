@@ -232,8 +232,14 @@ def test_province_rankings_at_scale(national_set, templates):
 
 
 def test_bad_calls_say_what_is_wrong(sample_summaries, templates):
-    with pytest.raises(ValueError, match="another province.*garut-vetiver-oil"):
+    # A cluster of another province is welcome only as a peer in one of the province's rounds
+    # and groups (Garut, export-oriented, 2004 study, beside Serenan-Klaten); Palu (SMIDeP round,
+    # rural group) is in none of Jawa Tengah's.
+    with pytest.raises(ValueError, match="another province.*palu-cacao-processing"):
         province_summary.context(sample_summaries, "jawa-tengah", labels(templates))
+    peers = province_summary.members(sample_summaries, "jawa-tengah")
+    assert "garut-vetiver-oil" in {s.id for s in peers}
+    assert province_summary.context(peers, "jawa-tengah", labels(templates))["whole"].clusters == 4
     with pytest.raises(ValueError, match="no cluster"):
         national_summary.context([], None, labels(templates))
     odd = sample_summaries[0].__class__(**{**sample_summaries[0].to_dict(), "province": "Atlantis",
@@ -348,5 +354,5 @@ def test_synthetic_clusters_are_said_so(tmp_path, templates):
         word = labels(templates, lang)("cover.synthetic")
         assert word.replace("&", "&amp;") in html, path
         assert "note-synthetic" in html  # the boxed note at the start
-        said = "describe no real sentra" if lang == "en" else "tidak menggambarkan sentra yang nyata"
+        said = "describe no real cluster" if lang == "en" else "tidak menggambarkan sentra yang nyata"
         assert said in html

@@ -12,7 +12,7 @@ that it states both ranks with their scope: in the province's group, and in the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import altair as alt
 import pandas as pd
@@ -110,8 +110,17 @@ def members(summaries: list[ClusterSummary], slug: str) -> list[ClusterSummary]:
     provinces scored in the same selection round and group as one of them (for the round ranks)."""
     own = [s for s in summaries if s.province_slug == slug]
     scopes = {(s.selection_round, s.group) for s in own}
-    return own + [s for s in summaries
+    return own + [_as_peer(s) for s in summaries
                   if s.province_slug != slug and (s.selection_round, s.group) in scopes]
+
+
+def _as_peer(s: ClusterSummary) -> ClusterSummary:
+    """A cluster of another province as the round rank reads it: its names, group, round and
+    scores. Its other figures are blanked, so that a change in them (its workers, its documents)
+    does not make this province's roll-up stale."""
+    return replace(s, regency="", isic="", industry_en="", industry_id="", firms=0, workers=None,
+                   annual_sales=None, value_added=None, social_capital=0, potentially_viable=None,
+                   above_reference=None, synthetic=False, documents=())
 
 
 def rank_groups(summaries: list[ClusterSummary], lang: str,
