@@ -230,6 +230,7 @@ def context(summaries: list[ClusterSummary], key: str | None, labels: Labels) ->
     regencies = by_count(group_by(summaries, lambda s: s.regency), lambda r: r)
     rounds = sorted({s.selection_round for s in summaries})
     names = round_names(summaries, labels)
+    shared = {s.selection_round for s in round_peers}
     ranked = [r for g in rankings for r in g.clusters]
     return {
         "round_places": {r.id: round_place(r, labels) for r in ranked},
@@ -245,9 +246,10 @@ def context(summaries: list[ClusterSummary], key: str | None, labels: Labels) ->
         },
         "rounds": rounds,
         "round_names": names,
-        # A round named after another place spans provinces: ranks here count this province's only.
-        "shared_rounds": [r for r in rounds if r != whole.key],
-        "shared_round_names": [names[r] for r in rounds if r != whole.key],
+        # Rounds that also scored clusters of other provinces (given as round peers): the ranks in
+        # the tables count this province's clusters only, the text gives the rank in the round too.
+        "shared_rounds": [r for r in rounds if r in shared],
+        "shared_round_names": [names[r] for r in rounds if r in shared],
         "groups": groups,
         "group_shares": dict(zip([g.key for g in groups], shares([g.clusters for g in groups]), strict=True)),
         "subsectors": subsectors,
