@@ -122,9 +122,11 @@ def test_alone_in_the_province_third_of_three_in_the_round(summaries, templates)
             "(31 + 10 points). In that round, it ranks third of three clusters of the group.") in en
     assert "Tegal metalwork cluster ranks first" not in en
     id_ = _province(templates, members, "jawa-tengah", "id")
-    assert "Dalam putaran tersebut, sentra ini menempati peringkat ketiga dari tiga sentra kelompoknya." in id_
+    assert ("Dalam putaran tersebut, sentra ini menempati peringkat ketiga dari tiga sentra "
+            "kelompoknya.") in id_
     # The ship-parts cluster is alone in its round's group too: no rank in a round is claimed.
-    assert "Tegal ship-parts cluster is the only cluster of Jawa Tengah, with a score of 53.3% (30 + 18 points). In" in en
+    assert ("Tegal ship-parts cluster is the only cluster of Jawa Tengah, with a score of 53.3% "
+            "(30 + 18 points). In the group") in en
     # Without the round's other clusters, the document states only the province's scope.
     own = [s for s in summaries if s.province_slug == "jawa-tengah"]
     alone = _province(templates, own, "jawa-tengah", "en")
