@@ -108,12 +108,13 @@ class ProgrammeRow:
     in_kind: bool = False  # carried out in kind: its planned budget is worded so, never "Rp 0"
 
 
-def step_rows(labels: Labels, direct: bool = False) -> list[StepRow]:
+def step_rows(labels: Labels, direct: bool = False, place: str = "kabupaten-kota") -> list[StepRow]:
     """``direct``: the cluster works without a working group, so the steps that the 2004 method runs
-    through a stakeholders' group take their wording for that approach (``guideline.step_direct``)."""
+    through a stakeholders' group take their wording for that approach (``guideline.step_direct``).
+    ``place``: the kind of the cluster's place, for a step that names its forum."""
     def text(key: str, part: str) -> str:
         worded = labels.entries.get(f"guideline.step_direct.{key}.{part}") if direct else None
-        return worded or labels(f"guideline.step.{key}.{part}")
+        return worded or labels.of(f"guideline.step.{key}.{part}", place)
 
     return [
         StepRow(
@@ -255,8 +256,9 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         return ctx
     params = loaded.params
     arrangement = facilitation.arrangement(params)  # its wording ('fa') comes with every cluster's context
+    ctx["steps"] = step_rows(labels, place=params.location.regency_record.kind)
     if arrangement.without_working_group:
-        ctx.update(steps=step_rows(labels, direct=True),
+        ctx.update(steps=step_rows(labels, direct=True, place=params.location.regency_record.kind),
                    structure_bodies=[b for b in STRUCTURE_BODIES if b != "working_group"])
     by_type = lambda kind: [s.name for s in params.stakeholders if s.type.value == kind]  # noqa: E731
     viable = firms.structure(params).potentially_viable or []
