@@ -115,10 +115,11 @@ def members(summaries: list[ClusterSummary], slug: str) -> list[ClusterSummary]:
 
 
 def _as_peer(s: ClusterSummary) -> ClusterSummary:
-    """A cluster of another province as the round rank reads it: its names, group, round and
-    scores. Its other figures are blanked, so that a change in them (its workers, its documents)
-    does not make this province's roll-up stale."""
-    return replace(s, regency="", isic="", industry_en="", industry_id="", firms=0, workers=None,
+    """A cluster of another province as the round rank reads it: its id, group, round and scores.
+    The rest is blanked, so that a change in it (its name, its workers, its documents) does not
+    make this province's roll-up stale; the document names no cluster of another province."""
+    return replace(s, name_en="", name_id="", regency="", isic="", industry_en="", industry_id="",
+                   firms=0, workers=None,
                    annual_sales=None, value_added=None, social_capital=0, potentially_viable=None,
                    above_reference=None, synthetic=False, documents=())
 
