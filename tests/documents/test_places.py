@@ -120,7 +120,8 @@ def test_a_kota_cluster_is_written_about_as_a_city(rendered, fmt):
 def test_a_kabupaten_cluster_keeps_the_regency_wording(rendered, fmt):
     text = {(doc, lang): rendered["kabupaten"][doc, lang, fmt] for doc in DOCS for lang in LANGS}
     for lang, budget, government, forum in (
-        ("en", "Regency budget (APBD kabupaten)", "Regency government", "the provincial or regency cluster forum"),
+        ("en", "Regency budget (APBD kabupaten)", "Regency government",
+         "the provincial or regency cluster forum"),
         ("id", "APBD kabupaten", "Pemerintah kabupaten", "forum sentra provinsi atau forum sentra kabupaten"),
     ):
         assert budget in text["action-plan", lang]
@@ -137,7 +138,8 @@ def test_the_general_guideline_names_no_one_kind_of_place(tmp_path):
     for lang, forum, members in (
         ("en", "the provincial or local (regency or city) cluster forum",
          "Provincial and regency or city government"),
-        ("id", "forum sentra provinsi atau forum sentra kabupaten/kota", "Pemerintah provinsi dan kabupaten/kota"),
+        ("id", "forum sentra provinsi atau forum sentra kabupaten/kota",
+         "Pemerintah provinsi dan kabupaten/kota"),
     ):
         text = html_text(next(tmp_path.rglob(f"guideline.{lang}.html")))[0]
         assert forum in text and members in text
