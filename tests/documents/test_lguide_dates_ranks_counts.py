@@ -189,3 +189,13 @@ def test_series_take_the_puebi_comma_in_indonesian(templates):
     assert facilitation.and_list(["A", "B", "C"], id_) == "A, B, dan C"
     assert facilitation.and_list(["A", "B", "C"], en) == "A, B and C"
     assert facilitation.and_list(["A", "B"], id_) == "A dan B"
+
+
+def test_indonesian_group_headings_are_in_title_case(summaries, templates):
+    members = province_summary.members(summaries, "jawa-tengah")
+    ctx = province_summary.context(members, "jawa-tengah", i18n.labels(templates, "id"))
+    headings = set(ctx["group_headings"].values())
+    assert "Komponen dan Suku Cadang Logam dan Permesinan (Putaran Seleksi Studi 2004)" in headings
+    assert "Produk Perdesaan dan Khas Daerah (Putaran Seleksi Studi 2004)" in headings
+    en = province_summary.context(members, "jawa-tengah", i18n.labels(templates, "en"))
+    assert "Rural, indigenous products (selection round of the 2004 study)" in en["group_headings"].values()

@@ -173,6 +173,24 @@ def rank_groups(summaries: list[ClusterSummary], lang: str,
     return rankings
 
 
+# Words PUEBI leaves in lower case inside a title: conjunctions and prepositions.
+_TITLE_LOWER = frozenset(
+    "dan atau serta di ke dari dengan pada untuk bagi oleh dalam menurut tentang sambil yang".split()
+)
+
+
+def heading_case(text: str, lang: str) -> str:
+    """A heading as the language writes it: Indonesian in title case ('Produk Perdesaan dan Khas
+    Daerah'), English as given (sentence case). Only for headings made of the catalogue's words."""
+    if lang != "id":
+        return text
+    def cap(word: str) -> str:
+        start = 1 if word[:1] in "(“\"" else 0  # past an opening bracket or quote
+        return word[:start] + word[start:start + 1].upper() + word[start + 1:]
+
+    return " ".join(w if i and w.lower() in _TITLE_LOWER else cap(w) for i, w in enumerate(text.split(" ")))
+
+
 def ordinal(n: int, labels: Labels) -> str:
     """'third', 'ketiga'; above ten '12th', 'ke-12'."""
     worded = labels.entries.get(f"{P}ordinal.{n}")
@@ -243,6 +261,13 @@ def context(summaries: list[ClusterSummary], key: str | None, labels: Labels) ->
         "group_titles": {
             g.key: labels(f"group.{g.group}")
             + (f" ({labels(P + 'head.round').lower()} {names[g.selection_round]})" if len(rounds) > 1 else "")
+            for g in rankings
+        },
+        # The same as headings: Indonesian headings in title case (PUEBI), English in sentence case.
+        "group_headings": {
+            g.key: heading_case(labels(f"group.{g.group}")
+                                + (f" ({labels(P + 'head.round').lower()} {names[g.selection_round]})"
+                                   if len(rounds) > 1 else ""), lang)
             for g in rankings
         },
         "rounds": rounds,
