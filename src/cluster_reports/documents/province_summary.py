@@ -357,13 +357,15 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
     ranking = pd.DataFrame(
         [
             (labels(f"group.{g.group}"), ctx["round_names"][g.selection_round], r.rank, r.name, r.regency,
-             r.growth, r.action, r.percentage, r.social_capital, r.growth_seeds, r.value_added)
+             r.growth, r.action, r.percentage, r.social_capital, r.growth_seeds, r.value_added,
+             r.round_rank, r.round_size)
             for g in ctx["rankings"] for r in g.clusters
         ],
         columns=[labels("head.group"), labels(P + "head.round"), labels("head.rank"), labels("head.cluster"),
                  labels(P + "head.regency"), labels("head.growth"), labels("head.action"),
                  labels("head.percentage"), labels(P + "head.social_capital"),
-                 labels(P + "head.growth_seeds"), labels(P + "head.value_added_rp")],
+                 labels(P + "head.growth_seeds"), labels(P + "head.value_added_rp"),
+                 labels(P + "head.round_rank"), labels(P + "head.round_size")],
     )
     return {
         "ranking": ranking,
