@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from cluster_reports.compose import composer
 from cluster_reports.compose.tree import Document
-from cluster_reports.documents import i18n, registry
+from cluster_reports.documents import i18n, province_summary, registry
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams, Publication
@@ -168,7 +168,8 @@ def render_rollups(kinds: list[str], summaries: list[ClusterSummary], langs: lis
             provinces: dict[str, list[ClusterSummary]] = {}
             for item in summaries:
                 provinces.setdefault(item.province_slug, []).append(item)
-            jobs += [(kind, slug, members) for slug, members in sorted(provinces.items())]
+            # Each with the clusters of other provinces in its selection rounds, for the round ranks.
+            jobs += [(kind, slug, province_summary.members(summaries, slug)) for slug in sorted(provinces)]
         else:
             jobs.append((kind, None, summaries))
     # Each roll-up's page links to the others this call writes (a province's to the national one).

@@ -204,7 +204,8 @@ def test_rollups_are_rebuilt_only_for_the_province_that_changed(tmp_path, monkey
         ("national-summary", None),
     }
     by_key = {key: ids for _, key, ids in calls}
-    assert by_key["jawa-barat"] == ("garut-vetiver-oil", "sukabumi-metalwork")
+    # Jawa Barat's clusters, and Tegal's scores for Sukabumi's rank in their round (2004 study, metal)
+    assert by_key["jawa-barat"] == ("garut-vetiver-oil", "sukabumi-metalwork", "tegal-metalwork")
     assert len(by_key[None]) == 3
     assert (out / "jawa-barat" / "province-summary.en.html").is_file()
     assert (out / "national-summary.en.html").is_file()
@@ -483,9 +484,9 @@ def test_the_index_speaks_the_first_language_asked_for(tmp_path):
     code, _, stderr = run_batch(params, tmp_path / "id", kinds=("profile", "strategy"), langs=("id", "en"))
     assert code == 0, stderr
     text, _ = html_text(tmp_path / "id" / "index.html")
-    for words in ("Indeks batch", "Laporan Profil Sentra", "disusun", "tidak tersedia", "Berkas"):
+    for words in ("Indeks Dokumen", "Laporan Profil Sentra", "disusun", "tidak tersedia", "Berkas"):
         assert words in text, words
-    assert "Batch index" not in text and "not available" not in text
+    assert "Document index" not in text and "not available" not in text
     assert '<html lang="id"' in (tmp_path / "id" / "index.html").read_text(encoding="utf-8")
 
 

@@ -133,10 +133,10 @@ def test_guideline_steps_keep_the_method_without_forming_a_group(field_facilitat
     text = _text(field_facilitator, "guideline", lang)
     office = {"en": "the regency office in charge of industry",
               "id": "dinas kabupaten yang membidangi perindustrian"}[lang]
-    report = {"en": f"Report submitted to {office} on time.",
-              "id": f"Laporan sudah diserahkan kepada {office} tepat waktu."}[lang]
+    report = {"en": f"Report submitted on time to {office}",
+              "id": f"Laporan sudah diserahkan tepat waktu kepada {office}."}[lang]
     assert report in text
-    forming = {"en": "forming one with the stakeholders below", "id": "pembentukannya bersama"}[lang]
+    forming = {"en": "Form it with the stakeholders below", "id": "Bentuklah kelompok kerja bersama"}[lang]
     assert forming not in text
     assert "Siti Rahayu" in text
 
@@ -159,7 +159,7 @@ def test_working_group_cluster_keeps_its_lwg_wording(working_group, templates):
         assert labels("guideline.structure.working_group.name") in bodies
         form = dict(r[:2] for r in _rows(working_group, lang, "tbl-progress"))
         assert form[labels("guideline.form.submitted_to")] == "Kelompok Kerja Sentra Genteng Kebumen"
-    assert ("In the Kebumen roof-tile cluster (Kebumen Sokka) the working group is Kelompok Kerja Sentra "
+    assert ("The working group of the Kebumen roof-tile cluster (Kebumen Sokka) is Kelompok Kerja Sentra "
             "Genteng Kebumen.") in _text(working_group, "guideline", "en")
 
 
@@ -169,11 +169,10 @@ def test_general_guideline_describes_both_approaches(templates, lang):
     ctx = composer.make_context(None, "guideline", [], labels)
     markdown = templating.render(templates, f"guideline/{lang}.md.j2", lang, ctx)
     source = flat(re.sub(r"\\(.)", r"\1", markdown))  # values are escaped on their way into Markdown
-    lighter = {"en": "Where a region follows the lighter approach of the SMIDeP project (2013-2016), no "
-                     "working group is formed: a field facilitator (TPL-IKM)",
-               "id": "Di daerah yang menempuh pendekatan lebih ringan seperti pada proyek SMIDeP "
-                     "(2013-2016), kelompok kerja tidak dibentuk: Tenaga Penyuluh Lapangan IKM "
-                     "(TPL-IKM)"}[lang]
+    lighter = {"en": "Under the lighter approach of the SMIDeP project (2013–2016), no working group is "
+                     "formed. A field facilitator (TPL-IKM)",
+               "id": "Dalam pendekatan yang lebih ringan pada proyek SMIDeP (2013–2016), kelompok kerja "
+                     "tidak dibentuk. Tenaga Penyuluh Lapangan IKM (TPL-IKM)"}[lang]
     assert lighter in source
     # The 2004 steps as the study gives them; who receives the report left open.
     assert ctx["steps"][1].title == labels("guideline.step.stakeholders.title")

@@ -225,13 +225,12 @@ def test_province_of_one_cluster_without_workers(rollup):
     en, id_ = rollup("province-summary", "jawa-barat", "en"), rollup("province-summary", "jawa-barat", "id")
     assert "1 cluster · 1 regency or city · 1 firm" in en
     assert "1 clusters" not in en and "1 regencies" not in en
-    assert ("This report brings together the only cluster of Jawa Barat in the data set, located in "
-            "Kabupaten Sukabumi.") in en
-    assert "In all it counts 1 firm; no cluster records its workers or its value added." in en
+    assert "This report covers the only cluster of Jawa Barat in the data set, in Kabupaten Sukabumi." in en
+    assert "It has 1 firm. No cluster records its workers or its value added." in en
     assert "0 workers" not in en and "employ" not in en.split("Workers are not recorded")[0]
     assert "1 sentra · 1 kabupaten/kota · 1 unit usaha" in id_
-    assert "menghimpun satu-satunya sentra di Provinsi Jawa Barat" in id_
-    assert "tidak ada sentra yang mencatat tenaga kerja ataupun nilai tambahnya" in id_
+    assert "mencakup satu-satunya sentra di Provinsi Jawa Barat" in id_
+    assert "Tidak ada sentra yang mencatat tenaga kerja ataupun nilai tambahnya" in id_
     assert "0 tenaga kerja" not in id_
 
 
@@ -240,7 +239,7 @@ def test_national_summary_counts_on_its_cover(rollup):
     # The sample without Garut (its province keeps Sukabumi), counted from the params files.
     clusters, provinces = sample_facts.count() - 1, len(sample_facts.by_province())
     assert f"{clusters} clusters · {provinces} provinces · " in en
-    assert "In all the data set counts " in en and "counting the clusters that record these figures" in en
+    assert "They have " in en and "counting the clusters that record these figures" in en
 
 
 def test_count_labels_follow_the_plural_rule(templates):
@@ -292,9 +291,10 @@ def test_no_potentially_viable_firm_is_estimated(text):
 
 def test_province_of_one_cluster_has_no_rank_or_most(rollup):
     en, id_ = rollup("province-summary", "jawa-barat", "en"), rollup("province-summary", "jawa-barat", "id")
-    assert "Sukabumi metalwork cluster is the only cluster of the group, with 65.6% (38 + 21 points)" in en
+    assert ("Sukabumi metalwork cluster is the only cluster of Jawa Barat, with a score of 65.6% "
+            "(38 + 21 points)") in en
     assert "ranks first" not in en and "has the most clusters" not in en
     assert "The cluster works in one sub-sector, ISIC 3819" in en
-    assert "merupakan satu-satunya sentra dalam kelompok ini, dengan skor 65,6%" in id_
+    assert "merupakan satu-satunya sentra Provinsi Jawa Barat dalam kelompok ini, dengan skor 65,6%" in id_
     assert "menempati peringkat pertama" not in id_ and "memiliki sentra terbanyak" not in id_
     assert "Sentra ini bergerak dalam satu subsektor, yaitu ISIC 3819" in id_

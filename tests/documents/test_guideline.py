@@ -122,7 +122,7 @@ def edition_facts(edition: str, lang: str, templates: Path, sample_by_id, planne
     }
     if edition == "general":
         facts["absent"] = [sample_by_id["kebumen-roof-tile"].params.name.get(lang)]
-        facts["text"] = [labels("guideline.cluster_placeholder")]
+        facts["text"] = ["Edisi pedoman untuk satu sentra" if lang == "id" else "A cluster's own edition"]
         return facts
     loaded = (sample_by_id[edition] if edition != "planned"
               else params_io.load_file(planned_root / "jawa-tengah" / "tegal-metalwork.yaml"))
@@ -134,7 +134,7 @@ def edition_facts(edition: str, lang: str, templates: Path, sample_by_id, planne
     if edition == "planned":
         facts["dates"] = [fmt.date(dt.date.fromisoformat(d)) for d in SECOND_TUESDAYS]
     elif plan is not None:
-        facts["dates"] = [fmt.date(e.date) for e in routine.gatherings(plan.year, plan.routine)]
+        facts["dates"] = [fmt.date(e.date) for e in routine.working_calendar(plan.year, plan.routine)]
     facts["text"] = ["belum memiliki rencana aksi" if lang == "id" else "has no action plan yet"] \
         if plan is None else [labels("guideline.heading.calendar")]
     return facts
@@ -211,15 +211,16 @@ def test_calendar_rows_of_the_written_plan(rendered):
     cells = [[flat(re.sub(r"<[^>]+>", " ", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
              for r in rows]
     assert [c[0] for c in cells] == [
-        "14 January 2003", "1 February 2003", "11 February 2003", "11 March 2003", "8 April 2003",
+        "14 January 2003", "3 February 2003", "11 February 2003", "11 March 2003", "8 April 2003",
         "30 April 2003", "13 May 2003", "10 June 2003", "8 July 2003", "12 August 2003",
         "9 September 2003", "14 October 2003", "11 November 2003", "9 December 2003",
     ]
     by_date = {c[0]: c for c in cells}
     assert by_date["11 March 2003"][1].startswith("Information seminar")
     assert "Course in reading technical drawings" in by_date["11 March 2003"][2]  # under way in March
-    assert by_date["1 February 2003"][1] == "Joint actions start"
-    assert "lead: Dinas Perindustrian dan Perdagangan Kabupaten Tegal" in by_date["1 February 2003"][2]
+    # 1 February 2003 was a Saturday (and Chinese New Year): the start moves to Monday 3 February.
+    assert by_date["3 February 2003"][1] == "Joint actions start"
+    assert "lead: Dinas Perindustrian dan Perdagangan Kabupaten Tegal" in by_date["3 February 2003"][2]
     assert by_date["30 April 2003"][1] == "Joint actions end"
     assert "Rp 4,500,000" in page  # planned budget pre-filled in the progress form (1 x 3 x 1,500,000)
 
@@ -228,7 +229,7 @@ def test_general_edition_has_no_cluster_on_its_cover(rendered):
     for lang in LANGS:
         page = (rendered["general"] / f"guideline.{lang}.html").read_text(encoding="utf-8")
         assert 'id="tbl-calendar"' not in page and 'id="tbl-stakeholders"' not in page
-        assert "cluster-reports render " in page
+        assert "cluster-reports render " not in page and ".yaml" not in page  # nothing of the tool
 
 
 @pytest.mark.clients
@@ -258,8 +259,8 @@ def test_general_context_has_no_cluster(templates):
     labels = i18n.labels(templates, "en")
     ctx = composer.make_context(None, "guideline", [], labels)
     assert "c" not in ctx and ctx["tailored"] is False
-    assert ctx["steps"][0].commands == ["cluster-reports render CLUSTER-ID --doc profile"]
-    assert [s.number for s in ctx["steps"] if not s.commands] == ["ii", "vii"]
+    assert ctx["steps"][0].documents == ["Cluster Profiling Report"]
+    assert [s.number for s in ctx["steps"] if not s.documents] == ["ii", "vii"]
 
 
 @pytest.mark.parametrize(("cluster", "folder", "shown"), [

@@ -175,8 +175,8 @@ def test_guideline_form_names_a_page_of_firms_and_says_how_many_more(big):
         assert rows[:guideline.FORM_FIRMS] == willing[:guideline.FORM_FIRMS]
         assert rows[guideline.FORM_FIRMS:] == [guideline.LONG_BLANK] * guideline.FORM_BLANK
     said = text(section(pages["guideline.en"], "progress"))
-    assert "Part 4 names the first 20 of the 667 firms marked as willing to improve" in said
-    assert "Copy the page for the other 647" in said
+    assert "Part 4 names the first 20 of the 667 potentially viable firms of the cluster" in said
+    assert "For the other 647, copy the page" in said
     assert "Bagian 4 memuat 20 IKM pertama dari 667 IKM" in text(section(pages["guideline.id"], "progress"))
 
 

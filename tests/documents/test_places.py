@@ -102,9 +102,9 @@ def test_a_jakarta_administrative_city_has_a_city_government(sample_by_id, templ
 def test_a_kota_cluster_is_written_about_as_a_city(rendered, fmt):
     text = {(doc, lang): rendered["kota"][doc, lang, fmt] for doc in DOCS for lang in LANGS}
     for lang, budget, government, forum, forums in (
-        ("en", "City budget (APBD kota)", "City government", "the provincial or city forum",
+        ("en", "City budget (APBD kota)", "City government", "the provincial or city cluster forum",
          "Provincial and city cluster forums"),
-        ("id", "APBD kota", "Pemerintah kota", "forum provinsi atau kota",
+        ("id", "APBD kota", "Pemerintah kota", "forum sentra provinsi atau forum sentra kota",
          "Forum sentra provinsi dan forum sentra kota"),
     ):
         assert budget in text["action-plan", lang]
@@ -120,8 +120,9 @@ def test_a_kota_cluster_is_written_about_as_a_city(rendered, fmt):
 def test_a_kabupaten_cluster_keeps_the_regency_wording(rendered, fmt):
     text = {(doc, lang): rendered["kabupaten"][doc, lang, fmt] for doc in DOCS for lang in LANGS}
     for lang, budget, government, forum in (
-        ("en", "Regency budget (APBD kabupaten)", "Regency government", "the provincial or regency forum"),
-        ("id", "APBD kabupaten", "Pemerintah kabupaten", "forum provinsi atau kabupaten"),
+        ("en", "Regency budget (APBD kabupaten)", "Regency government",
+         "the provincial or regency cluster forum"),
+        ("id", "APBD kabupaten", "Pemerintah kabupaten", "forum sentra provinsi atau forum sentra kabupaten"),
     ):
         assert budget in text["action-plan", lang]
         assert government in text["profile", lang] and government in text["guideline", lang]
@@ -135,9 +136,10 @@ def test_the_general_guideline_names_no_one_kind_of_place(tmp_path):
                  "--out", str(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     for lang, forum, members in (
-        ("en", "the provincial or local (regency or city) forum",
+        ("en", "the provincial or local (regency or city) cluster forum",
          "Provincial and regency or city government"),
-        ("id", "forum provinsi atau kabupaten/kota", "Pemerintah provinsi dan kabupaten/kota"),
+        ("id", "forum sentra provinsi atau forum sentra kabupaten/kota",
+         "Pemerintah provinsi dan kabupaten/kota"),
     ):
         text = html_text(next(tmp_path.rglob(f"guideline.{lang}.html")))[0]
         assert forum in text and members in text

@@ -96,11 +96,11 @@ def test_working_group_that_only_reviews_is_not_denied(text):
     assert "works without a working group" not in en["guideline"]
     assert ("takes much time, staff and effort; in this cluster the field facilitator (TPL-IKM) runs "
             f"the plan with the firms, and {lwg} only reviews it.") in en["monitoring"]
-    assert ("In the Tegal ship-parts cluster no working group runs the plan, in the lighter way that "
-            f"the SMIDeP project (2013-2016) turned to: {lwg} only reviews it.") in en["guideline"]
-    assert ("in this cluster too the field facilitator (TPL-IKM) runs the plan, and the working group "
+    assert ("In the Tegal ship-parts cluster, no working group runs the plan, as under the lighter "
+            f"approach of the SMIDeP project (2013–2016); {lwg} only reviews it.") in en["guideline"]
+    assert ("In this cluster too, the field facilitator (TPL-IKM) runs the plan, and the working group "
             "only reviews it.") in en["guideline"]
-    assert ("There, a working group of stakeholders advised and opened doors outside the cluster"
+    assert ("A working group of stakeholders advised the cluster and opened doors outside it."
             in en["guideline"])
     assert (f"No working group runs this plan; {lwg} only reviews it. The field facilitator (TPL-IKM) "
             "prepares it with the firms") in en["action-plan"]
@@ -108,8 +108,8 @@ def test_working_group_that_only_reviews_is_not_denied(text):
     assert ("di sentra ini Tenaga Penyuluh Lapangan IKM (TPL-IKM) menjalankan rencana bersama IKM, "
             f"sedangkan {lwg} hanya menelaahnya.") in id_["monitoring"]
     assert ("rencana tidak dijalankan oleh kelompok kerja, sesuai dengan pendekatan yang lebih ringan "
-            f"yang ditempuh proyek SMIDeP (2013-2016): {lwg} hanya menelaahnya.") in id_["guideline"]
-    assert (f"Rencana ini tidak dijalankan oleh kelompok kerja; {lwg} hanya menelaahnya."
+            f"pada proyek SMIDeP (2013–2016); {lwg} hanya menelaahnya.") in id_["guideline"]
+    assert (f"Rencana ini tidak dijalankan oleh kelompok kerja ({lwg} hanya menelaahnya):"
             in id_["action-plan"])
 
 
@@ -122,7 +122,7 @@ def test_field_facilitator_without_any_working_group_still_works_without_one(sam
     en = _text(composer.compose(alone, "monitoring", "en", [], templates))
     assert "takes much time, staff and effort; this cluster works without one." in en
     id_ = _text(composer.compose(alone, "guideline", "id", [], templates))
-    assert "; sentra ini pun bekerja tanpa kelompok kerja." in id_
+    assert "(TPL-IKM). Sentra ini pun bekerja tanpa kelompok kerja." in id_
 
 
 # --- 5. the profile names the facilitator's type without nested brackets, and its role truthfully -----
@@ -209,7 +209,7 @@ def test_english_puts_the_before_cluster_names(text):
             "weaving cluster.") in palu
     guide = text(PALU, "guideline", "en")
     assert "This edition is prepared for the Palu cacao-processing cluster in" in guide
-    assert "In the Palu cacao-processing cluster the working group is" in guide
+    assert "The working group of the Palu cacao-processing cluster is" in guide
 
 
 # --- 12. items contributed in kind: who contributes them ------------------------------------------------
@@ -245,8 +245,9 @@ def test_a_province_of_two_selection_rounds_names_them_by_their_years_not_their_
     members = [summary.summarise(item) for item in sample if item.params.location.province_record.slug
                == "jawa-tengah"]
     assert {s.selection_round for s in members} >= {"jica-2004", "smidep-2014"}  # Tegal's ship parts
-    for lang, words in (("en", ("selection round on 2003 data", "selection round on 2014 data")),
-                        ("id", ("putaran seleksi dengan data 2003", "putaran seleksi dengan data 2014"))):
+    # The study's own round is named as such; any other by the years of its data.
+    for lang, words in (("en", ("selection round of the 2004 study", "selection round on 2014 data")),
+                        ("id", ("putaran seleksi studi 2004", "putaran seleksi dengan data 2014"))):
         document = composer.compose_rollup("province-summary", members, "jawa-tengah", lang, templates)
         text = _words(document.nodes)
         assert "jica-2004" not in text and "smidep-2014" not in text

@@ -225,12 +225,12 @@ def test_province_without_workers_or_value_added_shows_dashes(tree, templates):
     total_firms = sum(s.firms for s in members)
     assert f"Total | {len(members)} | 100.0% | {total_firms:,} | - | -" in en
     assert f"Jumlah | {len(members)} | 100,0% | {Formatter('id').number(total_firms)} | - | -" in id_
-    assert "No cluster records its workers and no cluster records its value added." in en
-    assert ("Tidak satu pun sentra mencatat jumlah tenaga kerjanya, sedangkan tidak satu pun sentra mencatat "
+    assert "No cluster records its workers. No cluster records its value added." in en
+    assert ("Tidak satu pun sentra mencatat jumlah tenaga kerjanya. Tidak satu pun sentra mencatat "
             "nilai tambahnya.") in id_
-    assert "No cluster records its workers, so the sub-sectors cannot be compared by their workers." in en
+    assert "No cluster records its workers, so the sub-sectors cannot be compared by employment." in en
     assert "sub-sector with the most workers" not in en
-    assert "Tidak ada sentra yang mencatat jumlah tenaga kerjanya, sehingga subsektor-subsektor" in id_
+    assert "Tidak ada sentra yang mencatat jumlah tenaga kerjanya, sehingga subsektor tidak dapat" in id_
 
 
 def test_national_summary_says_how_many_clusters_record_the_figures(tree, templates):
@@ -239,10 +239,10 @@ def test_national_summary_says_how_many_clusters_record_the_figures(tree, templa
     added = sum(1 for s in members if s.value_added is not None)
     en = _rollup(templates, "national-summary", members, None, "en")
     id_ = _rollup(templates, "national-summary", members, None, "id")
-    assert (f"Workers are recorded for {workers} of the {len(members)} clusters and value added for {added} "
-            f"of the {len(members)} clusters. The sums and shares in this summary count only the clusters "
-            "that record a figure") in en
-    assert (f"Jumlah tenaga kerja tercatat untuk {workers} dari {len(members)} sentra, sedangkan nilai "
+    assert (f"Workers are recorded for {workers} of the {len(members)} clusters. Value added is recorded "
+            f"for {added} of the {len(members)} clusters. Sums and shares count only the clusters "
+            "that record the figure.") in en
+    assert (f"Jumlah tenaga kerja tercatat untuk {workers} dari {len(members)} sentra. Nilai "
             f"tambah tercatat untuk {added} dari {len(members)} sentra.") in id_
     assert "Workers are not recorded for" not in en
 
@@ -258,12 +258,12 @@ def test_subsectors_tied_for_the_most_workers_are_named_together(tree, templates
     members += [dataclasses.replace(s, workers=None) for s in list(chosen.values())[2:]]
     en = _rollup(templates, "province-summary", members, "jawa-tengah", "en")
     id_ = _rollup(templates, "province-summary", members, "jawa-tengah", "id")
-    assert re.search(r"The sub-sectors with the most workers, 500 each, are ISIC \d{4} \([^)]+\) and "
-                     r"ISIC \d{4} \([^)]+\)\.", en), en
-    assert re.search(r"Subsektor dengan tenaga kerja terbanyak, masing-masing 500 tenaga kerja, adalah "
-                     r"ISIC \d{4} \([^)]+\) dan ISIC \d{4} \([^)]+\)\.", id_)
+    assert re.search(r"The sub-sectors with the most workers are ISIC \d{4} \([^)]+\) and "
+                     r"ISIC \d{4} \([^)]+\), with 500 workers each\.", en), en
+    assert re.search(r"Subsektor dengan tenaga kerja terbanyak adalah ISIC \d{4} \([^)]+\) dan "
+                     r"ISIC \d{4} \([^)]+\), masing-masing dengan 500 tenaga kerja\.", id_)
     national = _rollup(templates, "national-summary", members, None, "en")
-    assert "The sub-sectors with the most workers, 500 each, are ISIC" in national
+    assert "The sub-sectors with the most workers are ISIC" in national
 
 
 # --- 4. no source row for data the file leaves out -----------------------------------------------------
@@ -356,7 +356,7 @@ def test_indonesian_documents_use_the_glossary_terms(text):
     for kind in ("guideline", "strategy"):
         doc = text(KEBUMEN, kind, "id")
         assert "kooperasi" not in doc.lower(), kind
-    assert "prinsip 3K: kompetisi, kerja sama, dan konsentrasi" in text(KEBUMEN, "guideline", "id")
+    assert "prinsip 3K (kompetisi, kerja sama, dan konsentrasi)" in text(KEBUMEN, "guideline", "id")
 
 
 # --- 9. single cases -------------------------------------------------------------------------------------
@@ -366,14 +366,14 @@ def test_a_province_of_one_cluster_is_worded_as_such(tree, templates):
     en = _rollup(templates, "province-summary", members, "jawa-barat", "en")
     id_ = _rollup(templates, "province-summary", members, "jawa-barat", "id")
     name_en, name_id = tree[SUKABUMI].params.name.get("en"), tree[SUKABUMI].params.name.get("id")
-    assert f"{name_en} is the only cluster of Jawa Barat in this group, with" in en
+    assert f"{name_en} is the only cluster of Jawa Barat in this group, with a score of" in en
     assert "1 cluster of Jawa Barat belongs" not in en
     assert "The cluster of Jawa Barat works in one sub-sector of the ISIC classification." in en
     assert "The chart shows the number of clusters of the sub-sector." in en and "the 1 sub-sector" not in en
-    assert "the only regency or city of Jawa Barat with clusters in the data set" in en
-    assert f"{name_id} merupakan satu-satunya sentra di Provinsi Jawa Barat dalam kelompok ini" in id_
+    assert "is the only regency or city of Jawa Barat with clusters in these data" in en
+    assert f"{name_id} merupakan satu-satunya sentra Provinsi Jawa Barat dalam kelompok ini" in id_
     assert "Sebanyak 1 sentra di Provinsi Jawa Barat termasuk" not in id_
-    assert "Grafik menampilkan jumlah sentra subsektor tersebut." in id_
+    assert "Grafik menyajikan jumlah sentra subsektor tersebut." in id_
 
 
 def test_a_firm_table_of_one_firm_is_worded_as_such(text):

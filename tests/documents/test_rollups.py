@@ -81,8 +81,8 @@ def labels(templates: Path, lang: str = "en") -> i18n.Labels:
 
 
 def province_ctx(summaries, slug, templates, lang="en"):
-    members = [s for s in summaries if s.province_slug == slug]
-    return province_summary.context(members, slug, labels(templates, lang))
+    """As the batch makes it: the province's clusters and their round peers of other provinces."""
+    return province_summary.context(province_summary.members(summaries, slug), slug, labels(templates, lang))
 
 
 # --- domain: the sample ------------------------------------------------------------------------
@@ -137,7 +137,10 @@ def test_a_province_of_both_eras_ranks_each_round_apart(sample_summaries, templa
     assert ctx["whole"].clusters == sample_facts.by_province()["jawa-tengah"]
     rounds = sorted({sample_facts.group_round(rel)[1] for rel in sample_facts.clusters()
                      if rel.startswith("jawa-tengah/")})
-    assert ctx["shared_rounds"] == rounds == ["jica-2004", "smidep-2014"]
+    assert rounds == ["jica-2004", "smidep-2014"]
+    # Only the study's round scored other provinces' clusters of Jawa Tengah's groups (no other
+    # SMIDeP-era metal cluster is in the sample).
+    assert ctx["shared_rounds"] == ["jica-2004"]
     metal = {g.selection_round: [(r.name, r.rank) for r in g.clusters]
              for g in ctx["rankings"] if g.group == "metal-machinery"}
     assert metal == {"jica-2004": [("Tegal metalwork cluster", 1)],
@@ -232,8 +235,14 @@ def test_province_rankings_at_scale(national_set, templates):
 
 
 def test_bad_calls_say_what_is_wrong(sample_summaries, templates):
-    with pytest.raises(ValueError, match="another province.*garut-vetiver-oil"):
+    # A cluster of another province is welcome only as a peer in one of the province's rounds
+    # and groups (Garut, export-oriented, 2004 study, beside Serenan-Klaten); Palu (SMIDeP round,
+    # rural group) is in none of Jawa Tengah's.
+    with pytest.raises(ValueError, match="another province.*palu-cacao-processing"):
         province_summary.context(sample_summaries, "jawa-tengah", labels(templates))
+    peers = province_summary.members(sample_summaries, "jawa-tengah")
+    assert "garut-vetiver-oil" in {s.id for s in peers}
+    assert province_summary.context(peers, "jawa-tengah", labels(templates))["whole"].clusters == 4
     with pytest.raises(ValueError, match="no cluster"):
         national_summary.context([], None, labels(templates))
     odd = sample_summaries[0].__class__(**{**sample_summaries[0].to_dict(), "province": "Atlantis",
@@ -348,5 +357,5 @@ def test_synthetic_clusters_are_said_so(tmp_path, templates):
         word = labels(templates, lang)("cover.synthetic")
         assert word.replace("&", "&amp;") in html, path
         assert "note-synthetic" in html  # the boxed note at the start
-        said = "describe no real sentra" if lang == "en" else "tidak menggambarkan sentra yang nyata"
+        said = "describe no real cluster" if lang == "en" else "tidak menggambarkan sentra yang nyata"
         assert said in html

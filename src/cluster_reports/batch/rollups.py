@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from cluster_reports.documents import registry
+from cluster_reports.documents import province_summary, registry
 from cluster_reports.domain.summary import ClusterSummary
 
 from .manifest import RENDERED, DocumentRow, rollup_subject
@@ -63,7 +63,10 @@ def selection(kinds: list[str], members: list[ClusterSummary]) -> list[Rollup]:
             provinces: dict[str, list[ClusterSummary]] = {}
             for m in members:
                 provinces.setdefault(m.province_slug, []).append(m)
-            rollups += [Rollup(kind, slug, ms) for slug, ms in sorted(provinces.items())]
+            # With the clusters of other provinces in its selection rounds, for the round ranks (so
+            # that a change of their scores makes the province's roll-up stale too).
+            rollups += [Rollup(kind, slug, province_summary.members(members, slug))
+                        for slug in sorted(provinces)]
         elif members:
             rollups.append(Rollup(kind, None, members))
     return rollups

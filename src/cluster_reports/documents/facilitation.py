@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from cluster_reports.domain import facilitation
 from cluster_reports.inputs.schema import ClusterParams
 
-from .i18n import Labels
+from .i18n import Labels, series
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,8 @@ class Wording:
 
 
 def and_list(items: list[str], labels: Labels) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {labels('list.and')} {items[-1]}"
+    """'A', 'A and B', 'A, B and C'; in Indonesian 'A, B, dan C' (PUEBI's series comma)."""
+    return series(items, labels("list.and"), labels.lang)
 
 
 def wording(params: ClusterParams, labels: Labels) -> Wording:

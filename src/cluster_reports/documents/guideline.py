@@ -41,7 +41,7 @@ FORM_BLANK_ONLY = 5
 
 @dataclass(frozen=True)
 class Step:
-    """An on-the-job training step (section 5.2 (3)) and the documents of this tool it produces."""
+    """An on-the-job training step (section 5.2 (3)) and the documents that record its output."""
 
     number: str
     key: str
@@ -73,8 +73,8 @@ class StepRow:
     title: str
     task: str
     output: str
-    commands: list[str]  # cluster-reports commands (slugs and constants only: shown as code)
-    tool_note: str  # what of this tool serves a step that no document covers
+    documents: list[str]  # the documents that record the step's output, by their titles
+    tool_note: str  # the form of this guideline that serves a step no document covers
     start: int
     end: int
 
@@ -108,12 +108,13 @@ class ProgrammeRow:
     in_kind: bool = False  # carried out in kind: its planned budget is worded so, never "Rp 0"
 
 
-def step_rows(labels: Labels, target: str, direct: bool = False) -> list[StepRow]:
+def step_rows(labels: Labels, direct: bool = False, place: str = "kabupaten-kota") -> list[StepRow]:
     """``direct``: the cluster works without a working group, so the steps that the 2004 method runs
-    through a stakeholders' group take their wording for that approach (``guideline.step_direct``)."""
+    through a stakeholders' group take their wording for that approach (``guideline.step_direct``).
+    ``place``: the kind of the cluster's place, for a step that names its forum."""
     def text(key: str, part: str) -> str:
         worded = labels.entries.get(f"guideline.step_direct.{key}.{part}") if direct else None
-        return worded or labels(f"guideline.step.{key}.{part}")
+        return worded or labels.of(f"guideline.step.{key}.{part}", place)
 
     return [
         StepRow(
@@ -121,7 +122,7 @@ def step_rows(labels: Labels, target: str, direct: bool = False) -> list[StepRow
             title=text(s.key, "title"),
             task=text(s.key, "task"),
             output=text(s.key, "output"),
-            commands=[f"cluster-reports render {target} --doc {kind}" for kind in s.documents],
+            documents=[labels(f"document.{kind}") for kind in s.documents],
             # Only the steps without a document of their own have a note (which form to use).
             tool_note=labels.entries.get(f"guideline.step.{s.key}.tool", "-"),
             start=s.start,
@@ -157,7 +158,7 @@ def calendar_rows(loaded: LoadedParams, labels: Labels) -> tuple[list[CalendarRo
     titles = {p.id: p.title.get(lang) for p in resolved}
     names = {s.id: s.name for s in loaded.params.stakeholders}
     rows = []
-    for event in routine.calendar(plan.year, plan.routine, resolved):
+    for event in routine.working_calendar(plan.year, plan.routine, resolved):
         if event.kind in (routine.EventKind.start, routine.EventKind.end):
             details = "; ".join(
                 f"{titles[pid]} ({labels('guideline.calendar.lead')} {names[p.lead]})"
@@ -216,24 +217,23 @@ def source_rows(loaded: LoadedParams | None, labels: Labels) -> list[provenance.
     if params.stakeholders and entry is not None:
         rows.append(provenance.source_row(
             labels("guideline.sources.stakeholders"), entry, labels, profile.catalogue(params),
-            default_reference=f"{params.id}.yaml",
+            default_reference=labels("document.profile"),
         ))
     if loaded.plan is not None:
-        rows.append(row("calendar", labels("guideline.sources.plan_source"), f"{params.id}.plan.yaml"))
+        rows.append(row("calendar", labels("guideline.sources.plan_source"),
+                        f"{labels('document.action-plan')} {loaded.plan.year}"))
     return rows
 
 
 def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: Labels) -> dict:
     """Both editions' data; a tailored edition adds ``c`` (so the cover names the cluster)."""
     lang = labels.lang
-    target = loaded.params.id if loaded is not None else labels("guideline.cluster_placeholder")
     plan = loaded.plan if loaded is not None else None
     the_routine = plan.routine if plan is not None else Routine()
     months = get_month_names("wide", locale=lang)
     ctx: dict = {
         "tailored": loaded is not None,
-        "steps": step_rows(labels, target),
-        "target": target,
+        "steps": step_rows(labels),
         "routine": the_routine,
         "weekday": weekday_name(lang, the_routine.meeting_weekday),
         "week": labels(f"guideline.ordinal.{the_routine.meeting_week}"),
@@ -256,8 +256,9 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         return ctx
     params = loaded.params
     arrangement = facilitation.arrangement(params)  # its wording ('fa') comes with every cluster's context
+    ctx["steps"] = step_rows(labels, place=params.location.regency_record.kind)
     if arrangement.without_working_group:
-        ctx.update(steps=step_rows(labels, target, direct=True),
+        ctx.update(steps=step_rows(labels, direct=True, place=params.location.regency_record.kind),
                    structure_bodies=[b for b in STRUCTURE_BODIES if b != "working_group"])
     by_type = lambda kind: [s.name for s in params.stakeholders if s.type.value == kind]  # noqa: E731
     viable = firms.structure(params).potentially_viable or []
@@ -368,7 +369,7 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
     fmt = Formatter(labels.lang)
     g = "guideline.head."
     steps = pd.DataFrame(
-        [(s.number, s.title, s.output, "; ".join(s.commands) or s.tool_note) for s in ctx["steps"]],
+        [(s.number, s.title, s.output, "; ".join(s.documents) or s.tool_note) for s in ctx["steps"]],
         columns=[labels(g + "number"), labels(g + "step"), labels(g + "output"), labels(g + "tool")],
     )
     result = {"steps": steps}

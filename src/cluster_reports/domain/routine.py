@@ -10,7 +10,10 @@ Rules this module applies (the facilitator guideline states them to its readers)
 - in a seminar month the information seminar takes the place of that month's regular meeting, on
   the same day: the firms keep one fixed date a month, and the seminar's audience is the meeting's;
 - a plan programme (a joint action) becomes two milestones: its start on the first day of its
-  first month and its end on the last day of its last month, since the plan gives months only.
+  first month and its end on the last day of its last month, since the plan gives months only;
+- ``working_calendar`` then moves every date onto a working day (working_days): a gathering to the
+  next working day of its month, a start to the first working day on or after it, an end to the
+  last working day on or before it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
+
+from . import working_days
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -109,6 +114,20 @@ def calendar(year: int, routine: RoutineLike, programmes: Iterable[Scheduled] = 
     """The plan year's dated calendar: gatherings and joint-action milestones, in date order."""
     events = gatherings(year, routine) + milestones(year, programmes)
     return sorted(events, key=lambda e: (e.date, _ORDER[e.kind]))
+
+
+def working_calendar(year: int, routine: RoutineLike, programmes: Iterable[Scheduled] = ()) -> list[Event]:
+    """The calendar with every date on a working day: no Saturday, Sunday or national holiday."""
+    moved = []
+    for e in calendar(year, routine, programmes):
+        if e.kind is EventKind.start:
+            day = working_days.on_or_after(e.date)
+        elif e.kind is EventKind.end:
+            day = working_days.on_or_before(e.date)
+        else:
+            day = working_days.in_month(e.date)
+        moved.append(Event(day, e.kind, e.programmes))
+    return sorted(moved, key=lambda e: (e.date, _ORDER[e.kind]))
 
 
 def running(programmes: Iterable[Scheduled], month: int) -> list[str]:
