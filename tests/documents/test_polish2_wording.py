@@ -109,7 +109,7 @@ def test_working_group_that_only_reviews_is_not_denied(text):
             f"sedangkan {lwg} hanya menelaahnya.") in id_["monitoring"]
     assert ("rencana tidak dijalankan oleh kelompok kerja, sesuai dengan pendekatan yang lebih ringan "
             f"pada proyek SMIDeP (2013–2016); {lwg} hanya menelaahnya.") in id_["guideline"]
-    assert (f"Rencana ini tidak dijalankan oleh kelompok kerja ({lwg} hanya menelaahnya):"
+    assert (f"Rencana ini tidak dijalankan oleh kelompok kerja; {lwg} hanya menelaahnya."
             in id_["action-plan"])
 
 
