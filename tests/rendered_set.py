@@ -1,0 +1,129 @@
+"""Every document of every sample cluster in both languages, rendered once per test session: the
+fixture ``rendered_set`` that the consistency and language checks share (helpers, not a test module).
+
+Each document is composed once through the package's API (the composer, as ``render`` does) and
+written as HTML and as Word from that one tree. The tree is kept beside the files: its tables are
+what both writers print, so a check reads a figure from a table cell by its row label rather than
+from a sentence that the template prose may reword. The text a reader sees is taken from the
+written files (HTML text, and the Word file's paragraphs, table cells, headers and footers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pytest
+import yaml
+from checks import docx_text, html_text
+from conftest import SAMPLE
+from docx import Document as open_docx
+
+from cluster_reports import render, resources
+from cluster_reports.compose import composer
+from cluster_reports.compose import tree as d
+from cluster_reports.documents import i18n, registry
+from cluster_reports.domain import summary
+from cluster_reports.inputs import params_io
+
+LANGS = ("id", "en")
+
+
+@dataclass
+class Rendered:
+    """One document of one cluster in one language: its tree, its files and its params."""
+
+    loaded: params_io.LoadedParams
+    kind: str
+    lang: str
+    doc: d.Document
+    html: Path
+    docx: Path
+
+    @property
+    def cluster_id(self) -> str:
+        return self.loaded.params.id
+
+    @property
+    def name(self) -> str:
+        """The file a failure names: ``<cluster>/<kind>.<lang>.html`` (the .docx has the same text)."""
+        return f"{self.cluster_id}/{self.html.name}"
+
+    @cached_property
+    def labels(self) -> i18n.Labels:
+        return i18n.labels(resources.templates(), self.lang)
+
+    def t(self, key: str) -> str:
+        return self.labels.entries[key]
+
+    @cached_property
+    def html_text(self) -> str:
+        return html_text(self.html)[0]
+
+    @cached_property
+    def docx_texts(self) -> list[str]:
+        """The Word file's text: paragraphs, table cells, and the headers and footers of its sections
+        (which the HTML does not have)."""
+        texts = docx_text(self.docx)
+        for section in open_docx(str(self.docx)).sections:
+            for part in (section.header, section.footer, section.first_page_header,
+                         section.first_page_footer):
+                texts += [p.text for p in part.paragraphs]
+        return [text for text in texts if text.strip()]
+
+    def tables(self) -> dict[str, d.Table]:
+        return {node.id: node for node in self.doc.nodes if isinstance(node, d.Table)}
+
+    def table(self, table_id: str) -> d.Table | None:
+        return self.tables().get(table_id)
+
+    @cached_property
+    def raw(self) -> dict:
+        """The cluster's params file as plain YAML (not through the code under test)."""
+        return yaml.safe_load(self.loaded.path.read_text(encoding="utf-8"))
+
+    def sidecar(self, part: str) -> dict | None:
+        path = self.loaded.path.with_suffix(f".{part}.yaml")
+        return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def cells(row: list[d.Inline]) -> list[str]:
+    return [" ".join(d.plain(cell).split()) for cell in row]
+
+
+def render_set(out: Path) -> list[Rendered]:
+    templates = resources.templates()
+    loaded, problems = params_io.load_many([SAMPLE])
+    assert not problems, "\n".join(map(str, problems))
+    peers = [summary.summarise(item) for item in loaded]
+    rendered = []
+    for item in loaded:
+        for kind in registry.KINDS:
+            if registry.unavailable_reason(item, kind):
+                continue
+            for lang in LANGS:
+                doc = composer.compose(item, kind, lang, peers, templates)
+                paths = {fmt: render.output_path(out, item.params, kind, lang, fmt) for fmt in ("html", "docx")}
+                for fmt, path in paths.items():
+                    render.write(doc, path, fmt, templates)
+                rendered.append(Rendered(item, kind, lang, doc, paths["html"], paths["docx"]))
+    return rendered
+
+
+_CACHE: dict[str, list[Rendered]] = {}
+
+
+@pytest.fixture(scope="session")
+def rendered_set(tmp_path_factory) -> list[Rendered]:
+    # Modules import this fixture; the cache makes it one render per session, not one per module.
+    if "set" not in _CACHE:
+        _CACHE["set"] = render_set(tmp_path_factory.mktemp("rendered-set"))
+    return _CACHE["set"]
+
+
+def by_cluster(rendered: list[Rendered]) -> dict[str, list[Rendered]]:
+    clusters: dict[str, list[Rendered]] = {}
+    for item in rendered:
+        clusters.setdefault(item.cluster_id, []).append(item)
+    return clusters
