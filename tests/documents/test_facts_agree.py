@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from rendered_set import LANGS, Rendered, by_cluster, cells, rendered_set  # noqa: F401 - the fixture
+from rendered_set import LANGS, Rendered, by_cluster, cells, rendered_set_fixture  # noqa: F401
 
 from cluster_reports.compose import tree as d
 
@@ -126,7 +126,8 @@ def seen_in(r: Rendered) -> list[Seen]:
             add(f"score: {key}", "tbl-conditions, baseline",
                 cell("tbl-conditions", r.t(f"condition.{key}"), r.t("monitoring.head.baseline_score")))
         if "tbl-success" in tables:
-            out.append(Seen("success cases", r.name, "tbl-success, rows", len(body_rows(tables["tbl-success"]))))
+            out.append(Seen("success cases", r.name, "tbl-success, rows",
+                            len(body_rows(tables["tbl-success"]))))
         if "tbl-success-women" in tables:
             split = tables["tbl-success-women"]
             at = column(split, r.t("people.monitoring.head.success"))
@@ -250,7 +251,8 @@ def test_each_figure_is_found_in_both_languages(clusters):
 # A sentence that says a document of the cluster does not exist: the negation, then within a few
 # words the document's name (the label catalogue's name, or its plain noun).
 _NO = {
-    "en": r"\b(?:no|has no|have no|without(?: an?)?|not yet (?:have|has)(?: an?)?|yet to (?:make|prepare)(?: an?| its)?)\s+",
+    "en": r"\b(?:no|has no|have no|without(?: an?)?|not yet (?:have|has)(?: an?)?"
+          r"|yet to (?:make|prepare)(?: an?| its)?)\s+",
     "id": r"\b(?:belum|tidak|tanpa)\s+(?:memiliki\s+|mempunyai\s+|ada\s+|punya\s+|menyusun\s+)?",
 }
 _NOUNS = {
@@ -263,7 +265,7 @@ _NOUNS = {
 
 def test_no_document_says_an_existing_plan_or_strategy_is_missing(clusters):
     problems = []
-    for cluster, documents in clusters.items():
+    for documents in clusters.values():
         present = {r.kind for r in documents}
         for r in documents:
             for kind in present & {"action-plan", "strategy"}:
@@ -286,7 +288,7 @@ _BODIES = {
 
 def test_the_strategy_does_not_aim_to_found_a_body_the_profile_records(clusters):
     problems = []
-    for cluster, documents in clusters.items():
+    for documents in clusters.values():
         for r in (r for r in documents if r.kind == "strategy"):
             target = r.t("strategy.status.target")
             stages = r.table("tbl-stages")

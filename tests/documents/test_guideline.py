@@ -228,7 +228,9 @@ def test_general_edition_has_no_cluster_on_its_cover(rendered):
     for lang in LANGS:
         page = (rendered["general"] / f"guideline.{lang}.html").read_text(encoding="utf-8")
         assert 'id="tbl-calendar"' not in page and 'id="tbl-stakeholders"' not in page
-        assert "cluster-reports render " in page
+        # Each step names the document that writes its output, as its readers know it: no command.
+        assert "cluster-reports" not in page
+        assert {"en": "Cluster Profiling Report", "id": "Laporan Profil Sentra"}[lang] in page
 
 
 @pytest.mark.clients
@@ -258,8 +260,8 @@ def test_general_context_has_no_cluster(templates):
     labels = i18n.labels(templates, "en")
     ctx = composer.make_context(None, "guideline", [], labels)
     assert "c" not in ctx and ctx["tailored"] is False
-    assert ctx["steps"][0].commands == ["cluster-reports render CLUSTER-ID --doc profile"]
-    assert [s.number for s in ctx["steps"] if not s.commands] == ["ii", "vii"]
+    assert ctx["steps"][0].documents == [labels("document.profile")]
+    assert [s.number for s in ctx["steps"] if not s.documents] == ["ii", "vii"]
 
 
 @pytest.mark.parametrize(("cluster", "folder", "shown"), [

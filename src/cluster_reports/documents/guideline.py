@@ -73,7 +73,9 @@ class StepRow:
     title: str
     task: str
     output: str
-    commands: list[str]  # cluster-reports commands (slugs and constants only: shown as code)
+    # The documents that write the step's output, by the names their readers know (never a command:
+    # the guideline is read by facilitators and officials).
+    documents: list[str]
     tool_note: str  # what of this tool serves a step that no document covers
     start: int
     end: int
@@ -108,7 +110,7 @@ class ProgrammeRow:
     in_kind: bool = False  # carried out in kind: its planned budget is worded so, never "Rp 0"
 
 
-def step_rows(labels: Labels, target: str, direct: bool = False) -> list[StepRow]:
+def step_rows(labels: Labels, direct: bool = False) -> list[StepRow]:
     """``direct``: the cluster works without a working group, so the steps that the 2004 method runs
     through a stakeholders' group take their wording for that approach (``guideline.step_direct``)."""
     def text(key: str, part: str) -> str:
@@ -121,7 +123,7 @@ def step_rows(labels: Labels, target: str, direct: bool = False) -> list[StepRow
             title=text(s.key, "title"),
             task=text(s.key, "task"),
             output=text(s.key, "output"),
-            commands=[f"cluster-reports render {target} --doc {kind}" for kind in s.documents],
+            documents=[labels(f"document.{kind}") for kind in s.documents],
             # Only the steps without a document of their own have a note (which form to use).
             tool_note=labels.entries.get(f"guideline.step.{s.key}.tool", "-"),
             start=s.start,
@@ -216,10 +218,11 @@ def source_rows(loaded: LoadedParams | None, labels: Labels) -> list[provenance.
     if params.stakeholders and entry is not None:
         rows.append(provenance.source_row(
             labels("guideline.sources.stakeholders"), entry, labels, profile.catalogue(params),
-            default_reference=f"{params.id}.yaml",
+            default_reference=labels("document.profile"),
         ))
     if loaded.plan is not None:
-        rows.append(row("calendar", labels("guideline.sources.plan_source"), f"{params.id}.plan.yaml"))
+        rows.append(row("calendar", labels("guideline.sources.plan_source"),
+                        f"{labels('document.action-plan')} {loaded.plan.year}"))
     return rows
 
 
@@ -232,7 +235,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
     months = get_month_names("wide", locale=lang)
     ctx: dict = {
         "tailored": loaded is not None,
-        "steps": step_rows(labels, target),
+        "steps": step_rows(labels),
         "target": target,
         "routine": the_routine,
         "weekday": weekday_name(lang, the_routine.meeting_weekday),
@@ -257,7 +260,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
     params = loaded.params
     arrangement = facilitation.arrangement(params)  # its wording ('fa') comes with every cluster's context
     if arrangement.without_working_group:
-        ctx.update(steps=step_rows(labels, target, direct=True),
+        ctx.update(steps=step_rows(labels, direct=True),
                    structure_bodies=[b for b in STRUCTURE_BODIES if b != "working_group"])
     by_type = lambda kind: [s.name for s in params.stakeholders if s.type.value == kind]  # noqa: E731
     viable = firms.structure(params).potentially_viable or []
@@ -368,7 +371,7 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
     fmt = Formatter(labels.lang)
     g = "guideline.head."
     steps = pd.DataFrame(
-        [(s.number, s.title, s.output, "; ".join(s.commands) or s.tool_note) for s in ctx["steps"]],
+        [(s.number, s.title, s.output, "; ".join(s.documents) or s.tool_note) for s in ctx["steps"]],
         columns=[labels(g + "number"), labels(g + "step"), labels(g + "output"), labels(g + "tool")],
     )
     result = {"steps": steps}
