@@ -14,6 +14,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from functools import cached_property
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,19 @@ class Rendered:
                         texts.append(text)
         return texts
 
+    def docx_tables(self) -> list[list[list[str]]]:
+        """The Word file's tables, each as its rows of cell texts."""
+        with zipfile.ZipFile(self.docx) as package:
+            root = etree.fromstring(package.read("word/document.xml"))
+        return [[["".join(t.text or "" for t in cell.iter(W + "t")) for cell in row.iter(W + "tc")]
+                 for row in table.iter(W + "tr")] for table in root.iter(W + "tbl")]
+
+    def html_tables(self) -> dict[str, list[list[str]]]:
+        """The page's tables by id, each as its rows of cell texts."""
+        parser = _Tables()
+        parser.feed(self.html.read_text(encoding="utf-8"))
+        return parser.tables
+
     def tables(self) -> dict[str, d.Table]:
         return {node.id: node for node in self.doc.nodes if isinstance(node, d.Table)}
 
@@ -94,6 +108,33 @@ class Rendered:
     def sidecar(self, part: str) -> dict | None:
         path = self.loaded.path.with_suffix(f".{part}.yaml")
         return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+class _Tables(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._rows: list[list[str]] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self._rows = self.tables.setdefault(dict(attrs).get("id") or f"#{len(self.tables)}", [])
+        elif tag == "tr" and self._rows is not None:
+            self._rows.append([])
+        elif tag in ("td", "th") and self._rows is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self._rows:
+            self._rows[-1].append("".join(self._cell))
+            self._cell = None
+        elif tag == "table":
+            self._rows = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
 
 
 def cells(row: list[d.Inline]) -> list[str]:

@@ -246,6 +246,26 @@ def test_each_figure_is_found_in_both_languages(clusters):
     assert not problems, "\n".join(problems)
 
 
+def _squeezed(rows) -> list[list[str]]:
+    # Line breaks are a space in HTML and nothing in Word's text: compare without whitespace.
+    return [["".join(cell.split()) for cell in row] for row in rows]
+
+
+def test_both_files_print_the_tables_the_figures_are_read_from(rendered_set):
+    """The figures above are read from the document tree; the HTML page and the Word file print
+    the same tables, cell for cell."""
+    problems = []
+    for r in rendered_set:
+        html, word = r.html_tables(), [_squeezed(t) for t in r.docx_tables()]
+        for table_id, table in r.tables().items():
+            expected = _squeezed([[d.plain(c) for c in table.header], *(map(cells, table.rows))])
+            if _squeezed(html.get(table_id, [])) != expected:
+                problems.append(f"{r.name}: table {table_id} differs from the document's table")
+            if expected not in word:
+                problems.append(f"{r.cluster_id}/{r.docx.name}: no table equal to {table_id}")
+    assert not problems, "\n".join(problems)
+
+
 # --- what exists -----------------------------------------------------------------------------------
 
 # A sentence that says a document of the cluster does not exist: the negation, then within a few

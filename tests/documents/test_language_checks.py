@@ -270,3 +270,15 @@ def test_the_forbidden_terms_list_is_well_formed(lang):
     for allowed in {"id": ("perajin", "63,3%", "pemrofilan", "koperasi"),
                     "en": ("1 December 2026", "63.3%", "programme", "program operation unit (POU)")}[lang]:
         assert not any(p.search(allowed) for p, *_ in entries), f"{allowed!r} is caught in {lang}"
+
+
+def test_the_tool_patterns_catch_the_tool_and_spare_report_text():
+    caught = ["render --doc profile", "kebumen-roof-tile.plan.yaml", "the firms_csv field", "value None",
+              "nan", "TODO", "{{ c.name }}", "{% if %}", "see params/clusters", "cluster-reports 0.1.0"]
+    spared = ["None of the 10 supported firms", "on-the-job training (OJT)", "Rp 1.500.000", "Table 3.1",
+              "63,3%", "Jan–Feb 2003", "Section 4.4(3)", "sub-programmes",
+              "Rp 52,300,000,000 (US$ 6,537,500)", "JICA (2021). Ex-post Evaluation of SMIDeP (2013-2016)"]
+    for text in caught:
+        assert any(p.search(text) for p, _ in TOOL), text
+    for text in spared:
+        assert not any(p.search(text) for p, _ in TOOL), text
