@@ -27,7 +27,8 @@ from cluster_reports.documents import provenance
 
 LABELS = ROOT / "templates" / "labels"
 FORBIDDEN = ROOT / "templates" / "forbidden-terms.yaml"
-WORD = re.compile(r"[^\W\d_]+")
+# A word: letters only, not glued to digits or underscores ("5c0f59ada26e" is a hash, not "ada").
+WORD = re.compile(r"(?<![\w])[^\W\d_]+(?![\w])")
 # Abbreviations and short forms the glossary keeps in both languages, in the case they are written;
 # a word written in capitals throughout (SWOT, LIAP, JICA, ...) is an abbreviation too.
 KEPT = {"ToT", "SMIDeP", "Kemenperin", "Disperindag", "Deperindag", "Dinkop", "Dekranasda", "monev",
