@@ -227,7 +227,7 @@ def test_no_document_has_a_forbidden_term(rendered_set):
 TOOL = [
     (re.compile(r"(?<![\w-])--[a-z][\w-]*"), "a command-line option"),
     (re.compile(r"\bcluster-reports\b"), "the program's name"),
-    (re.compile(r"\b[\w-]+\.(?:ya?ml|csv|json|j2|py|docx|html|md)\b", re.IGNORECASE), "a file name"),
+    (re.compile(r"\b[\w-]+\.(?:ya?ml|csv|json|j2|py|ipynb|xlsx|docx|html|md)\b", re.IGNORECASE), "a file name"),
     (re.compile(r"\bparams/|\btemplates/|\blabels/"), "a folder of the tool"),
     (re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"), "a field name (snake_case)"),
     (re.compile(r"\bNone\b(?! of\b)|\bnan\b|\bNaN\b|\bnull\b|\bundefined\b"), "a missing value"),
@@ -275,7 +275,8 @@ def test_the_forbidden_terms_list_is_well_formed(lang):
 
 def test_the_tool_patterns_catch_the_tool_and_spare_report_text():
     caught = ["render --doc profile", "kebumen-roof-tile.plan.yaml", "the firms_csv field", "value None",
-              "nan", "TODO", "{{ c.name }}", "{% if %}", "see params/clusters", "cluster-reports 0.1.0"]
+              "nan", "TODO", "{{ c.name }}", "{% if %}", "see params/clusters", "cluster-reports 0.1.0",
+              "notebooks/action-plan.ipynb"]
     spared = ["None of the 10 supported firms", "on-the-job training (OJT)", "Rp 1.500.000", "Table 3.1",
               "63,3%", "Jan–Feb 2003", "Section 4.4(3)", "sub-programmes",
               "Rp 52,300,000,000 (US$ 6,537,500)", "JICA (2021). Ex-post Evaluation of SMIDeP (2013-2016)"]
