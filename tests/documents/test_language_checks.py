@@ -227,7 +227,8 @@ def test_no_document_has_a_forbidden_term(rendered_set):
 TOOL = [
     (re.compile(r"(?<![\w-])--[a-z][\w-]*"), "a command-line option"),
     (re.compile(r"\bcluster-reports\b"), "the program's name"),
-    (re.compile(r"\b[\w-]+\.(?:ya?ml|csv|json|j2|py|ipynb|xlsx|docx|html|md)\b", re.IGNORECASE), "a file name"),
+    (re.compile(r"\b[\w-]+\.(?:ya?ml|csv|json|j2|py|ipynb|xlsx|docx|html|md)\b", re.IGNORECASE),
+     "a file name"),
     (re.compile(r"\bparams/|\btemplates/|\blabels/"), "a folder of the tool"),
     (re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"), "a field name (snake_case)"),
     (re.compile(r"\bNone\b(?! of\b)|\bnan\b|\bNaN\b|\bnull\b|\bundefined\b"), "a missing value"),
