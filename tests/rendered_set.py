@@ -36,18 +36,21 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 @dataclass
 class Rendered:
-    """One document of one cluster in one language: its tree, its files and its params."""
+    """One document of one cluster in one language: its tree, its files and its params. An edition
+    for no one cluster (the general guideline, a province's or the nation's summary) has no params
+    (``loaded`` None) and is named by its folder (``where``)."""
 
-    loaded: params_io.LoadedParams
+    loaded: params_io.LoadedParams | None
     kind: str
     lang: str
     doc: d.Document
     html: Path
     docx: Path
+    where: str = ""
 
     @property
     def cluster_id(self) -> str:
-        return self.loaded.params.id
+        return self.loaded.params.id if self.loaded is not None else self.where
 
     @property
     def name(self) -> str:
@@ -161,6 +164,34 @@ def render_set(out: Path) -> list[Rendered]:
     return rendered
 
 
+def render_editions(out: Path) -> list[Rendered]:
+    """The documents of no one cluster: the general guideline, every province's summary and the
+    national one, in both languages, over the same sample."""
+    templates = resources.templates()
+    loaded, _ = params_io.load_many([SAMPLE])
+    summaries = [summary.summarise(item) for item in loaded]
+    jobs: list[tuple[str, str | None, list]] = []
+    for kind, spec in registry.ROLLUPS.items():
+        if spec.per_province:
+            for slug in sorted({s.province_slug for s in summaries}):
+                jobs.append((kind, slug, [s for s in summaries if s.province_slug == slug]))
+        else:
+            jobs.append((kind, None, summaries))
+    rendered = []
+    for lang in LANGS:
+        docs = [("guideline", render.GENERAL, composer.compose(None, "guideline", lang, [], templates),
+                 {fmt: render.output_path(out, None, "guideline", lang, fmt) for fmt in ("html", "docx")})]
+        for kind, slug, members in jobs:
+            doc = composer.compose_rollup(kind, members, slug, lang, templates)
+            paths = {fmt: render.rollup_path(out, kind, slug, lang, fmt) for fmt in ("html", "docx")}
+            docs.append((kind, slug or "national", doc, paths))
+        for kind, where, doc, paths in docs:
+            for fmt, path in paths.items():
+                render.write(doc, path, fmt, templates)
+            rendered.append(Rendered(None, kind, lang, doc, paths["html"], paths["docx"], where))
+    return rendered
+
+
 _CACHE: dict[str, list[Rendered]] = {}
 
 
@@ -178,3 +209,10 @@ def by_cluster(rendered: list[Rendered]) -> dict[str, list[Rendered]]:
     for item in rendered:
         clusters.setdefault(item.cluster_id, []).append(item)
     return clusters
+
+
+@pytest.fixture(scope="session", name="rendered_editions")
+def rendered_editions_fixture(tmp_path_factory) -> list[Rendered]:
+    if "editions" not in _CACHE:
+        _CACHE["editions"] = render_editions(tmp_path_factory.mktemp("rendered-editions"))
+    return _CACHE["editions"]

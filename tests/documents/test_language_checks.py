@@ -1,4 +1,5 @@
-"""Language checks over every document of every sample cluster, both languages, both formats:
+"""Language checks over every document of every sample cluster, both languages, both formats, and
+over the documents of no one cluster (the general guideline, the province and national summaries):
 
 - no word of the other language's label catalogue: the words that only one language's catalogue
   (templates/labels/*.en.yaml or *.id.yaml) uses must not appear in a document of the other language;
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT, SAMPLE
-from rendered_set import LANGS, Rendered, rendered_set_fixture  # noqa: F401
+from rendered_set import LANGS, Rendered, rendered_editions_fixture, rendered_set_fixture  # noqa: F401
 
 from cluster_reports.documents import provenance
 
@@ -144,6 +145,18 @@ def _params(cluster_yaml: Path) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(names), frozenset(s for s in slugs if s not in used)
 
 
+def names_and_ids(r: Rendered) -> tuple[frozenset[str], frozenset[str]]:
+    """A cluster's document: the sample's names and the cluster's ids. An edition for no one cluster
+    (the general guideline, a summary): the sample's names, every cluster's ids and the province
+    folders' names (slugs such as "jawa-barat", never words of a report)."""
+    if r.loaded is not None:
+        return _params(r.loaded.path)
+    clusters = [p for p in sorted(SAMPLE.glob("*/*.yaml")) if p.name.count(".") == 1]
+    found = [_params(path) for path in clusters]
+    folders = {p.parent.name for p in clusters if SLUG.fullmatch(p.parent.name)}
+    return found[0][0], frozenset().union(folders, *(ids for _, ids in found))
+
+
 @cache
 def _catalogue_texts(lang: str) -> list[str]:
     found = []
@@ -193,11 +206,11 @@ def test_the_catalogue_word_lists_are_words_of_one_language():
     assert all(len(w) >= 3 for w in only_in("en") | only_in("id"))
 
 
-def test_no_document_has_a_word_of_the_other_languages_catalogue(rendered_set):
+def test_no_document_has_a_word_of_the_other_languages_catalogue(rendered_set, rendered_editions):
     problems = []
-    for r in rendered_set:
+    for r in [*rendered_set, *rendered_editions]:
         other = "en" if r.lang == "id" else "id"
-        names, ids = _params(r.loaded.path)
+        names, ids = names_and_ids(r)
         for document, text in texts(r).items():
             # What the tool check reports (a command, a file name, an id) is not reported twice.
             text = without_tool(text, ids)
@@ -212,9 +225,9 @@ def test_no_document_has_a_word_of_the_other_languages_catalogue(rendered_set):
     assert not problems, report(problems)
 
 
-def test_no_document_has_a_forbidden_term(rendered_set):
+def test_no_document_has_a_forbidden_term(rendered_set, rendered_editions):
     problems = []
-    for r in rendered_set:
+    for r in [*rendered_set, *rendered_editions]:
         for document, text in texts(r).items():
             for pattern, reason, instead in forbidden(r.lang):
                 for found in pattern.finditer(text):
@@ -250,10 +263,10 @@ def without_tool(text: str, ids: frozenset[str]) -> str:
     return text
 
 
-def test_no_document_shows_the_tool(rendered_set):
+def test_no_document_shows_the_tool(rendered_set, rendered_editions):
     problems = []
-    for r in rendered_set:
-        _, ids = _params(r.loaded.path)
+    for r in [*rendered_set, *rendered_editions]:
+        _, ids = names_and_ids(r)
         for document, text in texts(r).items():
             for pattern, what in tool_patterns(ids):
                 for found in pattern.finditer(text):
