@@ -227,9 +227,14 @@ def test_calendar_rows_of_the_written_plan(rendered):
 
 def test_general_edition_has_no_cluster_on_its_cover(rendered):
     for lang in LANGS:
-        page = (rendered["general"] / f"guideline.{lang}.html").read_text(encoding="utf-8")
+        path = rendered["general"] / f"guideline.{lang}.html"
+        page = path.read_text(encoding="utf-8")
         assert 'id="tbl-calendar"' not in page and 'id="tbl-stakeholders"' not in page
         assert "cluster-reports render " not in page and ".yaml" not in page  # nothing of the tool
+        # Each step names the document that writes its output, as its readers know it: no command.
+        steps = re.search(r'<table[^>]*id="tbl-steps".*?</table>', page, re.S).group()
+        assert "cluster-reports" not in steps and "--doc" not in steps
+        assert {"en": "Cluster Profiling Report", "id": "Laporan Profil Sentra"}[lang] in steps
 
 
 @pytest.mark.clients
