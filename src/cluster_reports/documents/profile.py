@@ -70,6 +70,32 @@ def condition_series(names: list[str], labels: Labels) -> str:
     return f"{'; '.join(names[:-1])}; {labels('list.and')} {names[-1]}"
 
 
+def condition_extremes(rows: list, labels: Labels) -> dict:
+    """The strongest and the weakest of the five conditions and the sentences that name them: one
+    rule and one wording for the profile and the strategy. Rows have ``label``, ``score``, ``word``.
+
+    A tie is named, never broken: tied conditions are named together, and when all five share a
+    score the sentence says so and names no strongest or weakest (so no condition is both)."""
+    cond = extremes(rows, lambda r: r.score)
+    strongest = condition_series([r.label for r in cond.strongest], labels)
+    weakest = condition_series([r.label for r in cond.weakest], labels)
+    if cond.all_equal:
+        sentence = labels("extremes.all_equal").format(score=cond.high, word=cond.strongest[0].word)
+    else:
+        def named(side: str, names: str, items: tuple, score: float) -> str:
+            form = "one" if len(items) == 1 else "tied"
+            return labels(f"extremes.{side}.{form}").format(names=names, score=score)
+
+        sentence = " ".join((named("strongest", strongest, cond.strongest, cond.high),
+                             named("weakest", weakest, cond.weakest, cond.low)))
+    return {
+        "cond": cond,  # the strongest and the weakest conditions, ties kept (domain.extremes)
+        "cond_strongest": strongest,
+        "cond_weakest": weakest,
+        "cond_sentence": sentence,
+    }
+
+
 STUDY_ROUND, STUDY_YEAR = "jica-2004", 2004  # the 2004 study's selection of its ten sample clusters
 # A round-group larger than this shows its leaders and the cluster itself, not every member.
 PEERS_SHOWN = 10
@@ -141,7 +167,6 @@ def context(params: ClusterParams, peers: list[ClusterSummary], labels: Labels) 
     peer_table, peers_total = peer_rows(params, peers, lang)
     me = next(r for r in peer_table if r.is_self)
     conditions = assessment_rows(params, labels)
-    cond = extremes(conditions, lambda r: r.score)
     leaders = [r for r in peer_table if r.rank == 1]
     main_product = next((p for p in params.products if p.main), params.products[0])
     sales = structure.total_sales
@@ -155,9 +180,7 @@ def context(params: ClusterParams, peers: list[ClusterSummary], labels: Labels) 
         "sales_reference": firms.SALES_REFERENCE,
         "main_product": main_product,
         "conditions": conditions,
-        "cond": cond,  # the strongest and the weakest conditions, ties kept (domain.extremes)
-        "cond_strongest": condition_series([r.label for r in cond.strongest], labels),
-        "cond_weakest": condition_series([r.label for r in cond.weakest], labels),
+        **condition_extremes(conditions, labels),
         "peers": peer_table,
         "peers_total": peers_total,
         "leaders": leaders,  # the first rank: one cluster, or those tied for it
