@@ -116,8 +116,8 @@ def test_profile_names_five_willing_firms_and_the_annex_lists_all(big):
     loaded, pages = big
     willing = [f.name for f in loaded.params.firms.table if f.willing_to_improve]
     assert len(willing) == 667
-    for lang, others in (("en", "and 662 others; the annex at the end of this report lists all of them"),
-                         ("id", "dan 662 lainnya; lampiran di akhir laporan ini memuat seluruhnya")):
+    for lang, others in (("en", "and 662 others; the annex lists all of them"),
+                         ("id", "dan 662 lainnya; lampiran laporan ini memuat daftar lengkapnya")):
         page = pages[f"profile.{lang}"]
         seeds = section(page, "growth-seeds")
         assert "<table" not in seeds
@@ -137,8 +137,8 @@ def test_monitoring_names_five_success_cases_and_the_annex_lists_them_and_every_
                                                       indicators.baseline_sales(loaded.params))]
     supported = indicators.supported_firms(loaded.monitoring)
     assert (len(cases), len(supported)) == (120, SUPPORTED)
-    for lang, others in (("en", "and 115 others; the annex at the end of this report lists all of them"),
-                         ("id", "dan 115 lainnya; lampiran di akhir laporan ini memuat seluruhnya")):
+    for lang, others in (("en", "and 115 others; the annex lists all of them"),
+                         ("id", "dan 115 lainnya; lampiran laporan ini memuat daftar lengkapnya")):
         page = pages[f"monitoring.{lang}"]
         said = text(section(page, "success"))
         assert [n for n in cases if n in said] == cases[:5]
@@ -157,8 +157,8 @@ def test_strategy_names_five_beneficiaries_and_the_annex_lists_all(big):
     willing = sorted((f for f in loaded.params.firms.table if f.willing_to_improve),
                      key=lambda f: (-f.annual_sales, f.name))
     names = [f.name for f in willing]
-    for lang, others in (("en", "and 662 others; the annex at the end of this document lists all of them"),
-                         ("id", "dan 662 lainnya; lampiran di akhir dokumen ini memuat seluruhnya")):
+    for lang, others in (("en", "and 662 others; the annex lists all of them"),
+                         ("id", "dan 662 lainnya; lampiran dokumen ini memuat daftar lengkapnya")):
         page = pages[f"strategy.{lang}"]
         part = section(page, "beneficiaries")
         assert "<table" not in part

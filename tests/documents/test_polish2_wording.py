@@ -129,12 +129,12 @@ def test_field_facilitator_without_any_working_group_still_works_without_one(sam
 
 def test_profile_facilitator_sentence(text):
     assert ("The cluster facilitator is TPL-IKM Kota Tegal of Direktorat Jenderal IKM, Kementerian "
-            "Perindustrian, a field facilitator (TPL-IKM), who works with the firms directly, links them "
-            "with the stakeholders as the programmes need and reports on the action programmes to Dinas "
-            "Perindustrian dan Perdagangan Kota Tegal.") in text(TEGAL, "profile", "en")
+            "Perindustrian, a field facilitator (TPL-IKM). The facilitator works with the firms directly, "
+            "links them with the stakeholders as the programmes need and reports on the action programmes "
+            "to Dinas Perindustrian dan Perdagangan Kota Tegal.") in text(TEGAL, "profile", "en")
     assert ("Fasilitator sentra adalah TPL-IKM Kota Tegal dari Direktorat Jenderal IKM, Kementerian "
-            "Perindustrian, selaku Tenaga Penyuluh Lapangan IKM (TPL-IKM), yang bekerja langsung bersama "
-            "IKM, menghubungkan mereka dengan para pemangku kepentingan sesuai kebutuhan program, dan "
+            "Perindustrian, selaku Tenaga Penyuluh Lapangan IKM (TPL-IKM). Fasilitator bekerja langsung "
+            "bersama IKM, menghubungkan IKM dengan pemangku kepentingan sesuai kebutuhan program, dan "
             "melaporkan "
             "pelaksanaan program aksi kepada Dinas Perindustrian dan Perdagangan Kota Tegal.") in text(
         TEGAL, "profile", "id")

@@ -33,7 +33,7 @@ GOAL_INDICATOR = {"en": "firms served by BDS providers", "id": "IKM yang dilayan
 MID_SENTENCE = {
     "en": ["firms making Sokka roof tiles in", "The cluster's main product is Sokka roof tiles (",
            "stages, from clay testing at UGM to", "one indicator, LWG meetings held (firms), which"],
-    "id": ["yang memproduksi genteng Sokka di", "Produk utama sentra ini adalah genteng Sokka (",
+    "id": ["yang membuat genteng Sokka di", "Produk utama sentra ini adalah genteng Sokka (",
            "mulai dari pengujian tanah liat di UGM hingga",
            "yaitu pertemuan LWG yang terselenggara, yang"],
 }
