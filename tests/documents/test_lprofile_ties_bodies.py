@@ -126,9 +126,9 @@ def test_all_equal_scores_are_said_as_such_in_both_documents(tmp_path, templates
 
 @pytest.mark.parametrize("lang, exists, founds", [
     ("en", "The cluster already has a consortium, the Konsorsium Genteng Sokka Kebumen. The strategy "
-           "strengthens it and founds no new one.", "The strategy founds a consortium"),
+           "strengthens this consortium rather than founding a new one.", "The strategy founds a consortium"),
     ("id", "Sentra ini sudah memiliki konsorsium, yaitu Konsorsium Genteng Sokka Kebumen. Strategi ini "
-           "memperkuatnya, tidak membentuk yang baru.", "Strategi ini membentuk konsorsium"),
+           "memperkuat konsorsium tersebut, bukan membentuk yang baru.", "Strategi ini membentuk konsorsium"),
 ])
 def test_a_recorded_consortium_is_strengthened_not_founded(tmp_path, templates, lang, exists, founds):
     strategy = _documents(_kebumen(tmp_path), templates)["strategy", lang]

@@ -34,7 +34,7 @@ MID_SENTENCE = {
     "en": ["firms making Sokka roof tiles in", "The cluster's main product is Sokka roof tiles (",
            "stages, from clay testing at UGM to", "one indicator, LWG meetings held (firms), which"],
     "id": ["yang membuat genteng Sokka di", "Produk utama sentra ini adalah genteng Sokka (",
-           "mulai dari pengujian tanah liat di UGM hingga",
+           "dari pengujian tanah liat di UGM sampai",
            "yaitu pertemuan LWG yang terselenggara, yang"],
 }
 # Texts that must begin a table cell (or a numbered cell) with their first letter raised.
