@@ -123,7 +123,8 @@ def rollup(edge, templates):
 
 def test_all_five_conditions_equal_name_no_strongest(text):
     en, id_ = text("kebumen-roof-tile", "profile", "en"), text("kebumen-roof-tile", "profile", "id")
-    same_en = "All five conditions have the same score, 3 of 5 (moderate): none is the strongest or the weakest."
+    same_en = ("All five conditions have the same score, 3 of 5 (moderate): none is the strongest or the "
+               "weakest.")
     same_id = ("Kelima kondisi memperoleh skor yang sama, yaitu 3 dari 5 (sedang); tidak ada kondisi yang "
                "terkuat atau terlemah.")
     assert same_en in en and "The strongest" not in en and "The weakest" not in en
@@ -155,7 +156,8 @@ def test_profile_and_strategy_name_tied_strongest_alike(sample_by_id, templates)
 
 def test_a_score_of_zero_alone_in_its_round_is_no_pilot_and_has_no_rank(text):
     en, id_ = text("kebumen-roof-tile", "profile", "en"), text("kebumen-roof-tile", "profile", "id")
-    assert "for action-taking capacity, or 0.0%. It is the only cluster of its group in its selection round." in en
+    assert ("for action-taking capacity, or 0.0%. It is the only cluster of its group in its selection "
+            "round.") in en
     assert "ranks 1 of 1" not in en and "ranks first" not in en
     assert "which makes it the group's pilot cluster" not in en
     # its round is not the 2004 study's: the top of a group is a candidate for a LIAP, not a pilot

@@ -69,7 +69,8 @@ def _scores(**given: int) -> dict[str, int]:
 
 def test_one_strongest_and_one_weakest_are_named_alike_in_both_documents(tmp_path, templates):
     docs = _documents(_kebumen(tmp_path, _scores(demand=5, factor=1)), templates)
-    en = "The strongest condition is demand conditions (score 5 of 5). The weakest is factor conditions (score 1 of 5)."
+    en = ("The strongest condition is demand conditions (score 5 of 5). "
+          "The weakest is factor conditions (score 1 of 5).")
     id_ = ("Kondisi terkuat adalah kondisi permintaan (skor 5 dari 5). "
            "Kondisi terlemah adalah kondisi faktor (skor 1 dari 5).")
     for kind in ("profile", "strategy"):
@@ -77,16 +78,19 @@ def test_one_strongest_and_one_weakest_are_named_alike_in_both_documents(tmp_pat
         assert id_ in docs[kind, "id"], kind
     assert f"{en} The strategy gives priority to this weakest condition and builds on the strongest." \
         in docs["strategy", "en"]
-    assert f"{id_} Strategi ini memprioritaskan kondisi terlemah tersebut dan bertumpu pada kondisi terkuat." \
+    assert f"{id_} Strategi ini memprioritaskan kondisi terlemah tersebut dan bertumpu pada kondisi " \
+           "terkuat." \
         in docs["strategy", "id"]
 
 
 def test_tied_conditions_are_named_together_never_as_both(tmp_path, templates):
     docs = _documents(_kebumen(tmp_path, _scores(demand=4, factor=4, related_supporting=2,
                                                  social_capital=2)), templates)
-    en = ("The strongest conditions are demand conditions and factor conditions, each with a score of 4 of 5. "
-          "The weakest are related and supporting industries and social capital, each with a score of 2 of 5.")
-    id_ = ("Kondisi terkuat adalah kondisi permintaan dan kondisi faktor, masing-masing dengan skor 4 dari 5. "
+    en = ("The strongest conditions are demand conditions and factor conditions, each with a score of 4 "
+          "of 5. The weakest are related and supporting industries and social capital, each with a score "
+          "of 2 of 5.")
+    id_ = ("Kondisi terkuat adalah kondisi permintaan dan kondisi faktor, masing-masing dengan skor 4 "
+           "dari 5. "
            "Kondisi terlemah adalah industri terkait dan pendukung dan modal sosial, masing-masing dengan "
            "skor 2 dari 5.")
     for kind in ("profile", "strategy"):
@@ -95,8 +99,8 @@ def test_tied_conditions_are_named_together_never_as_both(tmp_path, templates):
         assert "The strongest condition is" not in docs[kind, "en"]
     assert "The strategy gives priority to these weakest conditions and builds on the strongest ones." \
         in docs["strategy", "en"]
-    assert "Strategi ini memprioritaskan kondisi-kondisi terlemah tersebut dan bertumpu pada kondisi-kondisi " \
-           "terkuat." in docs["strategy", "id"]
+    assert "Strategi ini memprioritaskan kondisi-kondisi terlemah tersebut dan bertumpu pada " \
+           "kondisi-kondisi terkuat." in docs["strategy", "id"]
 
 
 def test_priorities_beyond_the_weakest_are_not_called_the_weakest(tmp_path, templates):
@@ -107,21 +111,22 @@ def test_priorities_beyond_the_weakest_are_not_called_the_weakest(tmp_path, temp
     assert ("The strategy gives priority to every condition scored 2 or lower: firm strategy, structure and "
             "rivalry (score 2) and related and supporting industries (score 1). It builds on the strongest "
             "condition.") in strategy
-    assert ("Strategi ini memprioritaskan setiap kondisi dengan skor 2 atau kurang, yaitu strategi, struktur, "
-            "dan persaingan usaha (skor 2) dan industri terkait dan pendukung (skor 1), dan bertumpu pada "
-            "kondisi terkuat.") in docs["strategy", "id"]
+    assert ("Strategi ini memprioritaskan setiap kondisi dengan skor 2 atau kurang, yaitu strategi, "
+            "struktur, dan persaingan usaha (skor 2) dan industri terkait dan pendukung (skor 1), dan "
+            "bertumpu pada kondisi terkuat.") in docs["strategy", "id"]
 
 
 def test_all_equal_scores_are_said_as_such_in_both_documents(tmp_path, templates):
     docs = _documents(_kebumen(tmp_path, _scores()), templates)
     en = "All five conditions have the same score, 3 of 5 (moderate): none is the strongest or the weakest."
-    id_ = ("Kelima kondisi memperoleh skor yang sama, yaitu 3 dari 5 (sedang); tidak ada kondisi yang terkuat "
-           "atau terlemah.")
+    id_ = ("Kelima kondisi memperoleh skor yang sama, yaitu 3 dari 5 (sedang); tidak ada kondisi yang "
+           "terkuat atau terlemah.")
     for kind in ("profile", "strategy"):
         assert en in docs[kind, "en"] and id_ in docs[kind, "id"], kind
         assert "The strongest" not in docs[kind, "en"] and "The weakest" not in docs[kind, "en"]
         assert "Kondisi terkuat adalah" not in docs[kind, "id"]
-    assert f"{en} The strategy therefore gives all five conditions the same priority." in docs["strategy", "en"]
+    assert f"{en} The strategy therefore gives all five conditions the same priority." \
+        in docs["strategy", "en"]
 
 
 @pytest.mark.parametrize("lang, exists, founds", [
