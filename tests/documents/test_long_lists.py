@@ -137,8 +137,8 @@ def test_monitoring_names_five_success_cases_and_the_annex_lists_them_and_every_
                                                       indicators.baseline_sales(loaded.params))]
     supported = indicators.supported_firms(loaded.monitoring)
     assert (len(cases), len(supported)) == (120, SUPPORTED)
-    for lang, others in (("en", "and 115 others; the annex lists all of them"),
-                         ("id", "dan 115 lainnya; lampiran laporan ini memuat daftar lengkapnya")):
+    for lang, others in (("en", "and 115 others; the annex at the end of this report lists all of them"),
+                         ("id", "dan 115 lainnya; lampiran di akhir laporan ini memuat seluruhnya")):
         page = pages[f"monitoring.{lang}"]
         said = text(section(page, "success"))
         assert [n for n in cases if n in said] == cases[:5]

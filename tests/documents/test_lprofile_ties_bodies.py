@@ -87,11 +87,11 @@ def test_tied_conditions_are_named_together_never_as_both(tmp_path, templates):
     docs = _documents(_kebumen(tmp_path, _scores(demand=4, factor=4, related_supporting=2,
                                                  social_capital=2)), templates)
     en = ("The strongest conditions are demand conditions and factor conditions, each with a score of 4 "
-          "of 5. The weakest are related and supporting industries and social capital, each with a score "
+          "of 5. The weakest are related and supporting industries; and social capital, each with a score "
           "of 2 of 5.")
     id_ = ("Kondisi terkuat adalah kondisi permintaan dan kondisi faktor, masing-masing dengan skor 4 "
            "dari 5. "
-           "Kondisi terlemah adalah industri terkait dan pendukung dan modal sosial, masing-masing dengan "
+           "Kondisi terlemah adalah industri terkait dan pendukung; dan modal sosial, masing-masing dengan "
            "skor 2 dari 5.")
     for kind in ("profile", "strategy"):
         assert en in docs[kind, "en"], kind

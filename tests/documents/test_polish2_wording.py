@@ -142,16 +142,18 @@ def test_profile_facilitator_sentence(text):
         assert "secretariat" not in text(cluster, "profile", "en")
         assert "(TPL-IKM))" not in text(cluster, "profile", "en") + text(cluster, "profile", "id")
     # a working group's facilitator still serves as its secretariat
-    assert (", a university's community service institute (LPM), who coordinates the stakeholders and serves "
-            "as the secretariat of the action programmes.") in text(PALU, "profile", "en")
+    assert (", a university's community service institute (LPM). The facilitator coordinates the "
+            "stakeholders and serves as the secretariat of the action programmes.") \
+        in text(PALU, "profile", "en")
 
 
 # --- 6. the profile names the 2004 study it cites ------------------------------------------------------
 
 def test_profile_names_the_2004_study(text):
-    assert "The 2004 JICA study groups firms by the number of their workers" in text(PALU, "profile", "en")
+    assert "The size classes are those of the 2004 JICA study: micro firms have 1–4 workers" \
+        in text(PALU, "profile", "en")
     id_ = text(PALU, "profile", "id")
-    assert "Studi JICA 2004 mengelompokkan unit usaha menurut jumlah tenaga kerjanya" in id_
+    assert "Skala usaha mengikuti studi JICA 2004: usaha mikro mempekerjakan 1–4 orang" in id_
     assert "Studi ini" not in id_
 
 

@@ -27,7 +27,7 @@ EVALUATION = {
 CITED = {"en": "Evaluation report: Ex-post Evaluation of SMIDeP (2013-2016) (JICA, 2021)",
          "id": "Laporan evaluasi: Ex-post Evaluation of SMIDeP (2013-2016) (JICA, 2021)"}
 NOT_GIVEN = {
-    "en": "Some values in this section are illustrative, not survey data: they are not given by "
+    "en": "Some values in this section are illustrative, not survey data: they are not in "
           "Ex-post Evaluation of SMIDeP (2013-2016) (JICA, 2021).",
     "id": "Sebagian nilai pada bagian ini bersifat ilustratif, bukan data survei: nilai tersebut tidak "
           "terdapat dalam Ex-post Evaluation of SMIDeP (2013-2016) (JICA, 2021).",
