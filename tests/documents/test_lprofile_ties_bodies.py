@@ -36,9 +36,9 @@ def _words(document) -> str:
 
 
 def _kebumen(tmp_path: Path, scores: dict[str, int] | None = None,
-             consortium_type: str | None = None) -> params_io.LoadedParams:
-    """The sample's Kebumen cluster and its strategy, with other condition scores or another type for
-    its recorded consortium."""
+             consortium_type: str | None = None, one_firm: bool = False) -> params_io.LoadedParams:
+    """The sample's Kebumen cluster and its strategy, with other condition scores, another type for
+    its recorded consortium, or a survey of its first firm only."""
     folder = tmp_path / "clusters" / "jawa-tengah"
     folder.mkdir(parents=True)
     for suffix in (".yaml", ".strategy.yaml"):
@@ -47,6 +47,8 @@ def _kebumen(tmp_path: Path, scores: dict[str, int] | None = None,
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for key, score in (scores or {}).items():
         data["assessment"][key]["score"] = score
+    if one_firm:
+        data["firms"]["table"] = data["firms"]["table"][:1]
     if consortium_type:
         for s in data["stakeholders"]:
             if s["id"] == "konsorsium-genteng":
@@ -160,3 +162,16 @@ def test_the_recorded_cooperative_of_a_cluster_is_revived_not_founded(sample_by_
     en = _words(composer.compose(item, "strategy", "en", peers, templates))
     assert "The cluster already has a cooperative, the Koperasi Perajin Ulos Samosir." in en
     assert "The strategy founds a cooperative" not in en
+
+
+def test_a_survey_of_one_firm_is_worded_for_one_firm(tmp_path, templates):
+    docs = _documents(_kebumen(tmp_path, one_firm=True), templates)
+    assert ("The only firm surveyed is recorded as willing to improve. It employs 62 workers and sells "
+            "Rp 2,650,000,000 a year. It sells more than Rp 700,000,000 a year, the study's average for a "
+            "small industry, and it is a member of a cooperative.") in docs["strategy", "en"]
+    assert ("Satu-satunya unit usaha yang disurvei tercatat memiliki kemauan untuk maju. Unit usaha tersebut "
+            "mempekerjakan 62 tenaga kerja dengan penjualan Rp 2.650.000.000 setahun. Penjualannya melebihi "
+            "Rp 700.000.000 setahun") in docs["strategy", "id"]
+    for wrong in ("Of these, 1", "of the sales of all firms", "Of the 1 firm", "firms are listed"):
+        assert wrong not in docs["strategy", "en"] + docs["profile", "en"], wrong
+    assert "The willing firm is listed in the table below." in docs["profile", "en"]
