@@ -188,7 +188,8 @@ def test_one_firm_no_workers_no_growth_seeds(text):
     assert "The cluster's workers and sales are not recorded." in en
     assert "Jumlah tenaga kerja dan penjualan sentra ini tidak tercatat." in id_
     assert not re.search(r"^Workers \| \d", en, re.M) and not re.search(r"^Tenaga kerja \| \d", id_, re.M)
-    assert "No firm of the cluster is yet estimated to be potentially viable, that is, to show the willingness" in en
+    assert ("No firm of the cluster is yet estimated to be potentially viable, that is, to show the "
+            "willingness") in en
     assert "0 firms" not in en and "Support should start with" not in en
     assert "Belum ada unit usaha yang diperkirakan tergolong IKM berpotensi layak" in id_
 
