@@ -106,9 +106,9 @@ def test_plan_and_strategy_say_who_prepares_and_evaluates(field_facilitator):
     assert ("Rencana ini tidak dijalankan oleh kelompok kerja. Tenaga Penyuluh Lapangan IKM (TPL-IKM) "
             "menyusunnya bersama IKM dan pemangku kepentingan terkait") in _text(
                 field_facilitator, "action-plan", "id")
-    assert "The strategy itself is prepared without a working group: the field facilitator (TPL-IKM) leads" \
+    assert "The strategy is prepared without a working group. The field facilitator (TPL-IKM) leads" \
         in _text(field_facilitator, "strategy", "en")
-    assert "Strategi ini disusun tanpa kelompok kerja: Tenaga Penyuluh Lapangan IKM (TPL-IKM) memandu" \
+    assert "Strategi ini disusun tanpa kelompok kerja. Tenaga Penyuluh Lapangan IKM (TPL-IKM) memandu" \
         in _text(field_facilitator, "strategy", "id")
 
 

@@ -123,16 +123,18 @@ def rollup(edge, templates):
 
 def test_all_five_conditions_equal_name_no_strongest(text):
     en, id_ = text("kebumen-roof-tile", "profile", "en"), text("kebumen-roof-tile", "profile", "id")
-    assert "All five conditions assessed have the same score, 3 of 5 (moderate): none stands out" in en
-    assert "the strongest is" not in en and "The cluster is strongest in" not in en
-    assert "Kelima kondisi yang dinilai memperoleh skor yang sama, yaitu 3 dari 5 (sedang)" in id_
-    assert "kondisi terkuat adalah" not in id_ and "Kondisi terkuat sentra ini" not in id_
+    same_en = ("All five conditions have the same score, 3 of 5 (moderate): none is the strongest or the "
+               "weakest.")
+    same_id = ("Kelima kondisi memperoleh skor yang sama, yaitu 3 dari 5 (sedang); tidak ada kondisi yang "
+               "terkuat atau terlemah.")
+    assert same_en in en and "The strongest" not in en and "The weakest" not in en
+    assert same_id in id_ and "Kondisi terkuat adalah" not in id_ and "Kondisi terlemah adalah" not in id_
     strategy_en = text("kebumen-roof-tile", "strategy", "en")
     strategy_id = text("kebumen-roof-tile", "strategy", "id")
-    assert "The profile gave all five conditions the same score, 3 of 5" in strategy_en
-    assert "the strongest condition" not in strategy_en
-    assert "Laporan profil memberi kelima kondisi skor yang sama, yaitu 3 dari 5" in strategy_id
-    assert "kondisi terkuat dengan" not in strategy_id
+    assert f"{same_en} The strategy therefore gives all five conditions the same priority." in strategy_en
+    assert "The strongest" not in strategy_en
+    assert f"{same_id} Karena itu, strategi ini memberi kelima kondisi prioritas yang sama." in strategy_id
+    assert "Kondisi terkuat adalah" not in strategy_id
 
 
 def test_profile_and_strategy_name_tied_strongest_alike(sample_by_id, templates):
@@ -142,26 +144,28 @@ def test_profile_and_strategy_name_tied_strongest_alike(sample_by_id, templates)
     both = "firm strategy, structure and rivalry; and social capital"
     profile = _text(composer.compose(item, "profile", "en", peers, templates))
     strategy = _text(composer.compose(item, "strategy", "en", peers, templates))
-    assert f"the strongest are {both} (score 4 of 5 each)" in profile
-    assert f"It builds on {both}, the strongest conditions with a score of 4 of 5 each." in strategy
+    sentence = (f"The strongest conditions are {both}, each with a score of 4 of 5. "
+                "The weakest is related and supporting industries (score 2 of 5).")
+    assert sentence in profile and sentence in strategy
     both_id = "strategi, struktur, dan persaingan usaha; dan modal sosial"
-    assert f"kondisi terkuat adalah {both_id} (masing-masing skor 4 dari 5)" in _text(
-        composer.compose(item, "profile", "id", peers, templates))
-    assert f"bertumpu pada {both_id}, kondisi-kondisi terkuat" in _text(
-        composer.compose(item, "strategy", "id", peers, templates))
+    sentence_id = (f"Kondisi terkuat adalah {both_id}, masing-masing dengan skor 4 dari 5. "
+                   "Kondisi terlemah adalah industri terkait dan pendukung (skor 2 dari 5).")
+    assert sentence_id in _text(composer.compose(item, "profile", "id", peers, templates))
+    assert sentence_id in _text(composer.compose(item, "strategy", "id", peers, templates))
 
 
 def test_a_score_of_zero_alone_in_its_round_is_no_pilot_and_has_no_rank(text):
     en, id_ = text("kebumen-roof-tile", "profile", "en"), text("kebumen-roof-tile", "profile", "id")
-    assert "scores 0.0% in the selection method of the 2004 study and is the only cluster of its group" in en
-    assert "ranks 1 of 1" not in en
+    assert ("for action-taking capacity, or 0.0%. It is the only cluster of its group in its selection "
+            "round.") in en
+    assert "ranks 1 of 1" not in en and "ranks first" not in en
     assert "which makes it the group's pilot cluster" not in en
     # its round is not the 2004 study's: the top of a group is a candidate for a LIAP, not a pilot
     assert ("With a score of 0 the cluster is not the group's candidate for a Local Industry Action Plan "
-            "(LIAP) in this round: a candidate is chosen only by a lead in points") in en
-    assert "peringkat 1 dari 1" not in id_ and "sehingga menjadi sentra percontohan" not in id_
-    assert "merupakan satu-satunya sentra kelompoknya dalam putaran seleksinya" in id_
-    assert "Dengan skor 0 sentra ini bukan sentra calon LIAP kelompoknya" in id_
+            "(LIAP) in this round. A candidate is chosen only by a lead in points") in en
+    assert "peringkat pertama" not in id_ and "sehingga menjadi sentra percontohan" not in id_
+    assert "Sentra ini satu-satunya sentra kelompoknya dalam putaran seleksinya." in id_
+    assert "Dengan skor 0, sentra ini tidak menjadi sentra calon LIAP kelompoknya." in id_
 
 
 def test_a_tie_at_the_top_chooses_no_pilot(text):
@@ -170,7 +174,7 @@ def test_a_tie_at_the_top_chooses_no_pilot(text):
            "65.6%.")
     assert tie in en and "the score chooses no pilot cluster" in en
     assert "pilot cluster is" not in en and "which makes it the group's pilot cluster" not in en
-    assert "sama-sama memperoleh skor tertinggi, 65,6%" in id_
+    assert "sama-sama memperoleh skor tertinggi, yaitu 65,6" in id_
     assert "skor tidak menentukan sentra percontohan" in id_
     waru = text("waru-sidoarjo-metalwork", "profile", "en")
     assert tie in waru and "which makes it the group's pilot cluster" not in waru
@@ -178,13 +182,16 @@ def test_a_tie_at_the_top_chooses_no_pilot(text):
 
 def test_one_firm_no_workers_no_growth_seeds(text):
     en, id_ = text("sukabumi-metalwork", "profile", "en"), text("sukabumi-metalwork", "profile", "id")
-    assert "is a cluster of 1 firm making" in en and "1 firms" not in en
-    assert "terdiri atas 1 unit usaha yang memproduksi" in id_
-    assert "employed" not in en and "0 workers" not in en  # workers not recorded: not said, not 0
+    assert "has 1 firm making" in en and "1 firms" not in en
+    assert "terdiri atas 1 unit usaha yang membuat" in id_
+    assert "employed" not in en and "0 workers" not in en  # workers not recorded: said so, not 0
+    assert "The cluster's workers and sales are not recorded." in en
+    assert "Jumlah tenaga kerja dan penjualan sentra ini tidak tercatat." in id_
     assert not re.search(r"^Workers \| \d", en, re.M) and not re.search(r"^Tenaga kerja \| \d", id_, re.M)
-    assert "No firm of the cluster has yet shown the willingness" in en
+    assert ("No firm of the cluster is yet estimated to be potentially viable, that is, to show the "
+            "willingness") in en
     assert "0 firms" not in en and "Support should start with" not in en
-    assert "Belum ada unit usaha sentra ini yang menunjukkan kemauan" in id_
+    assert "Belum ada unit usaha yang diperkirakan tergolong IKM berpotensi layak" in id_
 
 
 def test_monitoring_with_no_firm_followed_and_no_indicator_measured(text):

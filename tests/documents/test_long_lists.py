@@ -116,8 +116,8 @@ def test_profile_names_five_willing_firms_and_the_annex_lists_all(big):
     loaded, pages = big
     willing = [f.name for f in loaded.params.firms.table if f.willing_to_improve]
     assert len(willing) == 667
-    for lang, others in (("en", "and 662 others; the annex at the end of this report lists all of them"),
-                         ("id", "dan 662 lainnya; lampiran di akhir laporan ini memuat seluruhnya")):
+    for lang, others in (("en", "and 662 others; the annex lists all of them"),
+                         ("id", "dan 662 lainnya; lampiran laporan ini memuat daftar lengkapnya")):
         page = pages[f"profile.{lang}"]
         seeds = section(page, "growth-seeds")
         assert "<table" not in seeds
@@ -157,8 +157,8 @@ def test_strategy_names_five_beneficiaries_and_the_annex_lists_all(big):
     willing = sorted((f for f in loaded.params.firms.table if f.willing_to_improve),
                      key=lambda f: (-f.annual_sales, f.name))
     names = [f.name for f in willing]
-    for lang, others in (("en", "and 662 others; the annex at the end of this document lists all of them"),
-                         ("id", "dan 662 lainnya; lampiran di akhir dokumen ini memuat seluruhnya")):
+    for lang, others in (("en", "and 662 others; the annex lists all of them"),
+                         ("id", "dan 662 lainnya; lampiran dokumen ini memuat daftar lengkapnya")):
         page = pages[f"strategy.{lang}"]
         part = section(page, "beneficiaries")
         assert "<table" not in part

@@ -129,12 +129,12 @@ def test_field_facilitator_without_any_working_group_still_works_without_one(sam
 
 def test_profile_facilitator_sentence(text):
     assert ("The cluster facilitator is TPL-IKM Kota Tegal of Direktorat Jenderal IKM, Kementerian "
-            "Perindustrian, a field facilitator (TPL-IKM), who works with the firms directly, links them "
-            "with the stakeholders as the programmes need and reports on the action programmes to Dinas "
-            "Perindustrian dan Perdagangan Kota Tegal.") in text(TEGAL, "profile", "en")
+            "Perindustrian, a field facilitator (TPL-IKM). The facilitator works with the firms directly, "
+            "links them with the stakeholders as the programmes need and reports on the action programmes "
+            "to Dinas Perindustrian dan Perdagangan Kota Tegal.") in text(TEGAL, "profile", "en")
     assert ("Fasilitator sentra adalah TPL-IKM Kota Tegal dari Direktorat Jenderal IKM, Kementerian "
-            "Perindustrian, selaku Tenaga Penyuluh Lapangan IKM (TPL-IKM), yang bekerja langsung bersama "
-            "IKM, menghubungkan mereka dengan para pemangku kepentingan sesuai kebutuhan program, dan "
+            "Perindustrian, selaku Tenaga Penyuluh Lapangan IKM (TPL-IKM). Fasilitator bekerja langsung "
+            "bersama IKM, menghubungkan IKM dengan pemangku kepentingan sesuai kebutuhan program, dan "
             "melaporkan "
             "pelaksanaan program aksi kepada Dinas Perindustrian dan Perdagangan Kota Tegal.") in text(
         TEGAL, "profile", "id")
@@ -142,16 +142,18 @@ def test_profile_facilitator_sentence(text):
         assert "secretariat" not in text(cluster, "profile", "en")
         assert "(TPL-IKM))" not in text(cluster, "profile", "en") + text(cluster, "profile", "id")
     # a working group's facilitator still serves as its secretariat
-    assert (", a university's community service institute (LPM), who coordinates the stakeholders and serves "
-            "as the secretariat of the action programmes.") in text(PALU, "profile", "en")
+    assert (", a university's community service institute (LPM). The facilitator coordinates the "
+            "stakeholders and serves as the secretariat of the action programmes.") \
+        in text(PALU, "profile", "en")
 
 
 # --- 6. the profile names the 2004 study it cites ------------------------------------------------------
 
 def test_profile_names_the_2004_study(text):
-    assert "The 2004 JICA study groups firms by the number of their workers" in text(PALU, "profile", "en")
+    assert "The size classes are those of the 2004 JICA study: micro firms have 1–4 workers" \
+        in text(PALU, "profile", "en")
     id_ = text(PALU, "profile", "id")
-    assert "Studi JICA 2004 mengelompokkan unit usaha menurut jumlah tenaga kerjanya" in id_
+    assert "Skala usaha mengikuti studi JICA 2004: usaha mikro mempekerjakan 1–4 orang" in id_
     assert "Studi ini" not in id_
 
 

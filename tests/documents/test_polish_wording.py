@@ -316,18 +316,17 @@ def test_a_report_in_the_course_of_the_year_keeps_so_far(text):
 def test_a_round_other_than_the_studys_names_a_candidate_not_a_pilot(text):
     en, id_ = text(KEBUMEN, "profile", "en"), text(KEBUMEN, "profile", "id")
     assert "jawa-tengah-2014" not in en  # the round is not named by its id
-    assert ("The clusters scored in the same selection round as this one are ranked with the method by "
-            "which the 2004 study chose its pilot clusters, and the first of each group is the round's "
-            "candidate for a Local Industry Action Plan (LIAP). The method uses two scores: growth "
-            "opportunity") in en
-    assert ("it is the group's candidate for a Local Industry Action Plan (LIAP) in this round.") in en
+    assert ("This selection round uses the method by which the 2004 study chose its pilot clusters. The "
+            "first cluster of each group is the round's candidate for a Local Industry Action Plan (LIAP). "
+            "The method uses two scores: growth opportunity") in en
+    assert ("It is therefore the group's candidate for a Local Industry Action Plan (LIAP) in this "
+            "round.") in en  # alone in its round
     assert "pilot cluster" not in en.replace("chose its pilot clusters", "")
     assert "The 2004 study chose its pilot clusters" not in en
     assert "jawa-tengah-2014" not in id_
-    assert ("Sentra-sentra yang dinilai dalam putaran seleksi yang sama dengan sentra ini diperingkat dengan "
-            "metode yang dipakai "
-            "studi 2004 untuk memilih sentra percontohannya") in id_
-    assert "sentra calon Rencana Aksi Industri Daerah (LIAP) dari kelompok tersebut dalam putaran ini" in id_
+    assert ("Putaran seleksi ini memakai metode yang dipakai studi 2004 untuk memilih sentra percontohan. "
+            "Sentra teratas setiap kelompok menjadi sentra calon Rencana Aksi Industri Daerah (LIAP).") in id_
+    assert "sentra calon Rencana Aksi Industri Daerah (LIAP) kelompok tersebut" in id_
     # the study's own round keeps the study's words
     serenan = text(SERENAN, "profile", "en")
     assert "The 2004 study chose its pilot clusters by two scores: growth opportunity" in serenan
@@ -379,8 +378,8 @@ def test_a_province_of_one_cluster_is_worded_as_such(tree, templates):
 def test_a_firm_table_of_one_firm_is_worded_as_such(text):
     en, id_ = text(SUKABUMI, "profile", "en"), text(SUKABUMI, "profile", "id")
     assert "of the 1 firm" not in en and "Of the 1 firm" not in en
-    assert ("The only firm in the firm table is willing to improve, and it sells more than Rp 700 million "
+    assert ("The only firm of the cluster is willing to improve, and it sells more than Rp 700 million "
             "a year") in en
-    assert ("Satu-satunya unit usaha dalam tabel memiliki kemauan untuk maju, dan penjualannya di atas "
+    assert ("Satu-satunya unit usaha sentra ini memiliki kemauan untuk maju, dan penjualannya di atas "
             "Rp 700 juta setahun") in id_
     assert "Dari 1 unit usaha" not in id_

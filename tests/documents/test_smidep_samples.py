@@ -169,7 +169,8 @@ def test_the_rattan_report_says_the_goal_was_not_reached(out):
 
 def test_the_smidep_clusters_rank_among_themselves_not_against_the_2004_ten(out):
     palu = text(out, "palu-cacao-processing", "profile", "en")
-    assert "ranks 2 of 2 in the group \"rural, indigenous products\"" in palu
+    assert ("It ranks second of the 2 clusters of the group \"rural, indigenous products\" in its "
+            "selection round.") in palu
     assert ("The group's candidate for a Local Industry Action Plan (LIAP) in this round is the Samosir ulos "
             "weaving cluster.") in palu
     assert "Kebumen" not in palu and "Mampang" not in palu

@@ -28,7 +28,7 @@ EVALUATION = {
 CITED = {"en": "Evaluation report: Ex-post Evaluation of SMIDeP (2013-2016) (JICA, 2021)",
          "id": "Laporan evaluasi: Ex-post Evaluation of SMIDeP (2013-2016) (JICA, 2021)"}
 NOT_GIVEN = {
-    "en": "Some values in this section are illustrative, not survey data: they are not given by "
+    "en": "Some values in this section are illustrative, not survey data: they are not in "
           "Ex-post Evaluation of SMIDeP (2013-2016) (JICA, 2021).",
     "id": "Sebagian nilai pada bagian ini bersifat ilustratif, bukan data survei: nilai tersebut tidak "
           "terdapat dalam Ex-post Evaluation of SMIDeP (2013-2016) (JICA, 2021).",
@@ -199,9 +199,9 @@ def test_a_row_or_a_section_with_several_sources_names_each(templates):
     entries = (both, Provenance(field="workers.note", source="illustrative"))
     sources = provenance.DocumentSources({"cluster": entries}, entries, catalogue, labels)
     assert sources.note("workers") == (
-        "Some values in this section are illustrative, not survey data: they are not given by "
+        "Some values in this section are illustrative, not survey data: they are not in "
         "Ex-post Evaluation of SMIDeP (2013-2016) (JICA, 2021) or Kabupaten Tegal Dalam Angka 2015 "
-        "(BPS Kabupaten Tegal, 2015). The data sources section at the end of this document lists which.")
+        "(BPS Kabupaten Tegal, 2015). The table of data sources at the end of this document names them.")
     # An estimate by the authors is a real estimate: said to be one, not flagged as illustrative.
     estimate = DataSource(id="own-2015",
                           title={"en": "Estimate of the facilitator", "id": "Perkiraan fasilitator"},

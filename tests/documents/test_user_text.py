@@ -33,8 +33,8 @@ GOAL_INDICATOR = {"en": "firms served by BDS providers", "id": "IKM yang dilayan
 MID_SENTENCE = {
     "en": ["firms making Sokka roof tiles in", "The cluster's main product is Sokka roof tiles (",
            "stages, from clay testing at UGM to", "Its indicator is LWG meetings held (firms)."],
-    "id": ["yang memproduksi genteng Sokka di", "Produk utama sentra ini adalah genteng Sokka (",
-           "mulai dari pengujian tanah liat di UGM hingga",
+    "id": ["yang membuat genteng Sokka di", "Produk utama sentra ini adalah genteng Sokka (",
+           "dari pengujian tanah liat di UGM sampai",
            "Indikatornya adalah pertemuan LWG yang terselenggara."],
 }
 # Texts that must begin a table cell (or a numbered cell) with their first letter raised.

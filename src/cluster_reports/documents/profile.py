@@ -62,12 +62,41 @@ def assessment_rows(params: ClusterParams, labels: Labels) -> list[ConditionRow]
 
 def condition_series(names: list[str], labels: Labels) -> str:
     """Condition names in a sentence: 'A and B', 'A, B and C'; with semicolons when a name holds a
-    comma itself ('firm strategy, structure and rivalry; and social capital'), so
+    comma or an 'and' itself ('firm strategy, structure and rivalry; and social capital'), so
     that tied conditions read as the conditions they are. The profile and the strategy both use it."""
     names = [n.lower() for n in names]
-    if len(names) < 2 or not any("," in n for n in names):
+    # A name that holds a comma or the conjunction itself ("related and supporting industries") would
+    # blur where one condition ends: such a series is joined by semicolons.
+    conjunction = f" {labels('list.and')} "
+    if len(names) < 2 or not any("," in n or conjunction in n for n in names):
         return channels.enumerate_(names, labels)
     return f"{'; '.join(names[:-1])}; {labels('list.and')} {names[-1]}"
+
+
+def condition_extremes(rows: list, labels: Labels) -> dict:
+    """The strongest and the weakest of the five conditions and the sentences that name them: one
+    rule and one wording for the profile and the strategy. Rows have ``label``, ``score``, ``word``.
+
+    A tie is named, never broken: tied conditions are named together, and when all five share a
+    score the sentence says so and names no strongest or weakest (so no condition is both)."""
+    cond = extremes(rows, lambda r: r.score)
+    strongest = condition_series([r.label for r in cond.strongest], labels)
+    weakest = condition_series([r.label for r in cond.weakest], labels)
+    if cond.all_equal:
+        sentence = labels("extremes.all_equal").format(score=cond.high, word=cond.strongest[0].word)
+    else:
+        def named(side: str, names: str, items: tuple, score: float) -> str:
+            form = "one" if len(items) == 1 else "tied"
+            return labels(f"extremes.{side}.{form}").format(names=names, score=score)
+
+        sentence = " ".join((named("strongest", strongest, cond.strongest, cond.high),
+                             named("weakest", weakest, cond.weakest, cond.low)))
+    return {
+        "cond": cond,  # the strongest and the weakest conditions, ties kept (domain.extremes)
+        "cond_strongest": strongest,
+        "cond_weakest": weakest,
+        "cond_sentence": sentence,
+    }
 
 
 STUDY_ROUND, STUDY_YEAR = "jica-2004", 2004  # the 2004 study's selection of its ten sample clusters
@@ -141,7 +170,6 @@ def context(params: ClusterParams, peers: list[ClusterSummary], labels: Labels) 
     peer_table, peers_total = peer_rows(params, peers, lang)
     me = next(r for r in peer_table if r.is_self)
     conditions = assessment_rows(params, labels)
-    cond = extremes(conditions, lambda r: r.score)
     leaders = [r for r in peer_table if r.rank == 1]
     main_product = next((p for p in params.products if p.main), params.products[0])
     sales = structure.total_sales
@@ -155,9 +183,7 @@ def context(params: ClusterParams, peers: list[ClusterSummary], labels: Labels) 
         "sales_reference": firms.SALES_REFERENCE,
         "main_product": main_product,
         "conditions": conditions,
-        "cond": cond,  # the strongest and the weakest conditions, ties kept (domain.extremes)
-        "cond_strongest": condition_series([r.label for r in cond.strongest], labels),
-        "cond_weakest": condition_series([r.label for r in cond.weakest], labels),
+        **condition_extremes(conditions, labels),
         "peers": peer_table,
         "peers_total": peers_total,
         "leaders": leaders,  # the first rank: one cluster, or those tied for it

@@ -16,7 +16,9 @@ from .i18n import Labels, series
 STUDY_2004 = DataSource(
     id="jica-2004",
     title="The Study on Strengthening Capacity of SME Clusters in Indonesia",
-    author="JICA; Ministry of Industry and Trade",
+    # The ministry by its own (Indonesian) name in Indonesian text: no English inside Indonesian.
+    author=Text(en="JICA; Ministry of Industry and Trade",
+                id="JICA; Departemen Perindustrian dan Perdagangan"),
     year=2004,
     kind=SourceKind.study,
     note=Text(

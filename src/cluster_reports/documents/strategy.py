@@ -106,6 +106,11 @@ class StageRow:
     label: str
     phrase: str  # the form as a sentence names it ("a collaboration unit")
     status: str  # "current", "target", "between" (on the way), or "" (before or beyond the path)
+    bodies: tuple[str, ...] = ()  # the cluster's recorded bodies of this form (stakeholders), if any
+
+    @property
+    def exists(self) -> bool:
+        return bool(self.bodies)
 
 
 @dataclass(frozen=True)
@@ -207,8 +212,24 @@ def beneficiaries(params: ClusterParams) -> Beneficiaries:
     )
 
 
-def stage_rows(strategy: Strategy, labels: Labels) -> list[StageRow]:
-    """The forms of cluster organisation in order, marked from where the cluster is to where it goes."""
+def existing_bodies(params: ClusterParams, labels: Labels) -> dict[str, tuple[str, ...]]:
+    """The bodies the cluster's data record, by form of organisation: stakeholders whose type is a
+    form (a cooperative, an informal network, a collaboration unit, a consortium), and the cooperative
+    the firm data name. A form found here exists: the strategy strengthens it and founds nothing."""
+    found: dict[str, list[str]] = {}
+    for s in params.stakeholders:
+        if s.type.value in {stage.value for stage in OrganisationStage}:
+            found.setdefault(s.type.value, []).append(s.name)
+    if params.firms.cooperative and OrganisationStage.cooperative.value not in found:
+        found[OrganisationStage.cooperative.value] = [params.firms.cooperative.get(labels.lang)]
+    return {form: tuple(names) for form, names in found.items()}
+
+
+def stage_rows(strategy: Strategy, labels: Labels,
+               bodies: dict[str, tuple[str, ...]] | None = None) -> list[StageRow]:
+    """The forms of cluster organisation in order, marked from where the cluster is to where it goes,
+    each with the cluster's recorded bodies of that form."""
+    bodies = bodies or {}
     order = list(OrganisationStage)
     now, goal = order.index(strategy.transformation.current), order.index(strategy.transformation.target)
     rows = []
@@ -222,7 +243,8 @@ def stage_rows(strategy: Strategy, labels: Labels) -> list[StageRow]:
         else:
             status = ""
         rows.append(StageRow(stage.value, labels(f"strategy.stage.{stage.value}"),
-                             labels(f"strategy.stage_phrase.{stage.value}"), status))
+                             labels(f"strategy.stage_phrase.{stage.value}"), status,
+                             bodies.get(stage.value, ())))
     return rows
 
 
@@ -315,7 +337,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
     plans = condition_plans(params, strategy, labels)
     cond = extremes(plans, lambda p: p.score)
     columns, rows, duties = matrix(params, strategy, labels)
-    stages = stage_rows(strategy, labels)
+    stages = stage_rows(strategy, labels, existing_bodies(params, labels))
     cat = catalogue(params, strategy)
     shown = (*provenance.given(strategy, strategy.provenance), *profile_entries(params))
     return {
@@ -327,8 +349,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "sales_reference": firms.SALES_REFERENCE,
         "conditions": plans,
         "priorities": [p for p in plans if p.priority],
-        "cond": cond,  # the strongest and weakest conditions, ties kept, as the profile has them
-        "cond_strongest": profile.condition_series([p.label for p in cond.strongest], labels),
+        **profile.condition_extremes(plans, labels),  # as the profile names them, in its words
         "three_c": [(k, labels(f"strategy.three_c.{k}"), getattr(strategy.three_c, k).get(lang))
                     for k in ("competition", "cooperation", "concentration")],
         "ben": beneficiaries(params),
@@ -336,6 +357,10 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "stages": stages,
         "current": next(r for r in stages if r.status == "current"),
         "target": next((r for r in stages if r.status == "target"), None),  # None: the form stays
+        # Whether the strategy's priorities are exactly the weakest conditions, and whether the
+        # strongest are above the priority line (so that the strategy can build on them).
+        "priorities_weakest": {p.key for p in plans if p.priority} == {p.key for p in cond.weakest},
+        "build_on": cond.high > PRIORITY_SCORE,
         "columns": columns,
         "matrix_rows": rows,
         "cluster_areas": sum(1 for r in rows if ResponsibilityArea(r.area) in CLUSTER_AREAS),

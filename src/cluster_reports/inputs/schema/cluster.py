@@ -345,6 +345,11 @@ class StakeholderType(StrEnum):
     donor = "donor"
     working_group = "working-group"
     forum = "forum"
+    # Forms of cluster organisation (the strategy's stages, Figure 4.8 of the 2004 study): a body of
+    # one of these types exists, so a strategy strengthens it and does not propose to found it.
+    informal_network = "informal-network"
+    collaboration_unit = "collaboration-unit"
+    consortium = "consortium"
     other = "other"
 
 
