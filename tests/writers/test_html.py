@@ -478,10 +478,11 @@ def test_page_is_self_contained(page, raw):
         assert "@import" not in svg and not re.search(r"url\(\s*['\"]?(?:https?:)?//", svg)
 
 
-def test_colophon_names_generator_and_cluster(page):
-    footer = page.one("footer", class_="colophon")
-    assert f"cluster-reports {__version__}" in footer.text()
-    assert "34-02-gerabah-kasongan" in footer.text()
+def test_generator_and_cluster_are_recorded_in_the_head_not_shown(page):
+    metas = {m.attrs.get("name"): m.attrs.get("content") for m in page.all("meta")}
+    assert metas["generator"] == f"cluster-reports {__version__}"
+    assert metas["cluster-id"] == "34-02-gerabah-kasongan"
+    assert not page.all("footer")  # nothing of the tool on the page
 
 
 # --- errors and extension ---------------------------------------------------------------------
