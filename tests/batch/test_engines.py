@@ -155,14 +155,14 @@ def test_the_html_copy_shows_the_cells_code_and_outputs(runs):
     assert "Kebumen roof-tile cluster" in text or runs.loaded.params.name.en in text
     # A table with its numbers (Kebumen's firms by size class: 160 micro, 95 small, 9 medium).
     source = page.read_text(encoding="utf-8")
-    assert re.search(r"<td>Micro \(1-4 workers\)</td>\s*<td>160</td>", source)
-    assert re.search(r"<td>Small \(5-19 workers\)</td>\s*<td>95</td>", source)
+    assert re.search(r"<td>Micro \(1–4 workers\)</td>\s*<td>160</td>", source)
+    assert re.search(r"<td>Small \(5–19 workers\)</td>\s*<td>95</td>", source)
     # The three charts as drawings (SVG) with their alternative text, not as the script that needs Vega.
     drawn = [img for img in images(page) if img["src"].startswith("data:image/svg+xml;base64,")]
     assert len(drawn) == 3
     svg = base64.b64decode(drawn[0]["src"].split(",", 1)[1]).decode()
-    assert svg.startswith("<svg") and ">Micro (1-4 workers)</text>" in svg and ">160</text>" in svg
-    assert "Micro (1-4 workers) 160" in drawn[0]["alt"]
+    assert svg.startswith("<svg") and ">Micro (1–4 workers)</text>" in svg and ">160</text>" in svg
+    assert "Micro (1–4 workers) 160" in drawn[0]["alt"]
     assert "vegaEmbed" not in source and "altair-viz" not in source
 
 
@@ -187,7 +187,7 @@ def test_the_html_copy_needs_no_network(runs):
 def test_the_html_copy_opens_in_a_browser_with_its_text(runs):
     text, dom = page_in_chromium(runs.folder / "profile.notebook.html", "en")
     assert "Cluster profiling report / Laporan profil sentra" in text  # the notebook's first cell
-    assert "Micro (1-4 workers) 160 60.6" in text
+    assert "Micro (1–4 workers) 160 60.6" in text
     # Chromium's text has a space between highlighted code tokens: compared without spaces.
     assert 'written=session.render()links(written)' in text.replace(" ", "")
     assert dom.count('src="data:image/svg+xml;base64,') == 3
@@ -249,7 +249,7 @@ def test_the_html_copy_of_a_failed_notebook_shows_the_failing_cell_and_its_error
     _, folder = failed
     text, _ = page_in_chromium(folder / "profile.notebook.html", "en")
     # The cells before it ran (their outputs are there), then the failing cell's code and its error.
-    assert "Micro (1-4 workers) 160" in text
+    assert "Micro (1–4 workers) 160" in text
     code = text.replace(" ", "")  # as Chromium has it, with a space between highlighted code tokens
     failing = code.index("written=session.render()links(written)")
     assert "ParameterError" in code[failing:] and "missing_value" in code[failing:]

@@ -141,13 +141,13 @@ def test_profile_and_strategy_name_tied_strongest_alike(sample_by_id, templates)
     """Kebumen's sample scores firm strategy and social capital 4 each: both documents name both."""
     item = sample_by_id["kebumen-roof-tile"]
     peers = [summary.summarise(s) for s in sample_by_id.values()]
-    both = "firm strategy, structure and rivalry; and social capital"
+    both = "firm strategy, structure and rivalry as well as social capital"
     profile = _text(composer.compose(item, "profile", "en", peers, templates))
     strategy = _text(composer.compose(item, "strategy", "en", peers, templates))
     sentence = (f"The strongest conditions are {both}, each with a score of 4 of 5. "
                 "The weakest is related and supporting industries (score 2 of 5).")
     assert sentence in profile and sentence in strategy
-    both_id = "strategi, struktur, dan persaingan usaha; dan modal sosial"
+    both_id = "strategi, struktur, dan persaingan usaha serta modal sosial"
     sentence_id = (f"Kondisi terkuat adalah {both_id}, masing-masing dengan skor 4 dari 5. "
                    "Kondisi terlemah adalah industri terkait dan pendukung (skor 2 dari 5).")
     assert sentence_id in _text(composer.compose(item, "profile", "id", peers, templates))

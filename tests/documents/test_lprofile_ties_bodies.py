@@ -54,6 +54,12 @@ def _kebumen(tmp_path: Path, scores: dict[str, int] | None = None,
             if s["id"] == "konsorsium-genteng":
                 s["type"] = consortium_type
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # The strategy starts from the two cooperatives, so that a target consortium the cluster already
+    # records is the case under test (the sample starts from the consortium itself).
+    strategy_path = folder / "kebumen-roof-tile.strategy.yaml"
+    strategy = yaml.safe_load(strategy_path.read_text(encoding="utf-8"))
+    strategy["transformation"]["current"] = "cooperative"
+    strategy_path.write_text(yaml.safe_dump(strategy, allow_unicode=True, sort_keys=False), encoding="utf-8")
     loaded, problems = params_io.load_many([tmp_path / "clusters"])
     assert not problems, "\n".join(map(str, problems))
     return loaded[0]
@@ -89,11 +95,11 @@ def test_tied_conditions_are_named_together_never_as_both(tmp_path, templates):
     docs = _documents(_kebumen(tmp_path, _scores(demand=4, factor=4, related_supporting=2,
                                                  social_capital=2)), templates)
     en = ("The strongest conditions are demand conditions and factor conditions, each with a score of 4 "
-          "of 5. The weakest are related and supporting industries; and social capital, each with a score "
-          "of 2 of 5.")
+          "of 5. The weakest are related and supporting industries as well as social capital, each with a "
+          "score of 2 of 5.")
     id_ = ("Kondisi terkuat adalah kondisi permintaan dan kondisi faktor, masing-masing dengan skor 4 "
            "dari 5. "
-           "Kondisi terlemah adalah industri terkait dan pendukung; dan modal sosial, masing-masing dengan "
+           "Kondisi terlemah adalah industri terkait dan pendukung serta modal sosial, masing-masing dengan "
            "skor 2 dari 5.")
     for kind in ("profile", "strategy"):
         assert en in docs[kind, "en"], kind
@@ -160,18 +166,19 @@ def test_the_recorded_cooperative_of_a_cluster_is_revived_not_founded(sample_by_
     item = sample_by_id["samosir-ulos-weaving"]
     peers = [summary.summarise(s) for s in sample_by_id.values()]
     en = _words(composer.compose(item, "strategy", "en", peers, templates))
-    assert "The cluster already has a cooperative, the Koperasi Perajin Ulos Samosir." in en
+    assert "The cluster is now organised as a cooperative." in en
     assert "The strategy founds a cooperative" not in en
+    assert "The strategy founds a collaboration unit, which the cluster does not yet have." in en
 
 
 def test_a_survey_of_one_firm_is_worded_for_one_firm(tmp_path, templates):
     docs = _documents(_kebumen(tmp_path, one_firm=True), templates)
     assert ("The only firm surveyed is recorded as willing to improve. It employs 62 workers and sells "
-            "Rp 2,650,000,000 a year. It sells more than Rp 700,000,000 a year, the study's average for a "
+            "Rp 2.65 billion a year. It sells more than Rp 700 million a year, the study's average for a "
             "small industry, and it is a member of a cooperative.") in docs["strategy", "en"]
     assert ("Satu-satunya unit usaha yang disurvei tercatat memiliki kemauan untuk maju. Unit usaha tersebut "
-            "mempekerjakan 62 tenaga kerja dengan penjualan Rp 2.650.000.000 setahun. Penjualannya melebihi "
-            "Rp 700.000.000 setahun") in docs["strategy", "id"]
+            "mempekerjakan 62 tenaga kerja dengan penjualan Rp 2,65 miliar setahun. Penjualannya melebihi "
+            "Rp 700 juta setahun") in docs["strategy", "id"]
     for wrong in ("Of these, 1", "of the sales of all firms", "Of the 1 firm", "firms are listed"):
         assert wrong not in docs["strategy", "en"] + docs["profile", "en"], wrong
     assert "The willing firm is listed in the table below." in docs["profile", "en"]

@@ -61,15 +61,18 @@ def assessment_rows(params: ClusterParams, labels: Labels) -> list[ConditionRow]
 
 
 def condition_series(names: list[str], labels: Labels) -> str:
-    """Condition names in a sentence: 'A and B', 'A, B and C'; with semicolons when a name holds a
-    comma or an 'and' itself ('firm strategy, structure and rivalry; and social capital'), so
-    that tied conditions read as the conditions they are. The profile and the strategy both use it."""
+    """Condition names in a sentence: 'A and B', 'A, B and C'. Where a name holds a comma or an
+    'and' itself, two names are joined by 'as well as' / 'serta' ('firm strategy, structure and
+    rivalry as well as social capital') and more by semicolons (PUEBI), so that tied conditions read
+    as the conditions they are. The profile and the strategy both use it."""
     names = [n.lower() for n in names]
     # A name that holds a comma or the conjunction itself ("related and supporting industries") would
-    # blur where one condition ends: such a series is joined by semicolons.
+    # blur where one condition ends.
     conjunction = f" {labels('list.and')} "
     if len(names) < 2 or not any("," in n or conjunction in n for n in names):
         return channels.enumerate_(names, labels)
+    if len(names) == 2:  # 'strategi, struktur, dan persaingan usaha serta modal sosial'
+        return f"{names[0]} {labels('list.as_well_as')} {names[1]}"
     return f"{'; '.join(names[:-1])}; {labels('list.and')} {names[-1]}"
 
 
