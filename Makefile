@@ -16,13 +16,16 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 DOCS := profile,strategy,action-plan,monitoring,guideline
+# With LibreOffice and pdftotext on the machine (`make test` installs them), the Word files' contents
+# lists get their page numbers as LibreOffice lays the pages out.
+PAGE_NUMBERS := $(if $(and $(shell command -v soffice 2>/dev/null),$(shell command -v pdftotext 2>/dev/null)),--page-numbers,)
 
 ## Render every document of every sample cluster (those it has data for) in both languages and
 ## formats into $(OUT)/, and the general edition of the facilitator guideline into $(OUT)/general/.
 demo: setup
 	$(VENV)/bin/cluster-reports validate params/clusters
-	$(VENV)/bin/cluster-reports render params/clusters --doc $(DOCS) --lang id,en --format docx,html --out $(OUT)
-	$(VENV)/bin/cluster-reports render --doc guideline --lang id,en --format docx,html --out $(OUT)
+	$(VENV)/bin/cluster-reports render params/clusters --doc $(DOCS) --lang id,en --format docx,html --out $(OUT) $(PAGE_NUMBERS)
+	$(VENV)/bin/cluster-reports render --doc guideline --lang id,en --format docx,html --out $(OUT) $(PAGE_NUMBERS)
 
 ## Real-client tests need LibreOffice, Chromium, poppler and Java: installed from Debian's packages.
 system-deps:

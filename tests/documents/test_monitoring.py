@@ -36,7 +36,8 @@ def appears(needle: str, text: str) -> bool:
     """Whether the needle's words appear in order in PDF text, allowing up to three tokens between
     them: a wrapped table cell may have its neighbour's value (a unit such as '%') on its line."""
     words = needle.split()
-    pattern = r"\s+(?:\S+\s+){0,3}?".join(re.escape(w) for w in words)
+    # a hyphen where a narrow cell breaks the line ("rata-|rata") comes out of pdftotext dropped
+    pattern = r"\s+(?:\S+\s+){0,3}?".join(re.escape(w).replace(r"\-", "-?") for w in words)
     return re.search(pattern, text) is not None
 
 
@@ -76,8 +77,8 @@ def expected(item, lang: str) -> list[str]:
               if r.achievement is not None and r.achievement.pct is not None]
     cases = indicators.success_cases(plan, monitoring, indicators.baseline_sales(item.params))
     supported = len(indicators.supported_firms(monitoring))
-    count = f"{len(cases)} of the {supported} supported firms" if lang == "en" else (
-        f"{len(cases)} dari {supported} IKM yang didampingi")
+    count = f"Of the {supported} supported firms, {len(cases)}" if lang == "en" else (
+        f"Dari {supported} IKM yang didampingi, {len(cases)}")
     found += [count, *(c.firm for c in cases)]
     return found
 
@@ -168,7 +169,7 @@ def test_html_pages_are_valid(rendered):
     pages = sorted(out.rglob("*.html"))
     # a report in two languages for each cluster with a plan and its monitoring
     monitored = set(sample_facts.with_sidecar("plan")) & set(sample_facts.with_sidecar("monitoring"))
-    assert len(pages) == 2 * len(monitored)
+    assert len([p for p in pages if p.name != "index.html"]) == 2 * len(monitored)  # and the index
     assert validate_html(pages) == []
 
 

@@ -323,7 +323,8 @@ def test_the_word_files_open_in_libreoffice_with_their_place_and_count(word, tmp
     assert not LEFTOVERS.search(flat)
     if kind == "monitoring":
         success, supported = SMIDEP[cluster][2:]
-        assert (f"{success} dari {supported}" if lang == "id" else f"{success} of the {supported}") in flat \
+        assert (f"Dari {supported} IKM yang didampingi, {success}" if lang == "id"
+                else f"Of the {supported} supported firms, {success}") in flat \
             or (success == 0 and str(supported) in flat)
 
 

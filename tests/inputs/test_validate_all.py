@@ -53,7 +53,8 @@ def test_the_sample_validates_and_renders_every_document(params: Path, tmp_path:
     done = render(params, tmp_path / "out")
     assert done.exit_code == 0, done.stderr
     written = sorted(p.name for p in (tmp_path / "out").rglob("*.html"))
-    assert written == ["action-plan.en.html", "monitoring.en.html", "profile.en.html", "strategy.en.html"]
+    assert written == ["action-plan.en.html", "index.html", "monitoring.en.html", "profile.en.html",
+                       "strategy.en.html"]  # the four documents and the output folder's index
 
 
 # (file to break, text there, its replacement, the file to blame, what the message says)

@@ -35,7 +35,7 @@ ILLUSTRATIVE = {"id": "Data ilustratif: sebagian angka bukan data survei",
                 "en": "Illustrative data: some figures are not survey data"}
 SYNTHETIC = {"id": "Data sintetis: hanya untuk demonstrasi dan uji skala",
              "en": "Synthetic data: for demonstration and scale tests only"}
-REFERENCES = {"id": "Daftar pustaka", "en": "References"}
+REFERENCES = {"id": "Daftar Pustaka", "en": "References"}
 CLUSTER_KINDS = ("profile", "strategy", "action-plan", "monitoring", "guideline")
 
 
@@ -197,7 +197,7 @@ def test_word_headings_and_contents_list_carry_the_numbers(profile_docx, documen
     expected = [d.heading_text(h) for h in documents["profile", "id"].headings()]
     assert headings == expected
     assert toc == expected
-    assert headings[0] == "1 Ringkasan" and headings[-1] == "Daftar pustaka"
+    assert headings[0] == "1 Ringkasan" and headings[-1] == "Daftar Pustaka"
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
