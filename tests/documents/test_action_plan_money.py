@@ -142,24 +142,24 @@ def test_every_us_dollar_figure_uses_the_plans_rate(plan_2015_docs, lang):
 def test_library_lines_costed_in_2003_are_said_to_be_unchanged(plan_2015_docs):
     item, texts = plan_2015_docs
     note = {
-        "en": "These budget lines are taken unchanged from the programme library, which costed them in "
+        "en": "These budget lines are taken unchanged from the programme they follow, costed in "
               "2003 prices; the other amounts of this plan are in 2015 prices.",
-        "id": "Rincian anggaran ini diambil tanpa perubahan dari pustaka program, yang menghitungnya "
+        "id": "Rincian anggaran ini diambil tanpa perubahan dari program yang diikutinya, yang dihitung "
               "dengan harga tahun 2003, sedangkan angka lain dalam rencana ini memakai harga tahun 2015.",
     }
     summary = {
-        "en": 'The budget lines of the programme "{title}" are taken unchanged from the programme library, '
+        "en": 'The budget lines of the programme "{title}" are taken unchanged from the programme it follows, '
               "which costed them in 2003 prices. These lines, and the totals that include them, do not "
               "reflect the change in prices since then. Their rates must be checked and brought to 2015 "
               "prices before the plan is adopted.",
-        "id": 'Rincian anggaran program "{title}" diambil tanpa perubahan dari pustaka program, yang '
+        "id": 'Rincian anggaran program "{title}" diambil tanpa perubahan dari program yang diikutinya, yang '
               "menghitungnya dengan harga tahun 2003. Rincian tersebut, beserta jumlah yang mencakupnya, "
               "belum memperhitungkan perubahan harga sejak tahun itu. Harga satuannya harus diperiksa dan "
               "disesuaikan ke harga tahun 2015 sebelum rencana ini disahkan.",
     }
-    first = {"en": "Some budget lines taken from the programme library are still in the prices of the "
+    first = {"en": "Some budget lines are still in the prices of the "
                    "year in which they were costed.",
-             "id": "Sebagian rincian anggaran dari pustaka program masih memakai harga tahun "
+             "id": "Sebagian rincian anggaran masih memakai harga tahun "
                    "penghitungannya."}
     for lang in ("en", "id"):
         text = texts["action-plan", lang]
