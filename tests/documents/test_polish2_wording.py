@@ -54,7 +54,8 @@ def test_ex_post_evaluation_has_one_indonesian_term(text):
     assert "pascapelaksanaan" not in id_
     assert "serta dari hasil evaluasi pascaproyek pada 30 Juni 2021." in id_
     assert "Evaluasi pascaproyek ini dilakukan pada 30 Juni 2021, setelah tahun rencana 2016 berakhir." in id_
-    assert "Evaluasi pascaproyek SMIDeP (2013–2016) tidak memiliki catatan semacam ini" in id_
+    assert ("Evaluasi pascaproyek JICA untuk pengembangan industri kecil dan menengah (SMIDeP, 2013–2016) "
+            "tidak memiliki catatan semacam ini") in id_
 
 
 # --- 2. an evaluation that measured indicators but recorded no turnover --------------------------------
