@@ -122,7 +122,8 @@ def edition_facts(edition: str, lang: str, templates: Path, sample_by_id, planne
     }
     if edition == "general":
         facts["absent"] = [sample_by_id["kebumen-roof-tile"].params.name.get(lang)]
-        facts["text"] = ["Edisi pedoman untuk satu sentra" if lang == "id" else "A cluster's own edition"]
+        facts["text"] = ["Untuk setiap sentra, fasilitator mendata pemangku kepentingannya" if lang == "id"
+                         else "For each cluster, the facilitator lists its stakeholders"]
         return facts
     loaded = (sample_by_id[edition] if edition != "planned"
               else params_io.load_file(planned_root / "jawa-tengah" / "tegal-metalwork.yaml"))
