@@ -232,11 +232,11 @@ def test_province_of_one_cluster_without_workers(rollup):
     en, id_ = rollup("province-summary", "jawa-barat", "en"), rollup("province-summary", "jawa-barat", "id")
     assert "1 cluster · 1 regency or city · 1 firm" in en
     assert "1 clusters" not in en and "1 regencies" not in en
-    assert "This report covers the only cluster of Jawa Barat in the data set, in Kabupaten Sukabumi." in en
+    assert "This report covers one cluster of Jawa Barat, in Kabupaten Sukabumi." in en
     assert "It has 1 firm. No cluster records its workers or its value added." in en
     assert "0 workers" not in en and "employ" not in en.split("Workers are not recorded")[0]
     assert "1 sentra · 1 kabupaten/kota · 1 unit usaha" in id_
-    assert "mencakup satu-satunya sentra di Provinsi Jawa Barat" in id_
+    assert "mencakup satu sentra di Provinsi Jawa Barat" in id_
     assert "Tidak ada sentra yang mencatat tenaga kerja ataupun nilai tambahnya" in id_
     assert "0 tenaga kerja" not in id_
 

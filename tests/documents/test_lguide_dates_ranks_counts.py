@@ -179,7 +179,7 @@ def test_covers_of_one_cluster_in_one_regency_read_in_the_singular(summaries, te
     assert "1 sentra · 1 kabupaten/kota · " in _province(templates, one, slug, "id")
     national = _text(composer.compose_rollup("national-summary", one, None, "en", templates))
     assert "1 cluster · 1 province · " in national and "1 provinces" not in national
-    assert "The data set holds 1 cluster in 1 province. It has " in national
+    assert "This summary covers 1 cluster in 1 province. It has " in national
     # A sub-sector keeps the case of its name (no lowercased brands or places).
     assert f"ISIC {one[0].isic} (" in national
 
