@@ -160,7 +160,7 @@ def illustrative_note(labels: Labels, section: list[DataSource], document: list[
 
 
 def field_label(path: str, labels: Labels, heads: tuple[str, ...], parts: tuple[str, ...] = ()) -> str:
-    """A provenance path in the document's words: 'constraints.1' -> 'Constraints: item 2'.
+    """A provenance path in the document's words: 'constraints.1' -> 'Second constraint'.
 
     ``heads`` are label prefixes tried for the section name; ``parts`` further prefixes tried for the
     words below it, before the shared 'condition.' and 'field.' catalogues.
@@ -170,13 +170,42 @@ def field_label(path: str, labels: Labels, heads: tuple[str, ...], parts: tuple[
     def first(prefixes: Iterable[str], key: str) -> str | None:
         return next((labels.entries[p + key] for p in prefixes if p + key in labels.entries), None)
 
+    name = first(heads, head) or head.replace("_", " ")
+    if len(rest) == 1 and rest[0].isdigit():
+        return _nth(head, name, int(rest[0]) + 1, labels)
     words = [
-        f"{labels('field.item')} {int(part) + 1}" if part.isdigit()
+        _nth_item(int(part) + 1, labels) if part.isdigit()
         else first((*parts, "condition.", "field."), part) or part.replace("_", " ")
         for part in rest
     ]
-    name = first(heads, head) or head.replace("_", " ")
+    if len(words) > 1 and rest[-1] == "note":
+        # 'assessment.demand.note' is the note on the demand conditions, not a list of words.
+        what = ", ".join(words[:-1])
+        return _capfirst(labels("source_field.note_on").format(what=what[:1].lower() + what[1:]))
     return ": ".join([name, ", ".join(words)] if words else [name])
+
+
+def _capfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _nth(head: str, name: str, n: int, labels: Labels) -> str:
+    """'constraints.1' -> 'Second constraint' / 'Kendala kedua'; a list without a noun of its own
+    keeps its section name: 'Products: second item'."""
+    noun = labels.entries.get(f"source_field.one.{head}")
+    if noun is None:
+        return f"{name}: {_nth_item(n, labels)}"
+    ordinal = labels.entries.get(f"source_field.ordinal.o{n}")
+    if ordinal is None:
+        return _capfirst(labels("source_field.numbered").format(noun=noun, n=n))
+    return _capfirst(labels("source_field.nth").format(ordinal=ordinal, noun=noun))
+
+
+def _nth_item(n: int, labels: Labels) -> str:
+    ordinal = labels.entries.get(f"source_field.ordinal.o{n}")
+    if ordinal is None:
+        return f"{labels('field.item')} {n}"
+    return labels("source_field.nth_item").format(ordinal=ordinal)
 
 
 def given(model: object, entries: Iterable[Provenance]) -> list[Provenance]:
