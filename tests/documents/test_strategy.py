@@ -253,7 +253,7 @@ def test_illustrative_values_are_said_so(rendered, sample_by_id):
     sources = en[en.index('id="tbl-sources"'):]
     sources = sources[: sources.index("</table>")]
     assert "Box 3.1(b)" in sources and "Table 4.1" in sources
-    assert "<strong>Illustrative value (not survey data): Values written for the shipped sample" in sources
+    assert "<strong>Illustrative value (not survey data): Values prepared for illustration" in sources
     assert "from the profile" in sources  # the firm table's own provenance is listed too
     id_ = path_of(out, item, "id", "html").read_text(encoding="utf-8")
     assert "bersifat ilustratif, bukan data survei" in id_
