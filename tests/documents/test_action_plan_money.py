@@ -148,8 +148,8 @@ def test_library_lines_costed_in_2003_are_said_to_be_unchanged(plan_2015_docs):
               "dengan harga tahun 2003, sedangkan angka lain dalam rencana ini memakai harga tahun 2015.",
     }
     summary = {
-        "en": 'The budget lines of the programme "{title}" are taken unchanged from the programme it follows, '
-              "which costed them in 2003 prices. These lines, and the totals that include them, do not "
+        "en": 'The budget lines of the programme "{title}" are taken unchanged from the programme it '
+              "follows, which costed them in 2003 prices. These lines, and the totals that include them, do not "
               "reflect the change in prices since then. Their rates must be checked and brought to 2015 "
               "prices before the plan is adopted.",
         "id": 'Rincian anggaran program "{title}" diambil tanpa perubahan dari program yang diikutinya, yang '
