@@ -150,8 +150,8 @@ def test_library_lines_costed_in_2003_are_said_to_be_unchanged(plan_2015_docs):
     summary = {
         "en": 'The budget lines of the programme "{title}" are taken unchanged from the programme it '
               "follows, which costed them in 2003 prices. These lines, and the totals that include them, "
-              "do not reflect the change in prices since then. Their rates must be checked and brought to 2015 "
-              "prices before the plan is adopted.",
+              "do not reflect the change in prices since then. Their rates must be checked and brought to "
+              "2015 prices before the plan is adopted.",
         "id": 'Rincian anggaran program "{title}" diambil tanpa perubahan dari program yang diikutinya, yang '
               "menghitungnya dengan harga tahun 2003. Rincian tersebut, beserta jumlah yang mencakupnya, "
               "belum memperhitungkan perubahan harga sejak tahun itu. Harga satuannya harus diperiksa dan "
