@@ -105,8 +105,8 @@ def test_study_regions_are_the_studys_shares_of_9800():
     assert found == set(national_summary.REGION_ORDER)
 
 
-def test_shares_add_up_to_exactly_100():
-    assert subsectors.shares([1, 1, 1]) == [33.4, 33.3, 33.3]
+def test_shares_add_up_to_100_unless_equal_values_would_differ():
+    assert subsectors.shares([1, 1, 1]) == [33.3, 33.3, 33.3]  # equal values read equal
     assert sum(subsectors.shares([7, 2, 1, 0])) == 100.0
     assert subsectors.shares([0, 0]) == [0.0, 0.0]
 

@@ -1,0 +1,74 @@
+"""Shares and means as a reader checks them in the rendered documents: equal counts read as equal
+shares, a column that does not add up to 100 says why, and a mean score is the share of the points."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from cluster_reports.compose import composer
+from cluster_reports.compose.tree import Document, Table, plain
+from cluster_reports.domain import summary
+
+LANGS = ("en", "id")
+
+
+def text(node: object) -> str:
+    """Every text of a document, in one line (runs, captions, cells, notes)."""
+    def words(n: object) -> list[str]:
+        if isinstance(n, str):
+            return [n]
+        if isinstance(n, (list, tuple)):
+            return [w for item in n for w in words(item)]
+        if dataclasses.is_dataclass(n) and not isinstance(n, type):
+            return [w for f in dataclasses.fields(n) if f.name != "charts" for w in words(getattr(n, f.name))]
+        return []
+    return " ".join(" ".join(words(node)).split())
+
+
+def table(document: Document, id_: str) -> Table:
+    return next(n for n in document.nodes if isinstance(n, Table) and n.id == id_)
+
+
+def cells(t: Table) -> list[list[str]]:
+    return [[" ".join(plain(c).split()) if not isinstance(c, str) else c for c in row] for row in t.rows]
+
+
+@pytest.fixture(scope="module")
+def peers(sample):
+    return [summary.summarise(item) for item in sample]
+
+
+@pytest.fixture(scope="module")
+def national(peers, templates) -> dict[str, Document]:
+    return {lang: composer.compose_rollup("national-summary", peers, None, lang, templates) for lang in LANGS}
+
+
+def test_provinces_with_one_cluster_each_read_the_same_share(national, peers):
+    per_province: dict[str, int] = {}
+    for s in peers:
+        per_province[s.province] = per_province.get(s.province, 0) + 1
+    ones = {p for p, n in per_province.items() if n == 1}
+    assert len(ones) > 1  # the sample has several
+    for lang, doc in national.items():
+        rows = [r for r in cells(table(doc, "tbl-provinces")) if r[0] in ones]
+        assert len({r[3] for r in rows}) == 1, rows
+        assert rows[0][3] == ("7.1%" if lang == "en" else "7,1%")  # 1 of 14
+        note = {"en": "Because of rounding, the shares may not add up to 100%.",
+                "id": "Karena pembulatan, jumlah porsi dapat tidak tepat 100%."}[lang]
+        assert note in text(doc)
+
+
+def test_the_summary_quotes_the_count_with_its_share(national):
+    assert "Java-Bali has the largest share of the clusters, 8 of the 14 clusters (57.1%)." in text(national["en"])
+    assert "yaitu 8 dari 14 sentra (57,1%)" in text(national["id"])
+    assert "57.2%" not in text(national["en"])
+
+
+def test_a_provinces_mean_score_is_its_share_of_the_points(national, peers):
+    barat = [s for s in peers if s.province == "Jawa Barat"]
+    points = sum(s.growth + s.action for s in barat)
+    assert (points, len(barat)) == (89, 2)  # 51 + 38 of 2 x 90: 49.4%, not the mean of 56.7 and 42.2
+    row = next(r for r in cells(table(national["en"], "tbl-provinces")) if r[0] == "Jawa Barat")
+    assert row[6] == "49.4%"
