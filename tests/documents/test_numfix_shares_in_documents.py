@@ -73,3 +73,17 @@ def test_a_provinces_mean_score_is_its_share_of_the_points(national, peers):
     assert (points, len(barat)) == (89, 2)  # 51 + 38 of 2 x 90: 49.4%, not the mean of 56.7 and 42.2
     row = next(r for r in cells(table(national["en"], "tbl-provinces")) if r[0] == "Jawa Barat")
     assert row[6] == "49.4%"
+
+
+@pytest.mark.parametrize("cluster", ["kebumen-roof-tile", "kota-tegal-ship-parts"])
+def test_each_periods_channel_shares_as_printed_add_up_or_say_why(sample, peers, templates, cluster):
+    item = next(i for i in sample if i.params.id.endswith(cluster) or cluster in str(i.path))
+    for lang in LANGS:
+        doc = composer.compose(item, "monitoring", lang, peers, templates)
+        rows = cells(table(doc, "tbl-channels"))
+        totals: dict[str, float] = {}
+        for r in rows:
+            totals[r[0]] = totals.get(r[0], 0) + float(r[4].rstrip("%").replace(",", "."))
+        off = {p: round(v, 1) for p, v in totals.items() if round(v, 1) != 100.0}
+        note = "Because of rounding" if lang == "en" else "Karena pembulatan"
+        assert not off or note in text(doc), off
