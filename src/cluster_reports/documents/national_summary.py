@@ -28,7 +28,7 @@ from cluster_reports.inputs import regions
 
 from . import charts
 from .i18n import Formatter, Labels
-from .province_summary import GROUP_ORDER, SOCIAL_CAPITAL_MIN
+from .province_summary import GROUP_ORDER, SOCIAL_CAPITAL_MIN, value_added_years
 
 N = "national-summary."
 TOP_SUBSECTORS = 10  # as many as Table 2.1 lists
@@ -130,6 +130,7 @@ def context(summaries: list[ClusterSummary], key: str | None, labels: Labels) ->
         "whole": whole,
         "regions": region_rows,
         "region_shares_add_up": adds_up(region_shares),
+        "value_added_years": value_added_years(summaries),  # more than one: Rupiah of several years
         "study_region_total": sum(STUDY_REGION_CLUSTERS.values()),
         "study_region_share": half_up(100 - STUDY_NOT_PLACED_SHARE, 1),  # 96.2: the five regions'
         "subsectors": subsectors,
