@@ -9,6 +9,7 @@ import pytest
 
 from cluster_reports.compose import composer
 from cluster_reports.compose.tree import Document, Table, plain
+from cluster_reports.documents import province_summary
 from cluster_reports.domain import summary
 
 LANGS = ("en", "id")
@@ -87,3 +88,40 @@ def test_each_periods_channel_shares_as_printed_add_up_or_say_why(sample, peers,
         off = {p: round(v, 1) for p, v in totals.items() if round(v, 1) != 100.0}
         note = "Because of rounding" if lang == "en" else "Karena pembulatan"
         assert not off or note in text(doc), off
+
+
+def province(peers, templates, slug: str, lang: str) -> str:
+    members = province_summary.members(peers, slug)  # as the batch gives them, round peers included
+    return text(composer.compose_rollup("province-summary", members, slug, lang, templates))
+
+
+def test_a_lone_cluster_holds_the_whole_value_added_not_100_percent(peers, templates):
+    en, id_ = province(peers, templates, "jawa-timur", "en"), province(peers, templates, "jawa-timur", "id")
+    assert "is the whole of the value added recorded for the province's clusters" in en
+    assert "merupakan seluruh nilai tambah yang tercatat untuk sentra di provinsi ini" in id_
+    assert "100.0% of the value added" not in en and "100,0% dari nilai tambah" not in id_
+    assert "The cluster was scored in the selection round of the 2004 study." in en
+
+
+def test_the_forum_sentence_for_a_province_of_one_cluster(peers, templates):
+    en = province(peers, templates, "daerah-khusus-ibukota-jakarta", "en")
+    assert "should therefore start its identification of potential clusters with this cluster." in en
+    assert "first." not in en.split("The provincial cluster forum")[1][:120]
+    id_ = province(peers, templates, "daerah-khusus-ibukota-jakarta", "id")
+    assert "perlu memulai identifikasi sentra potensial dari sentra ini." in id_
+
+
+def test_a_shared_round_counts_the_clusters_it_scored_and_mixed_years_are_noted(peers, templates):
+    tengah = [s for s in peers if s.province_slug == "jawa-tengah"]
+    in_study = sum(1 for s in tengah if s.selection_round == "jica-2004")
+    assert 0 < in_study < len(tengah)  # Kota Tegal was scored on 2014 data
+    en = province(peers, templates, "jawa-tengah", "en")
+    assert f"Of the {len(tengah)} clusters, {in_study} were scored in the selection round of the 2004 study." in en
+    assert "The clusters were scored in" not in en
+    years = ", ".join(str(y) for y in sorted({s.reference_year for s in tengah if s.value_added is not None}))
+    assert f"describe different reference years ({years}) and are summed in the Rupiah of their own years" in en
+    id_ = province(peers, templates, "jawa-tengah", "id")
+    assert f"Dari {len(tengah)} sentra, {in_study} sentra dinilai dalam putaran seleksi studi 2004." in id_
+    assert f"tahun acuan yang berbeda ({years})" in id_
+    # one reference year: no note
+    assert "reference years" not in province(peers, templates, "jawa-timur", "en")
