@@ -10,7 +10,7 @@ import pytest
 from cluster_reports.compose import composer
 from cluster_reports.compose.tree import Document, Table, plain
 from cluster_reports.documents import province_summary
-from cluster_reports.domain import summary
+from cluster_reports.domain import firms, summary
 
 LANGS = ("en", "id")
 
@@ -116,7 +116,8 @@ def test_a_shared_round_counts_the_clusters_it_scored_and_mixed_years_are_noted(
     in_study = sum(1 for s in tengah if s.selection_round == "jica-2004")
     assert 0 < in_study < len(tengah)  # Kota Tegal was scored on 2014 data
     en = province(peers, templates, "jawa-tengah", "en")
-    scored = f"Of the {len(tengah)} clusters, {in_study} were scored in the selection round of the 2004 study."
+    scored = (f"Of the {len(tengah)} clusters, {in_study} were scored "
+              "in the selection round of the 2004 study.")
     assert scored in en
     assert "The clusters were scored in" not in en
     years = ", ".join(str(y) for y in sorted({s.reference_year for s in tengah if s.value_added is not None}))
@@ -126,3 +127,38 @@ def test_a_shared_round_counts_the_clusters_it_scored_and_mixed_years_are_noted(
     assert f"tahun acuan yang berbeda ({years})" in id_
     # one reference year: no note
     assert "reference years" not in province(peers, templates, "jawa-timur", "en")
+
+
+def cluster_text(sample, peers, templates, cluster: str, kind: str, lang: str) -> str:
+    item = next(i for i in sample if i.params.id.endswith(cluster) or cluster in str(i.path))
+    return text(composer.compose(item, kind, lang, peers, templates))
+
+
+def test_the_sales_line_count_says_how_many_willing_firms_it_holds(sample, peers, templates):
+    item = next(i for i in sample if "kebumen-roof-tile" in str(i.path))
+    fs = firms.structure(item.params)
+    surveyed, willing, above = fs.surveyed, len(fs.potentially_viable), len(fs.above_reference)
+    both = sum(1 for f in fs.potentially_viable if f in fs.above_reference)
+    assert 1 < both < above  # the sample's case: not every firm above the line is willing
+    en = cluster_text(sample, peers, templates, "kebumen-roof-tile", "profile", "en")
+    assert (f"Of the {surveyed} firms surveyed, {willing} are willing to improve. "
+            f"{above} of the {surveyed} sell more than Rp 700 million a year, the average annual sales "
+            f"of a small industry in the 2004 study; {both} of them are among the willing firms.") in en
+    id_ = cluster_text(sample, peers, templates, "kebumen-roof-tile", "profile", "id")
+    assert f"Sebanyak {above} dari {surveyed} unit usaha itu memiliki penjualan di atas Rp 700 juta" in id_
+    assert f"; {both} di antaranya termasuk unit usaha yang memiliki kemauan untuk maju." in id_
+
+
+def test_the_estimate_of_potentially_viable_firms_is_for_the_whole_cluster(sample, peers, templates):
+    item = next(i for i in sample if "palu-cacao-processing" in str(i.path))
+    fs = firms.structure(item.params)
+    total, estimate = fs.total_firms, fs.potentially_viable_count
+    assert estimate > len(fs.potentially_viable)  # 22 estimated, 18 named of the firms surveyed
+    en = cluster_text(sample, peers, templates, "palu-cacao-processing", "profile", "en")
+    assert f"The estimate for the whole cluster of {total} firms is {estimate} potentially viable" in en
+    strategy = cluster_text(sample, peers, templates, "palu-cacao-processing", "strategy", "en")
+    assert ("This list covers only the firms surveyed. The estimate for the whole cluster of "
+            f"{total} firms is {estimate} potentially viable firms.") in strategy
+    strategy_id = cluster_text(sample, peers, templates, "palu-cacao-processing", "strategy", "id")
+    assert (f"Untuk seluruh sentra, yang terdiri atas {total} unit usaha, diperkirakan terdapat {estimate} "
+            "IKM berpotensi layak.") in strategy_id
