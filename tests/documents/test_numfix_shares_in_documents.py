@@ -157,7 +157,7 @@ def test_the_estimate_of_potentially_viable_firms_is_for_the_whole_cluster(sampl
     en = cluster_text(sample, peers, templates, "palu-cacao-processing", "profile", "en")
     assert f"The estimate for the whole cluster of {total} firms is {estimate} potentially viable" in en
     strategy = cluster_text(sample, peers, templates, "palu-cacao-processing", "strategy", "en")
-    assert ("This list covers only the firms surveyed. The estimate for the whole cluster of "
+    assert ("all of them. This list covers only the firms surveyed. The estimate for the whole cluster of "
             f"{total} firms is {estimate} potentially viable firms.") in strategy
     strategy_id = cluster_text(sample, peers, templates, "palu-cacao-processing", "strategy", "id")
     assert (f"Untuk seluruh sentra, yang terdiri atas {total} unit usaha, diperkirakan terdapat {estimate} "
