@@ -36,7 +36,7 @@ def test_shares_add_up_to_100_where_rounding_each_would_not():
     # the study's regions and the clusters it does not place, of 9,800
     assert shares.shares([9_427, 373]) == [96.2, 3.8]
     assert sum(shares.shares([4_558, 1_810, 1_102, 1_101, 856, 373])) == pytest.approx(100.0)
-    assert shares.shares([12.5, 37.5, 50], places=0) == [12.0, 38.0, 50.0]
+    assert shares.adds_up(shares.shares([6, 22, 5, 0]))
 
 
 def test_shares_of_zero_one_and_tied_values():
@@ -44,11 +44,21 @@ def test_shares_of_zero_one_and_tied_values():
     assert shares.shares([0, 0, 0]) == [0.0, 0.0, 0.0]
     assert shares.shares([7]) == [100.0]
     assert shares.shares([0, 7]) == [0.0, 100.0]
-    # equal values: the unit left over goes to the first listed
-    assert shares.shares([1, 1, 1]) == [33.4, 33.3, 33.3]
-    assert shares.shares([1, 1]) == [50.0, 50.0]
-    # equal remainders: the larger value first (1/8 = 12.5 and 3/8 = 37.5 at whole percents)
-    assert shares.shares([1, 3, 4], places=0) == [12.0, 38.0, 50.0]
+    # equal values never get different shares: each is rounded on its own, and the column is
+    # noted as not adding up
+    assert shares.shares([1, 1, 1]) == [33.3, 33.3, 33.3]
+    assert not shares.adds_up([33.3, 33.3, 33.3])
+    assert shares.shares([1, 1]) == [50.0, 50.0] and shares.adds_up([50.0, 50.0])
+    # 14 clusters, several provinces with 1: every one of them reads 7.1%, as 1 of 14 is
+    assert shares.shares([4, 2, 1, 1, 1, 1, 1, 1, 1, 1]) == [28.6, 14.3, *[7.1] * 8]
+    # equal remainders of unequal values are not treated differently either: 8 of 14 is 57.1%
+    # (not 57.2% for the unit 1 of 14 does not get), 1/8 = 12.5 and 3/8 = 37.5 round half up
+    assert shares.shares([8, 3, 1, 0, 2]) == [57.1, 21.4, 7.1, 0.0, 14.3]
+    assert shares.shares([1, 3, 4], places=0) == [13.0, 38.0, 50.0]
+    assert not shares.adds_up([13.0, 38.0, 50.0], places=0)
+    # a single unit left where remainders differ still goes by largest remainder
+    assert shares.shares([6, 22, 5]) == [18.2, 66.7, 15.1]
+    assert shares.adds_up([0.0, 0.0])
 
 
 def test_shares_refuse_negative_values():

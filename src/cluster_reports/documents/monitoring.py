@@ -15,6 +15,7 @@ import pandas as pd
 from babel.dates import format_date
 
 from cluster_reports.domain import budget, evaluations, indicators, prices
+from cluster_reports.domain.shares import adds_up
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams, Monitoring, Plan, Provenance
@@ -146,6 +147,11 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "months": {p.id: month_span(p.start_month, p.end_month, plan.year, lang) for p in resolved},
         "turnover": turnover,
         "channels": channels,
+        # Every period's shares as printed add up to 100, unless equal values were rounded apart.
+        "channels_add_up": all(
+            adds_up([s.share_shown for s in channels if s.period == period])
+            for period in dict.fromkeys(s.period for s in channels)
+        ),
         "main_channel": main_channel,
         "channel_label": lambda share: channel_names.label(share.channel, share.name, labels),
         "sources": source_rows(chosen, labels, cat),

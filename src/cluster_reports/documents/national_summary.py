@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from cluster_reports.domain.shares import half_up, share
+from cluster_reports.domain.scoring import TOTAL_MAX
+from cluster_reports.domain.shares import adds_up, half_up, share
 from cluster_reports.domain.subsectors import (
     TABLE_2_1,
     TABLE_2_1_SUBTOTAL,
@@ -27,7 +28,7 @@ from cluster_reports.inputs import regions
 
 from . import charts
 from .i18n import Formatter, Labels
-from .province_summary import GROUP_ORDER, SOCIAL_CAPITAL_MIN
+from .province_summary import GROUP_ORDER, SOCIAL_CAPITAL_MIN, value_added_years
 
 N = "national-summary."
 TOP_SUBSECTORS = 10  # as many as Table 2.1 lists
@@ -91,10 +92,9 @@ def _sum(items: list[Totals], key: str, label: str) -> Totals:
         value_added_missing=sum(t.value_added_missing for t in items),
         growth_seeds=sum(t.growth_seeds for t in items),
         growth_seeds_missing=sum(t.growth_seeds_missing for t in items),
-        mean_percentage=(
-            half_up(sum(t.mean_percentage * t.clusters for t in items) / clusters, 1) if clusters else 0.0
-        ),
+        mean_percentage=share(sum(t.points for t in items), TOTAL_MAX * clusters),
         synthetic=sum(t.synthetic for t in items),
+        points=sum(t.points for t in items),
     )
 
 
@@ -109,9 +109,10 @@ def context(summaries: list[ClusterSummary], key: str | None, labels: Labels) ->
     whole = totals(summaries, "national", labels(N + "row.total"))
     region_members = group_by(summaries, region_of)
     region_totals = [totals(region_members.get(r, []), r, labels(N + f"region.{r}")) for r in REGION_ORDER]
+    region_shares = shares([t.clusters for t in region_totals])
     region_rows = [
         RegionRow(t, pct, STUDY_REGION_CLUSTERS[t.key], STUDY_REGION_SHARE_OF_COUNTS[t.key])
-        for t, pct in zip(region_totals, shares([t.clusters for t in region_totals]), strict=True)
+        for t, pct in zip(region_totals, region_shares, strict=True)
     ]
     subsectors = by_subsector(summaries, lang)
     top = subsectors[:TOP_SUBSECTORS]
@@ -128,6 +129,8 @@ def context(summaries: list[ClusterSummary], key: str | None, labels: Labels) ->
     return {
         "whole": whole,
         "regions": region_rows,
+        "region_shares_add_up": adds_up(region_shares),
+        "value_added_years": value_added_years(summaries),  # more than one: Rupiah of several years
         "study_region_total": sum(STUDY_REGION_CLUSTERS.values()),
         "study_region_share": half_up(100 - STUDY_NOT_PLACED_SHARE, 1),  # 96.2: the five regions'
         "subsectors": subsectors,
@@ -157,9 +160,11 @@ def context(summaries: list[ClusterSummary], key: str | None, labels: Labels) ->
             ProvinceRow(t, labels(N + f"region.{province_region[t.key]}"), promising[t.key])
             for t in provinces
         ],
-        "province_shares": shares([t.clusters for t in provinces]),
+        "province_shares": (province_shares := shares([t.clusters for t in provinces])),
+        "province_shares_add_up": adds_up(province_shares),
         "groups": groups,
-        "group_shares": shares([t.clusters for t in groups]),
+        "group_shares": (group_shares := shares([t.clusters for t in groups])),
+        "group_shares_add_up": adds_up(group_shares),
         "social_capital_min": SOCIAL_CAPITAL_MIN,
     }
 

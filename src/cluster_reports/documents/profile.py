@@ -216,6 +216,9 @@ def growth_seed_list(structure: firms.FirmStructure, labels: Labels) -> dict:
         "seeds_long": long_lists.is_long(viable),
         "seeds_named": long_lists.named([f.name for f in viable], labels),
         "seeds_women": firms.women_led_among(viable) if viable else None,
+        # The firms above the sales line that are also willing: a sentence that counts both says
+        # how many are in both, so that it agrees with the willing firms' table.
+        "willing_above": sum(1 for f in viable if f in (structure.above_reference or [])),
     }
 
 

@@ -18,6 +18,7 @@ import altair as alt
 import pandas as pd
 
 from cluster_reports.domain import firms, scoring
+from cluster_reports.domain.shares import adds_up
 from cluster_reports.domain.subsectors import (
     Totals,
     by_count,
@@ -253,6 +254,9 @@ def context(summaries: list[ClusterSummary], key: str | None, labels: Labels) ->
     names = round_names(summaries, labels)
     shared = {s.selection_round for s in round_peers}
     ranked = [r for g in rankings for r in g.clusters]
+    group_shares = shares([g.clusters for g in groups])
+    subsector_va_shares = shares([t.value_added for t in subsectors])
+    regency_va_shares = shares([t.value_added for t in regencies])
     return {
         "round_places": {r.id: round_place(r, labels) for r in ranked},
         "place_words": {g.key: cardinal(g.total, labels) for g in rankings},
@@ -278,13 +282,23 @@ def context(summaries: list[ClusterSummary], key: str | None, labels: Labels) ->
         # the tables count this province's clusters only, the text gives the rank in the round too.
         "shared_rounds": [r for r in rounds if r in shared],
         "shared_round_names": [names[r] for r in rounds if r in shared],
+        # How many of the province's clusters each round scored: a sentence on a shared round
+        # says how many of them it covers, not that all of them were scored in it.
+        "round_counts": {r: sum(1 for s in summaries if s.selection_round == r) for r in rounds},
         "groups": groups,
-        "group_shares": dict(zip([g.key for g in groups], shares([g.clusters for g in groups]), strict=True)),
+        "group_shares": dict(zip([g.key for g in groups], group_shares, strict=True)),
+        "group_shares_add_up": adds_up(group_shares),
         "subsectors": subsectors,
-        "subsector_va_shares": shares([t.value_added for t in subsectors]),
+        "subsector_va_shares": subsector_va_shares,
+        "subsector_va_shares_add_up": adds_up(subsector_va_shares),
         "most_workers": most_workers(subsectors),
         "regencies": regencies,
-        "regency_va_shares": shares([t.value_added for t in regencies]),
+        "regency_va_shares": regency_va_shares,
+        "regency_va_shares_add_up": adds_up(regency_va_shares),
+        # Clusters that record value added: one alone holds the whole of it (no share to quote).
+        "value_added_recorded": sum(1 for s in summaries if s.value_added is not None),
+        # The reference years of the value added summed here: Rupiah of different years.
+        "value_added_years": value_added_years(summaries),
         "annex_included": len(ranked) <= ANNEX_LIMIT,
         "annex_limit": ANNEX_LIMIT,
         "top_shown": TOP_SHOWN,
@@ -333,6 +347,13 @@ def _totals_frame(items: list[Totals], first: str, labels: Labels) -> pd.DataFra
         columns=[first, labels(P + "head.clusters"), labels("head.firms"), labels("head.workers"),
                  labels(P + "head.value_added_rp")],
     )
+
+
+def value_added_years(summaries: list[ClusterSummary]) -> list[int]:
+    """The reference years of the clusters whose value added a roll-up sums, where there are more
+    than one (its sum then adds Rupiah of different years); else none."""
+    years = sorted({s.reference_year for s in summaries if s.value_added is not None and s.reference_year})
+    return years if len(years) > 1 else []
 
 
 def round_names(summaries: list[ClusterSummary], labels: Labels) -> dict[str, str]:

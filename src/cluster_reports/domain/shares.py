@@ -5,8 +5,9 @@
 - **Largest remainder** for the shares of one whole shown together (size classes, market channels,
   budget by source): each share is cut to its places, then the units still missing to 100 go to the
   shares with the largest cut-off remainders, so the shown shares add up to exactly 100. Equal
-  remainders go to the larger value, then to the one listed first, so the result does not depend on
-  anything but the figures and their order.
+  remainders are never treated differently (equal values, or 8 and 1 of 14, both .428 over): where
+  the last unit would go to one of them and not the other, each share is rounded half up on its own
+  instead, and the column may then miss 100 a little (``adds_up`` tells, for the table's note).
 - **Apportioning a rounded total** (a converted US$ column): the same method on whole units, so that
   lines rounded one by one add up to the rounded total printed under them.
 
@@ -85,7 +86,23 @@ def shares(values: list[float | int | Decimal], places: int = 1) -> list[float]:
     if not parts or sum(parts) == 0:
         return [0.0 for _ in values]
     unit = 10 ** places
+    total = sum(parts)
+    quotas = [p * 100 * unit / total for p in parts]
+    remainders = sorted((q - int(q) for q in quotas), reverse=True)
+    missing = 100 * unit - sum(int(q) for q in quotas)
+    if 0 < missing < len(parts) and remainders[missing - 1] == remainders[missing]:
+        # The last unit would go to one of equal remainders and not the other (equal values, or 8
+        # and 1 of 14): that would be arbitrary, so each share is rounded on its own (the column
+        # may then miss 100 by a little, which the table notes).
+        return [float(half_up_decimal(p * 100 / total, places)) for p in parts]
     return [n / unit if places else float(n) for n in _largest_remainder(parts, 100 * unit)]
+
+
+def adds_up(shown: list[float], places: int = 1) -> bool:
+    """Whether shares as shown (rounded to ``places``) add up to exactly 100, or are all zero (no
+    whole): where not, the table says that shares may not add up to 100 because of rounding."""
+    total = sum(half_up_decimal(v, places) for v in shown)
+    return total == 100 or all(not v for v in shown)
 
 
 def apportion(values: list[float | int | Decimal], total: int | None = None) -> list[int]:

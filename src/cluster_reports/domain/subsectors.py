@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .extremes import extremes
-from .shares import half_up
+from .scoring import TOTAL_MAX
+from .shares import half_up, share
 from .shares import shares as largest_remainder_shares
 from .summary import ClusterSummary
 
@@ -123,8 +124,9 @@ class Totals:
     value_added_missing: int
     growth_seeds: int
     growth_seeds_missing: int
-    mean_percentage: float
+    mean_percentage: float  # of the selection points of all the clusters, not a mean of percentages
     synthetic: int
+    points: int = 0  # selection points (growth + action) summed over the clusters
 
     @property
     def value_added_million(self) -> int:
@@ -150,6 +152,7 @@ def totals(members: list[ClusterSummary], key: str = "", label: str = "") -> Tot
     workers = [s.workers for s in members if s.workers is not None]
     added = [s.value_added for s in members if s.value_added is not None]
     seeds = [s.potentially_viable for s in members if s.potentially_viable is not None]
+    points = sum(s.growth + s.action for s in members)
     return Totals(
         key=key,
         label=label,
@@ -161,8 +164,10 @@ def totals(members: list[ClusterSummary], key: str = "", label: str = "") -> Tot
         value_added_missing=len(members) - len(added),
         growth_seeds=sum(seeds),
         growth_seeds_missing=len(members) - len(seeds),
-        mean_percentage=half_up(sum(s.percentage for s in members) / len(members), 1) if members else 0.0,
+        # From the points (51 + 38 of 180 is 49.4%), not from the rounded percentages (49.5%).
+        mean_percentage=share(points, TOTAL_MAX * len(members)),
         synthetic=sum(1 for s in members if s.synthetic),
+        points=points,
     )
 
 
