@@ -225,7 +225,7 @@ def test_in_kind_lines_say_who_contributes(text, sample_by_id, templates):
     assert ("Logam dan waktu tungku untuk praktik pengecoran | 10 IKM, kontribusi nontunai | Disumbangkan "
             "oleh IKM | kontribusi nontunai") in id_
     # money lines keep their funding source
-    assert ("Monthly meetings (snacks) | 12 meetings × 12 participants × Rp 20,000 | Self-funded by the "
+    assert ("Monthly meetings (snacks) | 8 meetings × 12 participants × Rp 20,000 | Self-funded by the "
             "firms |") in en
     # a contributed line without a funding source of its own takes the programme's (here the national budget)
     item = sample_by_id[TEGAL]

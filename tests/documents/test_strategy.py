@@ -153,8 +153,9 @@ def test_matrix_has_one_lead_per_area_and_only_stakeholders_involved(contexts, s
 
 def test_stages_run_from_current_to_target(contexts):
     stages = {r.key: r.status for r in contexts[("waru-sidoarjo-metalwork", "en")]["stages"]}
-    assert stages == {"individual": "current", "cooperative": "between", "informal-network": "target",
-                      "collaboration-unit": "", "consortium": ""}
+    # Waru's eight leading firms formed their informal network in the pilot: the strategy starts there.
+    assert stages == {"individual": "", "cooperative": "", "informal-network": "current",
+                      "collaboration-unit": "target", "consortium": ""}
 
 
 # --- the rendered documents -----------------------------------------------------------------------
