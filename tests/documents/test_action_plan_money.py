@@ -231,7 +231,9 @@ def test_the_shipped_plans_read_as_before_with_the_price_year(sample_by_id, temp
     grand = budget.total(budget.resolve_plan(item.plan, item.library))
     # Rp 67,075,000 reads "Rp 67.1 million"; US$ 8,384 is under a million and keeps its figure
     assert (f"The programmes cost {Formatter('en').rupiah_rounded(grand)} in all, about "
-            f"US$ {round(grand / 8000):,} at Rp 8,000 to the US dollar.") in text
+            f"US$ {round(grand / 8000):,}.") in text
+    # the section states the rate once, in the next sentence
+    assert "in all, about US$ 8,384 at Rp" not in text
     assert ("The amounts are in 2003 prices, the reference year of the cluster profile, and the US dollar "
             "figures use the profile's rate of US$ 1 = Rp 8,000.") in text
     assert "taken unchanged" not in text and "restated" not in text and "in kind" not in text

@@ -90,11 +90,12 @@ def test_no_one_works_with_a_working_group_the_cluster_lacks(field_facilitator, 
 def test_monitoring_names_who_sets_the_scores_and_writes_the_report(field_facilitator):
     en = _text(field_facilitator, "monitoring", "en")
     assert "The latest scores were set by the field facilitator (TPL-IKM) with the firms of the cluster" in en
-    assert ("The field facilitator (TPL-IKM) wrote this report for the regency office in charge of "
+    # written out at its first use (the scores), the short form after it
+    assert ("The field facilitator wrote this report for the regency office in charge of "
             "industry and, together with the firms, drew the lessons") in en
     id_ = _text(field_facilitator, "monitoring", "id")
     assert "Skor terakhir ditetapkan oleh Tenaga Penyuluh Lapangan IKM (TPL-IKM) bersama IKM sentra" in id_
-    assert ("Tenaga Penyuluh Lapangan IKM (TPL-IKM) menyusun laporan ini untuk dinas kabupaten yang "
+    assert ("TPL-IKM menyusun laporan ini untuk dinas kabupaten yang "
             "membidangi perindustrian") in id_
 
 

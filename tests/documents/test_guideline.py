@@ -220,9 +220,9 @@ def test_calendar_rows_of_the_written_plan(rendered):
     assert by_date["11 March 2003"][1].startswith("Information seminar")
     assert "Course in reading technical drawings" in by_date["11 March 2003"][2]  # under way in March
     # 1 February 2003 was a Saturday (and Chinese New Year): the start moves to Monday 3 February.
-    assert by_date["3 February 2003"][1] == "Joint actions start"
+    assert by_date["3 February 2003"][1] == "Action programmes start"
     assert "lead: Dinas Perindustrian dan Perdagangan Kabupaten Tegal" in by_date["3 February 2003"][2]
-    assert by_date["30 April 2003"][1] == "Joint actions end"
+    assert by_date["30 April 2003"][1] == "Action programmes end"
     assert "Rp 4,500,000" in page  # planned budget pre-filled in the progress form (1 x 3 x 1,500,000)
 
 

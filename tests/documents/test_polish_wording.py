@@ -292,12 +292,15 @@ def test_a_change_that_rounds_to_zero_reads_the_same(text):
 
 def test_a_plan_year_that_is_over_gives_the_years_result(text):
     en, id_ = text(KEBUMEN, "monitoring", "en"), text(KEBUMEN, "monitoring", "id")
-    assert re.search(r"Of the plan's \d+ indicators, \d+ were measured in the plan year, and \d+ of those "
+    assert re.search(r"All \d+ indicators of the plan were measured in the plan year, and \d+ of those "
                      r"reached the target for the year\.", en), en
+    assert "records of four quarters of monitoring up to 31 December 2003." in en
+    assert "Kesepuluh indikator dalam rencana diukur sepanjang tahun rencana" in id_
+    assert "catatan fasilitator sentra untuk empat triwulan pemantauan sampai 31 Desember 2003." in id_
     assert re.search(r"budgeted, " + RP_EN + r" was spent in the plan year \(", en)
     assert "has been measured" not in en and "has been spent" not in en
     assert re.search(r"In total, " + RP_EN + r" of " + RP_EN + r" was spent in the plan year", en)
-    assert re.search(r"Dari \d+ indikator dalam rencana, \d+ diukur sepanjang tahun rencana, dan \d+ di "
+    assert re.search(r"Kesepuluh indikator dalam rencana diukur sepanjang tahun rencana, dan \d+ di "
                      r"antaranya mencapai target tahun rencana\.", id_)
     assert re.search(r"terpakai " + RP_ID + r" sepanjang tahun rencana \(", id_)
     assert "mencapai target tahun ini" not in id_

@@ -335,6 +335,9 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "month_short": month_names(lang, "abbreviated"),
         "peak": peak,
         "peak_months": [names[m] for m in peak_months],
+        # Three or more consecutive busiest months read as a range: "April–September".
+        "peak_range": (f"{names[peak_months[0]]}–{names[peak_months[-1]]}" if len(peak_months) > 2
+                       and list(peak_months) == list(range(peak_months[0], peak_months[-1] + 1)) else None),
         "funding": funding,
         "funding_by_key": {r.key: r for r in funding},
         # The sources with the most money, all of them when tied; none when every programme is

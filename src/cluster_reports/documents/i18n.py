@@ -110,7 +110,8 @@ class Labels:
         if key in self.entries:
             form = self.entries[key]
         else:
-            forms = [f"{key}.zero"] if n == 0 else [f"{key}.single"] if n == 1 else []
+            # A form for the number itself ("10": "kesepuluh") wins over the general forms.
+            forms = [f"{key}.{n}"] + ([f"{key}.zero"] if n == 0 else [f"{key}.single"] if n == 1 else [])
             forms += [f"{key}.{plural_category(self.lang, n)}"]
             form = next((self.entries[f] for f in forms if f in self.entries), None) or self(f"{key}.other")
         return form.format_map({"n": Formatter(self.lang).number(n), **values})

@@ -123,6 +123,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         # year's end: an evaluation after a monitoring that stopped mid-year does not complete them.
         "year_over": routine[-1].end >= dt.date(plan.year, 12, 31),
         "last_routine": routine[-1],
+        "routine_span": routine_span(routine, plan.year),
         "evaluations": found,
         "evaluation_channel": {e.period.id: main_channel_of(e.channels, labels).get(e.period.id)
                                for e in found},
@@ -408,3 +409,22 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
     )
     return {"indicators": indicator_table, "success_cases": success, "conditions": conditions,
             "completion": completion, "turnover": turnover, "channels": channels}
+
+
+SPANS = {1: "month", 3: "quarter", 6: "half", 12: "year"}
+
+
+def routine_span(routine: list, year: int) -> str | None:
+    """The common length of the routine periods as a word key ('quarter' for four periods of three
+    months), so that the report can say "empat triwulan"; None where they differ or are irregular."""
+    months = set()
+    start = dt.date(year, 1, 1)
+    for p in routine:
+        first = p.start or start
+        nxt = p.end + dt.timedelta(days=1)
+        span = (nxt.year - first.year) * 12 + nxt.month - first.month
+        if first.day != 1 or nxt.day != 1:
+            return None
+        months.add(span)
+        start = nxt
+    return SPANS.get(months.pop()) if len(months) == 1 else None
