@@ -271,7 +271,7 @@ def test_page_numbers_without_libreoffice_say_what_to_install(monkeypatch, tmp_p
 def test_a_form_that_would_stand_a_page_tall_in_narrow_columns_is_turned(sample_by_id, templates):
     """The guideline's progress form (part 2) fits upright only at 8.5 pt in narrow columns, a
     page tall: it goes landscape. The monitoring report's programme table, as wide but short,
-    stays upright, set a little smaller."""
+    stays upright (set smaller where its words need it)."""
     kebumen = sample_by_id["kebumen-roof-tile"]
     guideline = composer.compose(kebumen, "guideline", "en", [], templates)
     monitoring = composer.compose(kebumen, "monitoring", "id", [], templates)
@@ -282,4 +282,5 @@ def test_a_form_that_would_stand_a_page_tall_in_narrow_columns_is_turned(sample_
         return landscape_flags([table], A4) == [True], font_size(table, PORTRAIT)
 
     assert turned(guideline, "Progress monitoring report, part 2") == (True, 8.5)
-    assert turned(monitoring, "Program yang direncanakan dan yang terlaksana") == (False, 8.5)
+    upright_turned, size = turned(monitoring, "Program yang direncanakan dan yang terlaksana")
+    assert not upright_turned and size <= 9.0  # upright, at most the body size
