@@ -96,3 +96,25 @@ def docx_text(path: Path) -> list[str]:
     for table in doc.tables:
         texts += [cell.text for row in table.rows for cell in row.cells]
     return texts
+
+
+def tree_lines(document, cover: bool = True) -> list[str]:
+    """A composed document's words as a reader meets them: a paragraph or a table row per line
+    (cells joined by ' | '), blocks and notes opened, the cover's lines first where asked for."""
+    from cluster_reports.compose.tree import Block, Cover, Note, Paragraph, Table, plain
+
+    lines: list[str] = []
+
+    def walk(nodes):
+        for node in nodes:
+            if isinstance(node, Paragraph):
+                lines.append(plain(node.runs))
+            elif isinstance(node, (Block, Note)):
+                walk(node.children)
+            elif cover and isinstance(node, Cover):
+                lines.extend(plain(line) for line in node.lines)
+            elif isinstance(node, Table):
+                lines.extend(" | ".join(plain(cell) for cell in row) for row in node.rows)
+
+    walk(document.nodes)
+    return lines

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 import sample_facts
 import yaml
+from checks import tree_lines
 from conftest import SAMPLE
 
 from cluster_reports.compose import composer
-from cluster_reports.compose.tree import Block, Cover, Note, Paragraph, Table, plain
 from cluster_reports.documents import i18n
 from cluster_reports.domain import summary
 from cluster_reports.inputs import params_io
@@ -79,20 +79,7 @@ def edge(tmp_path_factory) -> dict[str, params_io.LoadedParams]:
 
 def _text(document) -> str:
     """The document's words, a paragraph or table row per line, as a reader meets them."""
-    lines: list[str] = []
-
-    def walk(nodes):
-        for node in nodes:
-            if isinstance(node, Paragraph):
-                lines.append(plain(node.runs))
-            elif isinstance(node, (Block, Note)):
-                walk(node.children)
-            elif isinstance(node, Cover):
-                lines.extend(plain(line) for line in node.lines)
-            elif isinstance(node, Table):
-                lines.extend(" | ".join(plain(cell) for cell in row) for row in node.rows)
-
-    walk(document.nodes)
+    lines = tree_lines(document)
     return "\n".join(" ".join(line.split()) for line in lines)
 
 

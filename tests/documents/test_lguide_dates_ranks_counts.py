@@ -10,9 +10,9 @@ import datetime as dt
 import itertools
 
 import pytest
+from checks import tree_lines
 
 from cluster_reports.compose import composer
-from cluster_reports.compose.tree import Block, Cover, Note, Paragraph, Table, plain
 from cluster_reports.documents import facilitation, guideline, i18n, province_summary
 from cluster_reports.domain import routine, summary, working_days
 from cluster_reports.domain.routine import EventKind
@@ -36,20 +36,7 @@ class _Programme:
 
 def _text(document) -> str:
     """The document's words, paragraphs and table rows joined, as a reader meets them."""
-    lines: list[str] = []
-
-    def walk(nodes):
-        for node in nodes:
-            if isinstance(node, Paragraph):
-                lines.append(plain(node.runs))
-            elif isinstance(node, (Block, Note)):
-                walk(node.children)
-            elif isinstance(node, Cover):
-                lines.extend(plain(line) for line in node.lines)
-            elif isinstance(node, Table):
-                lines.extend(" | ".join(plain(cell) for cell in row) for row in node.rows)
-
-    walk(document.nodes)
+    lines = tree_lines(document)
     return " ".join(" ".join(lines).split())
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from checks import tree_lines
 from conftest import SAMPLE
 
 from cluster_reports.compose import composer
-from cluster_reports.compose.tree import Block, Note, Paragraph, Table, plain
 from cluster_reports.domain import summary
 from cluster_reports.inputs import params_io
 
@@ -20,18 +20,7 @@ CONDITIONS = ("demand", "factor", "firm_strategy", "related_supporting", "social
 
 
 def _words(document) -> str:
-    lines: list[str] = []
-
-    def walk(nodes):
-        for node in nodes:
-            if isinstance(node, Paragraph):
-                lines.append(plain(node.runs))
-            elif isinstance(node, (Block, Note)):
-                walk(node.children)
-            elif isinstance(node, Table):
-                lines.extend(" | ".join(plain(cell) for cell in row) for row in node.rows)
-
-    walk(document.nodes)
+    lines = tree_lines(document, cover=False)
     return "\n".join(" ".join(line.split()) for line in lines)
 
 
