@@ -5,27 +5,24 @@ indicator name with its unit, and sentences that no longer run into the next one
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLE
 from test_polish_wording import _text
 
 from cluster_reports.compose import composer
 from cluster_reports.domain import summary
-from cluster_reports.inputs import params_io
 
 KEBUMEN, TEGAL, PONTIANAK = "kebumen-roof-tile", "kota-tegal-ship-parts", "pontianak-rattan-furniture"
 
 
 @pytest.fixture(scope="module")
-def text(templates):
-    loaded, problems = params_io.load_many([SAMPLE])
-    assert not problems, "\n".join(map(str, problems))
-    tree = {i.params.id: i for i in loaded}
-    peers = [summary.summarise(i) for i in tree.values()]
+def text(sample, sample_by_id, templates):
+    # the session's sample (conftest), not a second load of the same files
+    peers = [summary.summarise(i) for i in sample]
     made: dict[tuple[str, str, str], str] = {}
 
     def get(cluster: str, kind: str, lang: str) -> str:
         if (cluster, kind, lang) not in made:
-            made[cluster, kind, lang] = _text(composer.compose(tree[cluster], kind, lang, peers, templates))
+            document = composer.compose(sample_by_id[cluster], kind, lang, peers, templates)
+            made[cluster, kind, lang] = _text(document)
         return made[cluster, kind, lang]
 
     return get
