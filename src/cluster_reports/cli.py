@@ -216,8 +216,9 @@ def render_command(
     if any(k in registry.ROLLUPS for k in kinds):
         # Roll-ups cover the clusters of this run: name a folder of them all for a full picture.
         defaults = _project_publication([item.path for item in loaded], params_root)
+        rollup_library = library or programmes.find_folder(params_root)
         for outcome in render.render_rollups(kinds, summaries, langs, formats, out_dir, templates,
-                                             defaults):
+                                             defaults, rollup_library):
             outcomes.append(outcome)
             failed |= not _show(outcome)
     if page_numbers:

@@ -160,7 +160,8 @@ def render_general(kinds: list[str], langs: list[str], formats: list[str], out: 
 
 def render_rollups(kinds: list[str], summaries: list[ClusterSummary], langs: list[str],
                    formats: list[str], out: Path, templates: Path,
-                   publication: Publication | None = None) -> list[Outcome]:
+                   publication: Publication | None = None,
+                   programmes: Path | None = None) -> list[Outcome]:
     """Every province's roll-up and the national one, as asked for in ``kinds``; one outcome each."""
     jobs: list[tuple[str, str | None, list[ClusterSummary]]] = []
     for kind in (k for k in kinds if k in registry.ROLLUPS):
@@ -176,20 +177,22 @@ def render_rollups(kinds: list[str], summaries: list[ClusterSummary], langs: lis
     planned = frozenset(rollup_path(out, kind, key, lang, "html")
                         for kind, key, _ in jobs for lang in langs if "html" in formats)
     return [render_rollup(kind, members, key, langs, formats, out, templates, planned,
-                          publication)
+                          publication, programmes)
             for kind, key, members in jobs]
 
 
 def render_rollup(kind: str, summaries: list[ClusterSummary], key: str | None, langs: list[str],
                   formats: list[str], out: Path, templates: Path,
                   also_planned: frozenset[Path] = frozenset(),
-                  publication: Publication | None = None) -> Outcome:
+                  publication: Publication | None = None,
+                  programmes: Path | None = None) -> Outcome:
+    """``programmes``: the library whose national programmes the roll-up presents (None: shipped)."""
     outcome = Outcome(f"{kind}:{key or 'national'}", None)
     try:
         from cluster_reports import navigation
 
         documents = [(kind, lang, composer.compose_rollup(kind, summaries, key, lang, templates,
-                                                          publication))
+                                                          publication, programmes))
                      for lang in langs]
         _write_all(documents, formats, templates, outcome,
                    lambda kind, lang, fmt: rollup_path(out, kind, key, lang, fmt),

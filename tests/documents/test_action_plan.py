@@ -298,7 +298,7 @@ def test_a_programme_without_lines_takes_the_library_budget(kebumen_copy: Path, 
                  "--lang", "id", "--format", "html", "--out", str(out))
     assert result.returncode == 0, result.stderr
     html = next(out.rglob("action-plan.id.html")).read_text(encoding="utf-8")
-    assert "Direktori industri" in html and "Rp 10.500.000" in html
+    assert "Direktori produsen" in html and "Rp 10.500.000" in html
     assert "30 halaman × 1.000 eksemplar × Rp 150" in html
 
 

@@ -144,6 +144,7 @@ class Executor:
                 settings.templates,
                 settings.templates_digest,
                 settings.params_root,
+                settings.rollup_programmes,
                 pure=False,
             ): r
             for r in stale

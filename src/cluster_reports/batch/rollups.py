@@ -87,11 +87,13 @@ def stale_rollups(
     formats: list[str],
     out: Path,
     force: bool = False,
+    library: str = "",
 ) -> RollupPlan:
-    """A roll-up is rendered in all its languages and formats at once: stale when any of them is."""
+    """A roll-up is rendered in all its languages and formats at once: stale when any of them is.
+    ``library``: the digest of the programme library whose national programmes the roll-ups show."""
     plan = RollupPlan()
     for rollup in rollups:
-        content = members_digest(rollup.members)
+        content = members_digest(rollup.members) + library
         fresh = True
         for lang in langs:
             for fmt in formats:

@@ -85,8 +85,10 @@ def run(o: BatchOptions, console, err_console, executor: Executor) -> int:
     if rollup_kinds:
         documents = recorder.manifest.documents()
         members = rollups.members(summaries, documents, kinds, o.langs, o.formats)
+        library = scan.tree_digest(settings.rollup_programmes or resources.shipped_programmes())
         due = rollups.stale_rollups(rollups.selection(rollup_kinds, members), documents, digests,
-                                    langs=o.langs, formats=o.formats, out=out, force=o.force)
+                                    langs=o.langs, formats=o.formats, out=out, force=o.force,
+                                    library=library)
         recorder.tally.fresh(due.up_to_date)
         for rollup, outcome, duration in executor.rollups(due.stale, o.langs, o.formats, settings):
             recorder.rollup(rollup, outcome, duration, due.keys)

@@ -13,7 +13,7 @@ from cluster_reports.batch import engines
 from cluster_reports.batch.engines import DocResult, Job
 from cluster_reports.compose import templating
 from cluster_reports.domain.summary import ClusterSummary, summarise
-from cluster_reports.inputs import params_io, publication
+from cluster_reports.inputs import params_io, programmes, publication
 
 from .scan import package_digest
 
@@ -29,6 +29,12 @@ class Settings:
     templates_digest: str
     programmes: Path | None = None
     notebooks: Path | None = None
+
+    @property
+    def rollup_programmes(self) -> Path | None:
+        """The library whose national programmes the roll-ups present: the one given, else the
+        nearest above the params folder (None: the shipped one)."""
+        return self.programmes or programmes.find_folder(self.params_root)
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,7 @@ def rollup_task(
     templates: Path,
     templates_digest: str,
     params_root: Path | None = None,
+    programmes: Path | None = None,
 ) -> tuple[render.Outcome, float]:
     start = time.perf_counter()
     check_worker(templates_digest)
@@ -126,6 +133,6 @@ def rollup_task(
         return failed, time.perf_counter() - start
     outcome = render.render_rollup(
         kind, sorted(members, key=lambda s: s.id), key, langs, formats, out, templates,
-        publication=defaults.publication if defaults else None,
+        publication=defaults.publication if defaults else None, programmes=programmes,
     )
     return outcome, time.perf_counter() - start

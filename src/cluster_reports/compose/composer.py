@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from cluster_reports import __version__
-from cluster_reports.documents import cover, facilitation, i18n
+from cluster_reports.documents import cover, facilitation, i18n, national_programmes
 from cluster_reports.documents.registry import (
     KINDS,
     ROLLUPS,
@@ -86,14 +86,16 @@ def _lines(text: str) -> list[Run]:
 
 
 def compose_rollup(kind: str, summaries: list[ClusterSummary], key: str | None, lang: str,
-                   templates: Path, publication: Publication | None = None) -> Document:
+                   templates: Path, publication: Publication | None = None,
+                   programmes: Path | None = None) -> Document:
     """A roll-up over clusters: a province's (``key`` its slug) or the nation's (``key`` None); its
-    cover takes ``publication``, the project's defaults."""
+    cover takes ``publication``, the project's defaults; its national programmes come from the
+    library ``programmes`` (None: the shipped one)."""
     spec = ROLLUPS.get(kind)
     if spec is None:
         raise ComposeError(f"unknown roll-up {kind!r}: choose from {', '.join(ROLLUPS)}")
     labels = i18n.labels(templates, lang)
-    context = spec.context(summaries, key, labels)
+    context = spec.context(summaries, key, labels, library=national_programmes.library_for(programmes))
     context.update(generated=generation_date(), version=__version__, kind=kind)
     context["cover"] = cover.facts(publication or Publication(), cover.mark_of_summaries(summaries),
                                    labels)

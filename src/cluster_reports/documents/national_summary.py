@@ -25,8 +25,9 @@ from cluster_reports.domain.subsectors import (
 )
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs import regions
+from cluster_reports.inputs.programmes import ProgrammeLibrary
 
-from . import charts
+from . import charts, national_programmes
 from .i18n import Formatter, Labels
 from .province_summary import GROUP_ORDER, SOCIAL_CAPITAL_MIN, value_added_years
 
@@ -102,7 +103,10 @@ def _pct(part: int, whole: int) -> float:
     return share(part, whole)
 
 
-def context(summaries: list[ClusterSummary], key: str | None, labels: Labels) -> dict:
+def context(summaries: list[ClusterSummary], key: str | None, labels: Labels,
+            library: ProgrammeLibrary | None = None) -> dict:
+    """``library``: the programme library whose national programmes the summary presents (None:
+    the shipped one)."""
     if not summaries:
         raise ValueError("national-summary: no cluster to summarise")
     lang = labels.lang
@@ -166,6 +170,8 @@ def context(summaries: list[ClusterSummary], key: str | None, labels: Labels) ->
         "group_shares": (group_shares := shares([t.clusters for t in groups])),
         "group_shares_add_up": adds_up(group_shares),
         "social_capital_min": SOCIAL_CAPITAL_MIN,
+        # The study's national action programmes (Table 5.1) and the plans drawing on them.
+        "np": national_programmes.chapter(summaries, library, labels, N),
     }
 
 

@@ -29,10 +29,11 @@ from cluster_reports.domain.subsectors import (
     totals,
 )
 from cluster_reports.domain.summary import ClusterSummary
+from cluster_reports.inputs.programmes import ProgrammeLibrary
 from cluster_reports.inputs.regions import slugify
 from cluster_reports.inputs.schema import ClusterGroup
 
-from . import charts
+from . import charts, national_programmes
 from .i18n import Formatter, Labels
 
 TOP_SHOWN = 10  # clusters per group and round in the body; the annex lists every cluster
@@ -122,7 +123,8 @@ def _as_peer(s: ClusterSummary) -> ClusterSummary:
     return replace(s, name_en="", name_id="", regency="", isic="", industry_en="", industry_id="",
                    firms=0, workers=None,
                    annual_sales=None, value_added=None, social_capital=0, potentially_viable=None,
-                   above_reference=None, synthetic=False, documents=())
+                   above_reference=None, synthetic=False, documents=(), plan_year=None,
+                   plan_programmes=())
 
 
 def rank_groups(summaries: list[ClusterSummary], lang: str,
@@ -235,7 +237,10 @@ def _check(summaries: list[ClusterSummary], key: str | None) -> None:
         raise ValueError(f"province-summary: clusters of {len(provinces)} provinces given, one expected")
 
 
-def context(summaries: list[ClusterSummary], key: str | None, labels: Labels) -> dict:
+def context(summaries: list[ClusterSummary], key: str | None, labels: Labels,
+            library: ProgrammeLibrary | None = None) -> dict:
+    """``library``: the programme library whose national programmes the roll-up presents (None:
+    the shipped one)."""
     _check(summaries, key)
     lang = labels.lang
     slug = key or summaries[0].province_slug
@@ -311,6 +316,8 @@ def context(summaries: list[ClusterSummary], key: str | None, labels: Labels) ->
         "budget_per_regency": IDENTIFICATION_BUDGET_PER_REGENCY,
         "regencies_charted": min(REGENCIES_CHARTED, len(regencies)),
         "subsectors_charted": min(SUBSECTORS_CHARTED, len(subsectors)),
+        # The study's national action programmes (Table 5.1) and the province's plans drawing on them.
+        "np": national_programmes.chapter(summaries, library, labels, P),
     }
 
 

@@ -58,7 +58,8 @@ KINDS: dict[str, Kind] = {
 }
 
 
-RollupContext = Callable[[list[ClusterSummary], str | None, i18n.Labels], dict]
+# (summaries, province slug or None, labels); keyword library: the programme library (None: shipped)
+RollupContext = Callable[..., dict]
 
 
 @dataclass(frozen=True)

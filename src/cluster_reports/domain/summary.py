@@ -9,7 +9,7 @@ from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams, Source
 from cluster_reports.inputs.schema.common import LEGACY_KINDS, NOT_SURVEY_DATA
 
-from . import firms, scoring
+from . import budget, firms, prices, scoring
 
 
 @dataclass(frozen=True)
@@ -39,15 +39,23 @@ class ClusterSummary:
     documents: tuple[str, ...] = ()  # the cluster documents rendered for it, e.g. ("profile",)
     reference_year: int | None = None  # the year its data describe (None in records written before)
     illustrative: bool = False  # any figure a roll-up sums is not survey data (cover mark)
+    # The year whose prices its plan's money is in (None: no plan), and what the plan puts into each
+    # national programme of the library (Table 5.1) it draws on: (library id, price year, Rupiah),
+    # one entry per id and price year. The year is the plan's, or the library's costing year where
+    # the plan takes library lines unchanged: the roll-ups never add Rupiah of different years.
+    plan_year: int | None = None
+    plan_programmes: tuple[tuple[str, int, int], ...] = ()
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["documents"] = list(self.documents)
+        data["plan_programmes"] = [list(d) for d in self.plan_programmes]
         return data
 
     @classmethod
     def from_dict(cls, data: dict) -> ClusterSummary:
-        return cls(**{**data, "documents": tuple(data.get("documents", ()))})
+        return cls(**{**data, "documents": tuple(data.get("documents", ())),
+                      "plan_programmes": tuple(tuple(d) for d in data.get("plan_programmes", ()))})
 
 
 def summarise(loaded: LoadedParams, documents: tuple[str, ...] = ()) -> ClusterSummary:
@@ -83,7 +91,25 @@ def summarise(loaded: LoadedParams, documents: tuple[str, ...] = ()) -> ClusterS
         documents=documents,
         reference_year=p.reference_year,
         illustrative=summed_illustrative(p),
+        plan_year=prices.basis(loaded.plan, p).year if loaded.plan is not None else None,
+        plan_programmes=national_draws(loaded),
     )
+
+
+def national_draws(loaded: LoadedParams) -> tuple[tuple[str, int, int], ...]:
+    """The plan's budget per national library programme it draws on, summed per price year."""
+    if loaded.plan is None:
+        return ()
+    basis = prices.basis(loaded.plan, loaded.params)
+    sums: dict[tuple[str, int], int] = {}
+    for p in budget.resolve_plan(loaded.plan, loaded.library):
+        if p.library is None or p.library.source != "national":
+            continue
+        # Library lines taken unchanged stay in the prices of the year they were costed in.
+        year = p.costed_year if prices.out_of_year(p, basis) and not p.restated else basis.year
+        assert year is not None
+        sums[p.library.id, year] = sums.get((p.library.id, year), 0) + p.total
+    return tuple((key, year, total) for (key, year), total in sorted(sums.items()))
 
 
 # The fields a roll-up sums or ranks by: where any of them is illustrative, so is the roll-up.
