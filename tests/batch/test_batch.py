@@ -170,7 +170,7 @@ def test_rollups_are_rebuilt_only_for_the_province_that_changed(tmp_path, monkey
     """Roll-up scheduling with a stand-in roll-up (workers are threads of this process here)."""
     calls: list[tuple[str, str | None, tuple[str, ...]]] = []
 
-    def fake_rollup(kind, summaries, key, langs, formats, out, templates, publication=None):
+    def fake_rollup(kind, summaries, key, langs, formats, out, templates, publication=None, programmes=None):
         calls.append((kind, key, tuple(s.id for s in summaries)))
         outcome = render.Outcome(f"{kind}:{key or 'national'}", None)
         for lang in langs:
