@@ -26,6 +26,7 @@ class Draw:
     """What one cluster's plan puts into a programme, in one year's prices."""
 
     cluster: str  # the cluster's name in the document's language
+    cluster_id: str
     province: str
     year: int
     amount: int
@@ -57,7 +58,7 @@ class ProgrammeRow:
 
     @property
     def plans(self) -> int:
-        return len({d.cluster for d in self.draws})
+        return len({d.cluster_id for d in self.draws})
 
 
 def library_for(folder: Path | None) -> ProgrammeLibrary:
@@ -96,7 +97,7 @@ def _sums(draws: list[Draw], by_province: bool) -> list[YearSum]:
     groups: dict[tuple, list[Draw]] = {}
     for d in draws:
         groups.setdefault((d.province if by_province else None, d.year), []).append(d)
-    return [YearSum(year, len({d.cluster for d in items}), sum(d.amount for d in items), province)
+    return [YearSum(year, len({d.cluster_id for d in items}), sum(d.amount for d in items), province)
             for (province, year), items in sorted(groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1]))]
 
 
@@ -111,7 +112,7 @@ def chapter(summaries: list[ClusterSummary], library: ProgrammeLibrary | None, l
     draws: dict[str, list[Draw]] = {}
     for s in sorted(summaries, key=lambda s: (s.province, getattr(s, f"name_{lang}"), s.id)):
         for key, year, amount in s.plan_programmes:
-            draws.setdefault(key, []).append(Draw(getattr(s, f"name_{lang}"), s.province, year, amount))
+            draws.setdefault(key, []).append(Draw(getattr(s, f"name_{lang}"), s.id, s.province, year, amount))
     rows = [
         ProgrammeRow(
             id=p.id, number=p.number, title=p.title.get(lang),
