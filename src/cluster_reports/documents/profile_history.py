@@ -39,6 +39,16 @@ def step_rows(params: ClusterParams, labels: Labels) -> list[StepRow]:
     return rows
 
 
+def step_series(names: list[str], labels: Labels) -> str:
+    """Step names in a sentence. A name that holds a comma or the conjunction itself ("sorting and
+    sale") would blur where one step ends, so such a series is joined by semicolons (PUEBI); the
+    names keep the case they are written in."""
+    conjunction = f" {labels('list.and')} "
+    if len(names) < 2 or not any("," in n or conjunction in n for n in names):
+        return channels.enumerate_(names, labels)
+    return f"{'; '.join(names[:-1])}; {labels('list.and')} {names[-1]}"
+
+
 def context(params: ClusterParams, labels: Labels) -> dict:
     founding = founding_years(params)
     steps = step_rows(params, labels)
@@ -53,7 +63,7 @@ def context(params: ClusterParams, labels: Labels) -> dict:
                          if 0 < len(founding.oldest) <= OLDEST_NAMED else None),
         "steps": steps,
         "steps_biting": biting,
-        "steps_biting_phrase": channels.enumerate_([r.step for r in biting], labels),
+        "steps_biting_phrase": step_series([r.step for r in biting], labels),
         "constraints_tied": len(tied),
         "support_no_result": sum(1 for s in params.history.support if s.result is None)
         if params.history else 0,
