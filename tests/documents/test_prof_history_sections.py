@@ -127,7 +127,8 @@ def test_history_tables_and_sentences_of_the_sample(sample_by_id, templates):
     assert id_.split("\n")[0].count("Sentra ini bermula pada tahun 1975.") == 1
     assert ("The table lists the 5 milestones of the cluster that are recorded, from 1988 to 2003."
             in en)
-    assert "Tabel menyajikan 5 tonggak sejarah sentra yang tercatat, dari tahun 1988 sampai tahun 2003." in id_
+    assert ("Tabel menyajikan 5 tonggak sejarah sentra yang tercatat, dari tahun 1988 sampai tahun "
+            "2003.") in id_
     assert "1996 | The furniture makers found Koperasi Mebel Serenan." in en
     assert "1996 | Para perajin mebel mendirikan Koperasi Mebel Serenan." in id_
     # A programme without its result says so in the table and in the text, in words.
@@ -175,7 +176,8 @@ def test_a_cluster_without_the_data_says_it_is_not_recorded(sample_by_id, templa
             "are available.") in en_words
     assert "The production process of the cluster is not recorded." in en_words
     assert "Sejarah sentra tidak tercatat." in id_words
-    assert "Tahun pendirian IKM di sentra tidak tercatat karena data per unit usaha tidak tersedia." in id_words
+    assert ("Tahun pendirian IKM di sentra tidak tercatat karena data per unit usaha tidak "
+            "tersedia.") in id_words
     assert "Proses produksi sentra tidak tercatat." in id_words
     assert "began in" not in en_words and "bermula pada" not in id_words
     assert "History of the cluster" in " ".join(_headings(en))

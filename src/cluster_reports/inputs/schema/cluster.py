@@ -529,7 +529,8 @@ class ClusterParams(Strict):
 
     @field_validator("production_process")
     @classmethod
-    def _steps_name_constraints(cls, steps: list[ProductionStep], info: ValidationInfo) -> list[ProductionStep]:
+    def _steps_name_constraints(cls, steps: list[ProductionStep],
+                                info: ValidationInfo) -> list[ProductionStep]:
         if "constraints" in info.data:  # else the constraints' own errors are reported
             check_step_constraints(steps, info.data["constraints"])
         return steps
