@@ -17,7 +17,7 @@ from cluster_reports.domain.extremes import extremes
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.schema import ClusterParams
 
-from . import channels, charts, long_lists, provenance
+from . import channels, charts, long_lists, profile_history, provenance
 from .i18n import Formatter, Labels, capfirst
 
 CONDITIONS = ("demand", "factor", "firm_strategy", "related_supporting", "social_capital")
@@ -143,7 +143,8 @@ def peer_rows(params: ClusterParams, peers: list[ClusterSummary], lang: str) -> 
 
 def field_label(path: str, labels: Labels) -> str:
     """A params path in the document's words: 'constraints.1' -> 'Constraints: item 2'."""
-    return provenance.field_label(path, labels, heads=("section.",))
+    return provenance.field_label(path, labels, heads=("section.", "profile.section."),
+                                  parts=("profile.field.",))
 
 
 def catalogue(params: ClusterParams) -> provenance.Catalogue:
@@ -205,6 +206,7 @@ def context(params: ClusterParams, peers: list[ClusterSummary], labels: Labels) 
         "main_markets": main_markets,  # the main channel, or the channels tied for it
         "main_markets_phrase": channels.enumerate_([r.phrase for r in main_markets], labels),
         **growth_seed_list(structure, labels),
+        **profile_history.context(params, labels),  # the history and production-process chapters
     }
 
 

@@ -374,11 +374,102 @@ class Facilitator(Strict):
     appointed: Annotated[int, Field(ge=1990, le=2100)] | None = None
 
 
+# --- History of the cluster and its production process (profiling report, issue 13) ---
+
+Year = Annotated[int, Field(ge=1800, le=2100)]
+
+
+def check_chronological(years: list[int], what: str) -> None:
+    """Entries of a history are listed as a reader reads them: earliest first."""
+    for n, (earlier, later) in enumerate(zip(years, years[1:], strict=False), start=1):
+        if later < earlier:
+            raise ValueError(
+                f"{what} are not in chronological order: item {n + 1} ({later}) comes after "
+                f"item {n} ({earlier}); list them earliest first"
+            )
+
+
+class HistoryBeginning(Strict):
+    year: Year | None = Field(None, description="Year the cluster began, where known")
+    text: Text = Field(description="How the cluster began: who started it, where, with what")
+
+
+class Milestone(Strict):
+    year: Year
+    text: Text = Field(description="What happened that year, as one sentence")
+
+
+class SupportProgramme(Strict):
+    start: Year = Field(description="First year of the programme")
+    end: Year | None = Field(None, description="Last year, where it ran longer than one year")
+    programme: Text = Field(description="Name or content of the programme")
+    provider: Text = Field(description="Who gave it (ministry, office, donor, university, bank)")
+    result: Text | None = Field(None, description="What came of it; left out where not recorded")
+
+    @model_validator(mode="after")
+    def _period(self) -> SupportProgramme:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"support programme ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class History(Strict):
+    """When and how the cluster began, its milestones and the support it has had, earliest first."""
+
+    began: HistoryBeginning | None = None
+    milestones: list[Milestone] = Field(default_factory=list, description="Earliest first")
+    support: list[SupportProgramme] = Field(
+        default_factory=list, description="Past support programmes, by first year, earliest first"
+    )
+
+    @model_validator(mode="after")
+    def _in_order(self) -> History:
+        if self.began is None and not self.milestones and not self.support:
+            raise ValueError("give 'began', 'milestones' or 'support', or leave 'history' out")
+        check_chronological([m.year for m in self.milestones], "milestones")
+        check_chronological([s.start for s in self.support], "support programmes")
+        began = self.began.year if self.began else None
+        if began is not None and self.milestones and self.milestones[0].year < began:
+            raise ValueError(
+                f"the first milestone ({self.milestones[0].year}) is earlier than the year the "
+                f"cluster began ({began})"
+            )
+        return self
+
+
+class ProductionStep(Strict):
+    """One step from raw material to product, as the cluster's firms carry it out."""
+
+    step: Text = Field(description="Short name of the step, e.g. {en: drying, id: pengeringan}")
+    description: Text = Field(description="What is done, by whom and with what equipment")
+    value_added: Text | None = Field(None, description="What the step adds to the product's value")
+    constraints: list[Annotated[int, Field(ge=0)]] = Field(
+        default_factory=list,
+        description="The cluster's constraints that bite at this step: positions in its "
+        "'constraints' list, counted from 0 as provenance paths count them",
+    )
+
+
+def check_step_constraints(steps: list[ProductionStep], constraints: list[Constraint]) -> None:
+    for n, s in enumerate(steps):
+        for ref in s.constraints:
+            if ref >= len(constraints):
+                raise ValueError(
+                    f"step {n} ({s.step.en!r}) names constraint {ref}, but the cluster lists "
+                    f"{len(constraints)} constraints (positions 0 to {len(constraints) - 1})"
+                    if constraints else
+                    f"step {n} ({s.step.en!r}) names constraint {ref}, but the cluster lists no constraints"
+                )
+        if len(set(s.constraints)) != len(s.constraints):
+            raise ValueError(f"step {n} ({s.step.en!r}) names a constraint twice")
+
+
 # Top-level sections whose values carry a provenance entry.
 DATA_SECTIONS = (
     "location", "products", "industry", "currency", "firms", "workers", "annual_sales",
     "value_added", "markets", "raw_materials", "constraints", "swot", "assessment", "selection",
     "stakeholders", "value_chain", "facilitator",
+    "history", "production_process",
 )
 
 
@@ -408,6 +499,12 @@ class ClusterParams(Strict):
     selection: Selection
     stakeholders: list[Stakeholder] = Field(default_factory=list)
     value_chain: list[ValueChainStage] = Field(default_factory=list)
+    history: History | None = Field(
+        None, description="When and how the cluster began, its milestones and past support programmes"
+    )
+    production_process: list[ProductionStep] = Field(
+        default_factory=list, description="The steps from raw material to product, in order"
+    )
     facilitator: Facilitator | None = None
     sources: list[DataSource] = Field(
         default_factory=list, description="The reports, surveys and statistics its provenance cites"
@@ -429,6 +526,14 @@ class ClusterParams(Strict):
         if markets and abs(total - 100) > 0.5:
             raise ValueError(f"market shares add up to {total:g} %, not 100 %")
         return markets
+
+    @field_validator("production_process")
+    @classmethod
+    def _steps_name_constraints(cls, steps: list[ProductionStep],
+                                info: ValidationInfo) -> list[ProductionStep]:
+        if "constraints" in info.data:  # else the constraints' own errors are reported
+            check_step_constraints(steps, info.data["constraints"])
+        return steps
 
     @field_validator("provenance")
     @classmethod
