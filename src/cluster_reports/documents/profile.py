@@ -309,7 +309,7 @@ def findings_context(params: ClusterParams, library: dict[str, LibraryProgramme]
             return labels("profile.findings.row.condition").format(
                 condition=labels(f"condition.{f.key}"), score=f.score, word=labels(f"score_word.{f.score}"))
         return labels("profile.findings.row.constraint").format(
-            category=labels(f"constraint.{f.key}"), count=labels.count("profile.count.constraint", f.count))
+            category=labels(f"profile.findings.category.{f.key}"), count=labels.count("profile.count.constraint", f.count))
 
     rows = [(what(f), [programme_label(p, labels) for p in f.programmes], f) for f in found.rows]
     weak = [labels(f"condition.{f.key}") for f in found.conditions]
