@@ -321,6 +321,8 @@ def findings_context(params: ClusterParams, library: dict[str, LibraryProgramme]
         "weak_phrase": condition_series(weak, labels) if weak else "",
         "constraint_categories_phrase": channels.enumerate_(categories, labels) if categories else "",
         "recommended_programmes": [programme_label(p, labels) for p in found.programmes],
+        "leading_programmes": channels.enumerate_([programme_label(p, labels) for p in found.leading], labels),
+        "leading_count": len(found.leading),
     }
 
 

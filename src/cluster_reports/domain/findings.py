@@ -57,6 +57,15 @@ class Findings:
         return tuple(seen.values())
 
 
+    @property
+    def leading(self) -> tuple[LibraryProgramme, ...]:
+        """The programmes that answer a weak condition and a recorded constraint at once: where the
+        cluster's action plan starts. Empty when no programme does (or either side is empty)."""
+        return tuple(_order(p for p in self.programmes
+                            if any(p in f.programmes for f in self.conditions)
+                            and any(p in f.programmes for f in self.constraints)))
+
+
 def _order(programmes: Iterable[LibraryProgramme]) -> list[LibraryProgramme]:
     return sorted(programmes, key=lambda p: (p.source != "national", p.number or 0, p.id))
 
