@@ -320,6 +320,10 @@ def findings_context(params: ClusterParams, library: dict[str, LibraryProgramme]
         "findings_library": library is not None and bool(library),
         "weak_phrase": condition_series(weak, labels) if weak else "",
         "constraint_categories_phrase": channels.enumerate_(categories, labels) if categories else "",
+        # what no programme answers, as a sentence names it (conditions hold commas: semicolons then)
+        "unanswered_phrase": condition_series(
+            [labels(f"condition.{f.key}") if f.kind == "condition" else labels(f"profile.findings.category.{f.key}")
+             for f in found.unanswered], labels),
         "recommended_programmes": [programme_label(p, labels) for p in found.programmes],
         "leading_programmes": channels.enumerate_([programme_label(p, labels) for p in found.leading], labels),
         "leading_count": len(found.leading),
