@@ -69,11 +69,12 @@ def test_prices_table_gives_unit_prices_dollars_volumes_and_the_computed_capacit
             "6,000,000 tiles per month | 8,000,000 tiles per month | 75.0%") in en
     assert "Ridge tiles and special shapes | Rp 1,500 per piece | US$ 0.19 | 300,000 pieces per month | " \
            "500,000 pieces per month | 60.0%" in en
-    assert ("Genteng tanah liat pres dengan nama Genteng Sokka Kebumen | Rp 550 per buah genteng | US$ 0,07 | "
-            "6.000.000 buah genteng per bulan | 8.000.000 buah genteng per bulan | 75,0%") in id_
+    assert ("Genteng tanah liat pres dengan nama Genteng Sokka Kebumen | Rp 550 per buah genteng | "
+            "US$ 0,07 | 6.000.000 buah genteng per bulan | 8.000.000 buah genteng per bulan | 75,0%") in id_
     said = " ".join(_section(en, "The table gives the unit prices", "Pressed clay"))
     assert "sells at Rp 550 per tile (US$ 0.07)" in said
-    assert "The cluster makes 6,000,000 tiles per month, 75.0% of its capacity of 8,000,000 tiles per month." in said
+    assert ("The cluster makes 6,000,000 tiles per month, 75.0% of its capacity of 8,000,000 tiles "
+            "per month.") in said
     assert "Capacity use ranges from 60.0% (ridge tiles and special shapes) to 75.0%" in said
     assert any("Sentra menghasilkan 6.000.000 buah genteng per bulan, atau 75,0% dari kapasitasnya" in line
                for line in id_)
@@ -151,11 +152,12 @@ def test_the_annex_lists_every_surveyed_firm_numbered_largest_first_with_its_siz
             assert (r[7] != "-") == firm.willing_to_improve
     en = kebumen["en"]
     assert "1 | Genteng Sokka Makmur | 62 | Medium | 1975 | Rp 2,650,000,000 | yes | yes" in en
-    assert any(line.startswith("The list gives the 38 firms surveyed in profiling, of the 264 firms of the cluster.")
+    assert any(line.startswith("The list gives the 38 firms surveyed in profiling, of the 264 firms of the "
+                               "cluster.")
                and "Growth seeds are the firms willing to improve: 12 of the 38." in line for line in en)
     assert any(line.startswith("The annex lists the 38 firms surveyed") for line in en)
-    assert any(line.startswith("Daftar ini memuat 38 unit usaha yang disurvei dalam penyusunan profil sentra, "
-                               "dari 264 unit usaha di sentra.") for line in kebumen["id"])
+    assert any(line.startswith("Daftar ini memuat 38 unit usaha yang disurvei dalam penyusunan profil "
+                               "sentra, dari 264 unit usaha di sentra.") for line in kebumen["id"])
     # A short list of growth seeds keeps its table in its own chapter beside the annex.
     assert "Genteng Sokka Makmur | 62 | Rp 2,650,000,000 | yes | yes" in en
 
@@ -166,7 +168,8 @@ def test_a_cluster_with_counts_only_says_there_is_no_firm_list_and_no_prices():
     en, id_ = _lines(item, "en"), _lines(item, "id")
     assert ("No list of firms was recorded: the cluster's firms are known only by their numbers in each "
             "size class.") in en
-    assert "Daftar IKM tidak tercatat: unit usaha sentra hanya diketahui jumlahnya menurut skala usaha." in id_
+    assert ("Daftar IKM tidak tercatat: unit usaha sentra hanya diketahui jumlahnya menurut skala "
+            "usaha.") in id_
     assert "The prices, output and production capacity of the cluster's products are not recorded." in en
     assert "Harga, produksi, dan kapasitas produksi produk sentra tidak tercatat." in id_
     assert not [line for line in en if line.startswith(("The list gives", "1 | "))]
@@ -186,8 +189,8 @@ def test_findings_name_the_weakest_condition_and_the_programmes_that_answer_it(k
     en, id_ = kebumen["en"], kebumen["id"]
     assert any(line.startswith("Support should start where the cluster is weakest: related and supporting "
                                "industries, with a score of 2 (weak).") for line in en)
-    assert any(line.startswith("Dukungan perlu dimulai dari kondisi terlemah sentra, yaitu industri terkait dan "
-                               "pendukung, dengan skor 2 (lemah).") for line in id_)
+    assert any(line.startswith("Dukungan perlu dimulai dari kondisi terlemah sentra, yaitu industri "
+                               "terkait dan pendukung, dengan skor 2 (lemah).") for line in id_)
     row = next(line for line in en if line.startswith("Related and supporting industries: score 2 (weak) | "))
     for p in answering:
         assert p.title.en in row
@@ -197,8 +200,8 @@ def test_findings_name_the_weakest_condition_and_the_programmes_that_answer_it(k
     assert any(line.startswith("Kendala teknologi: 2 kendala tercatat | ") for line in id_)
     assert any("Profiling recorded 7 constraints in all six categories of Table 2.2." in line for line in en)
     # The programme that answers the weak condition and a recorded constraint leads.
-    leading = [p for p in answering if set(p.addresses) & {f"constraint:{k.category.value}"
-                                                          for k in params_io.load_file(KEBUMEN).params.constraints}]
+    recorded = {f"constraint:{k.category.value}" for k in params_io.load_file(KEBUMEN).params.constraints}
+    leading = [p for p in answering if set(p.addresses) & recorded]
     assert [p.id for p in leading] == ["pilot-study-tour"]
     assert any(line.startswith("Study tour (pilot programme type, Box 3.1) answers a weak condition and a "
                                "recorded constraint at once.") for line in en)
@@ -220,9 +223,9 @@ def test_strong_conditions_and_no_constraints_recommend_no_programme(tmp_path):
     item = _copy(tmp_path, KEBUMEN, strong)
     en, id_ = _lines(item, "en"), _lines(item, "id")
     said = " ".join(_section(en, "Even the weakest", None))
-    assert said.startswith("Even the weakest conditions score 4 (strong): demand conditions; firm strategy, "
-                           "structure and rivalry; and related and supporting industries. No condition is weak, "
-                           "so support can build on the cluster's strengths.")
+    assert said.startswith("Even the weakest conditions score 4 (strong): demand conditions; firm "
+                           "strategy, structure and rivalry; and related and supporting industries. No "
+                           "condition is weak, so support can build on the cluster's strengths.")
     assert "The cluster's constraints are not recorded either. The assessment therefore gives no ground to " \
            "recommend a programme." in said
     assert not [line for line in en if " | " in line and "(Table 5.1 no." in line]
@@ -233,8 +236,8 @@ def test_all_weak_and_equal_conditions_are_all_to_strengthen(tmp_path):
     item = _copy(tmp_path, KEBUMEN, lambda data: _scores(data, dict.fromkeys(
         ("demand", "factor", "firm_strategy", "related_supporting", "social_capital"), 2)))
     en = _lines(item, "en")
-    assert any(line.startswith("All five conditions share the score 2 (weak). None is weaker than the others, "
-                               "so support must strengthen all five.") for line in en)
+    assert any(line.startswith("All five conditions share the score 2 (weak). None is weaker than the "
+                               "others, so support must strengthen all five.") for line in en)
     assert sum(1 for line in en if ": score 2 (weak) | " in line) == 5
     found = findings.findings(item.params, _library())
     assert len(found.conditions) == 5 and not found.unanswered
@@ -272,8 +275,9 @@ def test_library_addresses_are_validated_with_the_choices_named(tmp_path):
     (folder / "bad.yaml").write_text(yaml.safe_dump({
         "title": "Bad", "programmes": [{
             "id": "x", "source": "pilot", "addresses": ["social"],
-            "reference": {"en": "a", "id": "a"}, "title": {"en": "a", "id": "a"}, "why": {"en": "a", "id": "a"},
-            "who": {"en": "a", "id": "a"}, "what": [{"en": "a", "id": "a"}]}]}), encoding="utf-8")
+            "reference": {"en": "a", "id": "a"}, "title": {"en": "a", "id": "a"},
+            "why": {"en": "a", "id": "a"}, "who": {"en": "a", "id": "a"},
+            "what": [{"en": "a", "id": "a"}]}]}), encoding="utf-8")
     with pytest.raises(ParamsError) as err:
         programmes.load(folder)
     said = "\n".join(map(str, err.value.problems))

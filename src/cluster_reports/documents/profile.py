@@ -309,7 +309,8 @@ def findings_context(params: ClusterParams, library: dict[str, LibraryProgramme]
             return labels("profile.findings.row.condition").format(
                 condition=labels(f"condition.{f.key}"), score=f.score, word=labels(f"score_word.{f.score}"))
         return labels("profile.findings.row.constraint").format(
-            category=labels(f"profile.findings.category.{f.key}"), count=labels.count("profile.count.constraint", f.count))
+            category=labels(f"profile.findings.category.{f.key}"),
+            count=labels.count("profile.count.constraint", f.count))
 
     rows = [(what(f), [programme_label(p, labels) for p in f.programmes], f) for f in found.rows]
     weak = [labels(f"condition.{f.key}") for f in found.conditions]
@@ -322,10 +323,11 @@ def findings_context(params: ClusterParams, library: dict[str, LibraryProgramme]
         "constraint_categories_phrase": channels.enumerate_(categories, labels) if categories else "",
         # what no programme answers, as a sentence names it (conditions hold commas: semicolons then)
         "unanswered_phrase": condition_series(
-            [labels(f"condition.{f.key}") if f.kind == "condition" else labels(f"profile.findings.category.{f.key}")
-             for f in found.unanswered], labels),
+            [labels(f"condition.{f.key}") if f.kind == "condition"
+             else labels(f"profile.findings.category.{f.key}") for f in found.unanswered], labels),
         "recommended_programmes": [programme_label(p, labels) for p in found.programmes],
-        "leading_programmes": channels.enumerate_([programme_label(p, labels) for p in found.leading], labels),
+        "leading_programmes": channels.enumerate_(
+            [programme_label(p, labels) for p in found.leading], labels),
         "leading_count": len(found.leading),
     }
 

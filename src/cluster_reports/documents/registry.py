@@ -44,8 +44,9 @@ class Kind:
 def _profile_context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: i18n.Labels) -> dict:
     assert loaded is not None  # the profile has no general edition
     # The findings point to library programmes even where the cluster has no plan (which is when
-    # the library is loaded with the params): then the library nearest the file, else the shipped one.
-    library = loaded.library or programmes.load(programmes.folder_for(loaded.path))
+    # the library is loaded with the params): then the one given or nearest the file, else the shipped one.
+    folder = loaded.programmes_folder or programmes.folder_for(loaded.path)
+    library = loaded.library or programmes.load(folder)
     return profile.context(loaded.params, peers, labels, library.programmes)
 
 

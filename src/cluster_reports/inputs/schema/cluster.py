@@ -102,7 +102,8 @@ class Volume(Strict):
 class Product(Strict):
     name: Text
     main: bool = False
-    price: UnitPrice | None = Field(None, description="Unit price at the cluster (ex-works) in the reference year")
+    price: UnitPrice | None = Field(
+        None, description="Unit price at the cluster (ex-works) in the reference year")
     output: Volume | None = Field(None, description="Output of the whole cluster in the reference year")
     capacity: Volume | None = Field(
         None, description="Production capacity of the whole cluster, in the unit and period of 'output'; "
