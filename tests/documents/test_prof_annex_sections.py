@@ -321,3 +321,17 @@ def test_the_parsed_sample_keeps_its_product_fields():
     main = params.products[0]
     assert (main.price.amount, main.output.quantity, main.capacity.quantity, main.output.per) == \
         (550, 6_000_000, 8_000_000, "month")
+
+
+def test_notebook_tables_give_the_prices_with_capacity_use_and_the_firm_list(templates):
+    from cluster_reports.documents import profile
+
+    item = params_io.load_file(KEBUMEN)
+    labels = i18n.labels(templates, "en")
+    ctx = profile.context(item.params, [summary.summarise(item)], labels, _library())
+    tables = profile.tables(ctx, labels)
+    first = tables["prices"].iloc[0]
+    assert (first["Unit price"], first["Output"], first["Capacity"], first["Capacity use"]) == \
+        (550, 6_000_000, 8_000_000, 75.0)
+    assert len(tables["firm_list"]) == len(item.params.firms.table)
+    assert tables["firm_list"].iloc[0]["Size class"] == "Medium"

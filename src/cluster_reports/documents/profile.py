@@ -400,4 +400,22 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
         [(r.label, capfirst(r.destination.get(labels.lang)), r.share_shown) for r in ctx["markets"]],
         columns=[labels("head.channel"), labels("head.destination"), labels("head.share")],
     )
-    return {"firm_sizes": sizes, "conditions": conditions, "selection": selection, "markets": markets}
+    lang = labels.lang
+    prices = pd.DataFrame(  # capacity use in percent, computed; None where output or capacity is missing
+        [(r.name.get(lang), r.price.amount if r.price else None, r.usd,
+          r.output.quantity if r.output else None, r.capacity.quantity if r.capacity else None, r.use_pct)
+         for r in ctx["price_rows"]],
+        columns=[labels("head.product"), labels("profile.prices.head.price"),
+                 labels("profile.prices.head.usd"), labels("profile.prices.head.output"),
+                 labels("profile.prices.head.capacity"), labels("profile.prices.head.use")],
+    )
+    firm_list = pd.DataFrame(
+        [(f.number, f.name, f.workers, labels(f"profile.firm_list.size.{f.size}"), f.established,
+          f.annual_sales, f.cooperative_member, f.growth_seed) for f in ctx["firm_list"]],
+        columns=[labels("profile.firm_list.head.number"), labels("head.firm"), labels("head.workers"),
+                 labels("head.size_class"), labels("profile.firm_list.head.established"),
+                 labels("head.annual_sales"), labels("head.cooperative_member"),
+                 labels("profile.firm_list.head.growth_seed")],
+    )
+    return {"firm_sizes": sizes, "conditions": conditions, "selection": selection, "markets": markets,
+            "prices": prices, "firm_list": firm_list}
