@@ -236,8 +236,8 @@ def test_all_weak_and_equal_conditions_are_all_to_strengthen(tmp_path):
     item = _copy(tmp_path, KEBUMEN, lambda data: _scores(data, dict.fromkeys(
         ("demand", "factor", "firm_strategy", "related_supporting", "social_capital"), 2)))
     en = _lines(item, "en")
-    assert any(line.startswith("All five conditions share the score 2 (weak). None is weaker than the "
-                               "others, so support must strengthen all five.") for line in en)
+    assert any(line.startswith("All five conditions share the score 2 (weak). No condition is weaker "
+                               "than the others, so support must strengthen all five.") for line in en)
     assert sum(1 for line in en if ": score 2 (weak) | " in line) == 5
     found = findings.findings(item.params, _library())
     assert len(found.conditions) == 5 and not found.unanswered
