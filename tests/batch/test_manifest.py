@@ -43,14 +43,14 @@ def test_input_hash_follows_the_cluster_its_sidecars_csv_and_library_only(params
     csv.write_text(csv.read_text() + "\n")
     after = _hashes(params)
     assert [rel for rel in before if before[rel] != after[rel]] == [kebumen]
-    # The programme library changes the clusters with a plan, not the others.
+    # The programme library changes every cluster: a plan draws on it, and every profile's findings
+    # point to its programmes.
     library = PARAMS.parent / "params" / "programmes"
     lib_copy = params.parent / "programmes" / "national.yaml"
     lib_copy.write_text((library / "national.yaml").read_text() + "\n# edited\n")
     changed = {rel for rel, h in _hashes(params).items() if h != after[rel]}
-    with_plan = set(sample_facts.with_sidecar("plan"))
-    assert changed == {rel for rel, data in sample_facts.clusters().items() if data["id"] in with_plan}
-    assert kebumen in changed and "jawa-barat/garut-vetiver-oil.yaml" not in changed
+    assert changed == set(sample_facts.clusters())
+    assert kebumen in changed and "jawa-barat/garut-vetiver-oil.yaml" in changed
 
 
 def test_stray_sidecars_are_problems_named_by_file(params):

@@ -112,12 +112,23 @@ def test_a_long_list_is_named_by_its_first_five_and_counted(templates):
     assert channels.enumerate_(names[:3], id_) == "F1, F2, dan F3"
 
 
-def test_profile_names_five_willing_firms_and_the_annex_lists_all(big):
+def marked_rows(source: str, table_id: str, column: int) -> list[str]:
+    """The firm (second cell) of each body row of a table whose ``column`` cell is not '-'."""
+    table = re.search(rf'<table id="{table_id}">(.*?)</table>', source, flags=re.S).group(1)
+    body = table.split("</thead>", 1)[-1]
+    rows = [[text(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)]
+    return [r[1] for r in rows if r[column] != "-"]
+
+
+def test_profile_names_five_willing_firms_and_the_firm_list_annex_marks_all(big):
+    """The long list of growth seeds is read in the annex's list of firms, which marks every one of
+    them: no second annex repeats those firms."""
     loaded, pages = big
     willing = [f.name for f in loaded.params.firms.table if f.willing_to_improve]
     assert len(willing) == 667
-    for lang, others in (("en", "and 662 others; the annex lists all of them"),
-                         ("id", "dan 662 lainnya; lampiran laporan ini memuat daftar lengkapnya")):
+    for lang, others in (("en", "and 662 others; the list of firms in the annex marks all of them"),
+                         ("id", "dan 662 lainnya; daftar IKM dalam lampiran menandai semuanya")):
         page = pages[f"profile.{lang}"]
         seeds = section(page, "growth-seeds")
         assert "<table" not in seeds
@@ -125,10 +136,12 @@ def test_profile_names_five_willing_firms_and_the_annex_lists_all(big):
         named = [n for n in willing if n in said]
         assert named == willing[:5], named
         assert others in said
-        annex = section(page, "annex-growth-seeds")
-        assert first_cells(annex, "tbl-growth-seeds") == willing
+        assert 'id="sec-annex-growth-seeds"' not in page and 'id="tbl-growth-seeds"' not in page
+        annex = section(page, "annex-firm-list")
+        assert len(first_cells(annex, "tbl-firm-list")) == FIRMS
+        assert sorted(marked_rows(annex, "tbl-firm-list", 7)) == sorted(willing)
         # Nowhere before the annex does the document name a sixth willing firm.
-        assert willing[5] not in text(page[:page.index('id="sec-annex-growth-seeds"')])
+        assert willing[5] not in text(page[:page.index('id="sec-annex-firm-list"')])
 
 
 def test_monitoring_names_five_success_cases_and_the_annex_lists_them_and_every_supported_firm(big):
@@ -185,7 +198,9 @@ def test_short_lists_stay_in_their_sections(pilot, sample_by_id):
     willing = [f.name for f in loaded.params.firms.table if f.willing_to_improve]
     assert len(willing) <= long_lists.LONG
     assert first_cells(section(pilot["profile"], "growth-seeds"), "tbl-growth-seeds") == willing
-    assert not [kind for kind, page in pilot.items() if 'id="sec-annex' in page]
+    # The profile's one annex is its list of firms (every profile with a firm table has it).
+    assert not [kind for kind, page in pilot.items()
+                if 'id="sec-annex' in page.replace('id="sec-annex-firm-list"', "")]
     assert 'id="tbl-beneficiaries"' in section(pilot["strategy"], "beneficiaries")
     cases = [c.firm for c in indicators.success_cases(loaded.plan, loaded.monitoring,
                                                       indicators.baseline_sales(loaded.params))]

@@ -157,8 +157,8 @@ def _input_hash(path: Path, names: list[str], package: str, libraries: dict,
             csv = side.parent / match.group(1).decode(errors="replace").strip()
             if csv.is_file() and csv not in files:
                 files.append(csv)
-    has_plan = any(f.name.startswith(prefix + "plan.") for f in files)
-    library = _library_digest(programmes.folder_for(path, programmes_dir), libraries) if has_plan else "-"
+    # Every cluster's profile reads the library (its findings point to programmes), a plan more of it.
+    library = _library_digest(programmes.folder_for(path, programmes_dir), libraries)
     # The covers' publication.yaml counts too (by its bytes: a logo it names is not followed).
     project = publication.find_file(path)
     cover = _digest_files([project], project.parent) if project else "-"

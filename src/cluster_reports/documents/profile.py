@@ -12,10 +12,13 @@ import altair as alt
 import pandas as pd
 
 from cluster_reports.domain import channels as domain_channels
+from cluster_reports.domain import findings as domain_findings
 from cluster_reports.domain import firms, scoring
 from cluster_reports.domain.extremes import extremes
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.schema import ClusterParams
+from cluster_reports.inputs.schema.cluster import size_class
+from cluster_reports.inputs.schema.library import LibraryProgramme
 
 from . import channels, charts, long_lists, profile_history, provenance
 from .i18n import Formatter, Labels, capfirst
@@ -167,7 +170,8 @@ def document_sources(params: ClusterParams, labels: Labels,
     return provenance.DocumentSources({"cluster": entries}, entries, cat or catalogue(params), labels)
 
 
-def context(params: ClusterParams, peers: list[ClusterSummary], labels: Labels) -> dict:
+def context(params: ClusterParams, peers: list[ClusterSummary], labels: Labels,
+            library: dict[str, LibraryProgramme] | None = None) -> dict:
     lang = labels.lang
     cat = catalogue(params)
     structure = firms.structure(params)
@@ -207,6 +211,9 @@ def context(params: ClusterParams, peers: list[ClusterSummary], labels: Labels) 
         "main_markets_phrase": channels.enumerate_([r.phrase for r in main_markets], labels),
         **growth_seed_list(structure, labels),
         **profile_history.context(params, labels),  # the history and production-process chapters
+        **prices_volumes(params, cat),
+        **firm_list(params),
+        **findings_context(params, library, labels),
     }
 
 
@@ -221,6 +228,109 @@ def growth_seed_list(structure: firms.FirmStructure, labels: Labels) -> dict:
         # The firms above the sales line that are also willing: a sentence that counts both says
         # how many are in both, so that it agrees with the willing firms' table.
         "willing_above": sum(1 for f in viable if f in (structure.above_reference or [])),
+    }
+
+
+# --- Prices and volumes, the firm list annex, findings and recommendations (issue 13) ---
+
+@dataclass(frozen=True)
+class PriceRow:
+    name: str | object  # the product's Text
+    price: object | None  # UnitPrice
+    usd: float | None  # the unit price in US dollars at the cluster's rate
+    output: object | None  # Volume
+    capacity: object | None  # Volume
+    use_pct: float | None  # output / capacity, computed; None unless both are given
+    main: bool
+
+
+PRICE_PARTS = ("price", "output", "capacity")
+
+
+def prices_volumes(params: ClusterParams, cat: provenance.Catalogue) -> dict:
+    """The products with a price, an output or a capacity recorded, and whether any of those values
+    is illustrative."""
+    rows, paths = [], []
+    main = next((p for p in params.products if p.main), params.products[0])
+    for n, p in enumerate(params.products):
+        if p.price is None and p.output is None and p.capacity is None:
+            continue
+        use = (p.output.quantity / p.capacity.quantity * 100) if p.output and p.capacity else None
+        rows.append(PriceRow(p.name, p.price, p.price.amount / params.currency.usd_rate if p.price else None,
+                             p.output, p.capacity, use, p is main))
+        paths += [f"products.{n}.{part}" for part in PRICE_PARTS if getattr(p, part) is not None]
+    return {
+        "price_rows": rows,
+        "prices_illustrative": any(is_illustrative(params, path, cat) for path in paths),
+        "price_paths": paths,  # for the note that names the real sources of the chapter
+    }
+
+
+@dataclass(frozen=True)
+class FirmListRow:
+    number: int
+    name: str
+    workers: int
+    size: str  # the study's size class, from the workers
+    established: int | None
+    annual_sales: int
+    cooperative_member: bool
+    growth_seed: bool
+    women_led: bool | None
+
+
+def firm_list(params: ClusterParams) -> dict:
+    """The firm table as the annex lists it: largest firms first (the cluster's hierarchy, as the
+    study describes it), equal sizes by name; numbered."""
+    table = params.firms.table or []
+    ordered = sorted(table, key=lambda f: (-f.workers, f.name.casefold()))
+    rows = [FirmListRow(n, f.name, f.workers, size_class(f.workers), f.established, f.annual_sales,
+                        f.cooperative_member, f.willing_to_improve, f.women_led)
+            for n, f in enumerate(ordered, start=1)]
+    return {
+        "firm_list": rows,
+        "firm_list_women": any(f.women_led is not None for f in table),
+        "firm_list_established": sum(1 for f in table if f.established is not None),
+    }
+
+
+def programme_label(p: LibraryProgramme, labels: Labels) -> str:
+    """'Enhancing social capital (Table 5.1 no. 4)' / a pilot type '(programme type of Box 3.1)'."""
+    title = p.title.get(labels.lang)
+    if p.source == "national" and p.number is not None:
+        return labels("profile.findings.library.national").format(title=title, number=p.number)
+    return labels("profile.findings.library.pilot").format(title=title)
+
+
+def findings_context(params: ClusterParams, library: dict[str, LibraryProgramme] | None,
+                     labels: Labels) -> dict:
+    found = domain_findings.findings(params, library)
+
+    def what(f: domain_findings.Finding) -> str:
+        if f.kind == "condition":
+            return labels("profile.findings.row.condition").format(
+                condition=labels(f"condition.{f.key}"), score=f.score, word=labels(f"score_word.{f.score}"))
+        return labels("profile.findings.row.constraint").format(
+            category=labels(f"profile.findings.category.{f.key}"),
+            count=labels.count("profile.count.constraint", f.count))
+
+    rows = [(what(f), [programme_label(p, labels) for p in f.programmes], f) for f in found.rows]
+    weak = [labels(f"condition.{f.key}") for f in found.conditions]
+    categories = [labels(f"profile.findings.category.{f.key}") for f in found.constraints]
+    return {
+        "findings": found,
+        "finding_rows": rows,
+        "findings_library": library is not None and bool(library),
+        "weak_phrase": condition_series(weak, labels) if weak else "",
+        "constraint_categories_phrase": channels.enumerate_(categories, labels) if categories else "",
+        # what no programme answers, as a sentence names it (conditions hold commas: semicolons then)
+        "unanswered_phrase": condition_series(
+            [labels(f"condition.{f.key}") if f.kind == "condition"
+             else labels(f"profile.findings.category.{f.key}") for f in found.unanswered], labels),
+        "recommended_programmes": [programme_label(p, labels) for p in found.programmes],
+        "leading_programmes": channels.enumerate_(
+            [programme_label(p, labels) for p in found.leading], labels),
+        "leading_count": len(found.leading),
     }
 
 
@@ -292,4 +402,22 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
         [(r.label, capfirst(r.destination.get(labels.lang)), r.share_shown) for r in ctx["markets"]],
         columns=[labels("head.channel"), labels("head.destination"), labels("head.share")],
     )
-    return {"firm_sizes": sizes, "conditions": conditions, "selection": selection, "markets": markets}
+    lang = labels.lang
+    prices = pd.DataFrame(  # capacity use in percent, computed; None where output or capacity is missing
+        [(r.name.get(lang), r.price.amount if r.price else None, r.usd,
+          r.output.quantity if r.output else None, r.capacity.quantity if r.capacity else None, r.use_pct)
+         for r in ctx["price_rows"]],
+        columns=[labels("head.product"), labels("profile.prices.head.price"),
+                 labels("profile.prices.head.usd"), labels("profile.prices.head.output"),
+                 labels("profile.prices.head.capacity"), labels("profile.prices.head.use")],
+    )
+    firm_list = pd.DataFrame(
+        [(f.number, f.name, f.workers, labels(f"profile.firm_list.size.{f.size}"), f.established,
+          f.annual_sales, f.cooperative_member, f.growth_seed) for f in ctx["firm_list"]],
+        columns=[labels("profile.firm_list.head.number"), labels("head.firm"), labels("head.workers"),
+                 labels("head.size_class"), labels("profile.firm_list.head.established"),
+                 labels("head.annual_sales"), labels("head.cooperative_member"),
+                 labels("profile.firm_list.head.growth_seed")],
+    )
+    return {"firm_sizes": sizes, "conditions": conditions, "selection": selection, "markets": markets,
+            "prices": prices, "firm_list": firm_list}

@@ -21,6 +21,7 @@ from cluster_reports.documents import (
     strategy,
 )
 from cluster_reports.domain.summary import ClusterSummary
+from cluster_reports.inputs import programmes
 from cluster_reports.inputs.params_io import LoadedParams
 
 Context = Callable[[LoadedParams | None, list[ClusterSummary], i18n.Labels], dict]
@@ -42,7 +43,11 @@ class Kind:
 
 def _profile_context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: i18n.Labels) -> dict:
     assert loaded is not None  # the profile has no general edition
-    return profile.context(loaded.params, peers, labels)
+    # The findings point to library programmes even where the cluster has no plan (which is when
+    # the library is loaded with the params): then the one given or nearest the file, else the shipped one.
+    folder = loaded.programmes_folder or programmes.folder_for(loaded.path)
+    library = loaded.library or programmes.load(folder)
+    return profile.context(loaded.params, peers, labels, library.programmes)
 
 
 KINDS: dict[str, Kind] = {

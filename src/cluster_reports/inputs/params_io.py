@@ -47,6 +47,9 @@ class LoadedParams:
     library: programmes.ProgrammeLibrary | None = None
     # The covers' publication details: the cluster's own block over the project's publication.yaml.
     publication: Publication = field(default_factory=Publication)
+    # The programme library this file draws on (given, nearest, or shipped), loaded or not: the
+    # profile's findings read it even where there is no plan.
+    programmes_folder: Path | None = None
 
     @property
     def strategy(self) -> Strategy | None:
@@ -141,7 +144,7 @@ def check_file(path: Path, programmes_dir: Path | None = None) -> tuple[LoadedPa
     own = params.publication.anchored(path.parent) if params.publication else Publication()
     cover = own.over(defaults.publication if defaults else None)
     return LoadedParams(path, params, hashlib.sha256(raw).hexdigest(), parts, hashes, library,
-                        cover), problems
+                        cover, programmes.folder_for(path, programmes_dir)), problems
 
 
 def _load_part(

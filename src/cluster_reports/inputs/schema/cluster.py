@@ -83,9 +83,46 @@ class Location(Strict):
         return found
 
 
+# Prices and volumes of a product (the profile's chapter of that name): optional, each on its own.
+Period = Literal["month", "year"]
+
+
+class UnitPrice(Strict):
+    amount: Annotated[int, Field(gt=0, description="Price of one unit in Rupiah, no decimals")]
+    unit: Text = Field(description="The unit priced, in the singular: {en: tile, id: buah genteng}, m3, kg")
+
+
+class Volume(Strict):
+    quantity: Annotated[float, Field(gt=0, description="How many units in the period")]
+    unit: Text = Field(description="The unit counted, as a sentence writes it after a number: "
+                       "{en: tiles, id: buah genteng}, {en: m3, id: m3}")
+    per: Period = Field(description="The period the quantity covers: month or year")
+
+
 class Product(Strict):
     name: Text
     main: bool = False
+    price: UnitPrice | None = Field(
+        None, description="Unit price at the cluster (ex-works) in the reference year")
+    output: Volume | None = Field(None, description="Output of the whole cluster in the reference year")
+    capacity: Volume | None = Field(
+        None, description="Production capacity of the whole cluster, in the unit and period of 'output'; "
+        "capacity use (output / capacity) is computed, never given")
+
+    @model_validator(mode="after")
+    def _output_within_capacity(self) -> Product:
+        if self.output is None or self.capacity is None:
+            return self
+        o, c = self.output, self.capacity
+        if o.unit != c.unit or o.per != c.per:
+            raise ValueError(
+                f"output is in {o.unit.en} per {o.per} but capacity in {c.unit.en} per {c.per}: give "
+                "both in the same unit and per the same period, so that capacity use can be computed")
+        if o.quantity > c.quantity:
+            raise ValueError(
+                f"output ({o.quantity:g} {o.unit.en} per {o.per}) exceeds capacity ({c.quantity:g}): "
+                "capacity is the most the cluster can make in the period")
+        return self
 
 
 class Industry(Strict):

@@ -13,10 +13,18 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from .common import NonEmpty, Slug, Strict, Text, check_unique
+from .cluster import ConstraintCategory
+from .common import Condition, NonEmpty, Slug, Strict, Text, check_unique
 from .plan import BudgetLine
 
 CostedYear = Annotated[int, Field(ge=1990, le=2100)]
+
+# What a library programme answers: one of the five conditions (a weak one) or a category of
+# constraints (Table 2.2). The profile's findings point from a cluster's weakest conditions and its
+# recorded constraints to the programmes that list them here.
+ADDRESSABLE = tuple(c.value for c in Condition) + tuple(
+    f"constraint:{c.value}" for c in ConstraintCategory)
+Addressed = Literal[ADDRESSABLE]  # type: ignore[valid-type]
 
 
 class ScheduleStep(Strict):
@@ -43,6 +51,11 @@ class LibraryProgramme(Strict):
     costed_year: CostedYear | None = Field(
         None, description="The year whose prices its budget lines are in; left out: the library file's")
     pilots: list[Slug] = Field(default_factory=list, description="Pilot clusters that ran it (Box 3.1)")
+    addresses: list[Addressed] = Field(
+        default_factory=list, description="The conditions (demand, factor, firm_strategy, "
+        "related_supporting, social_capital) and the constraint categories (constraint:products, "
+        "constraint:technology, constraint:market, constraint:price, constraint:institutional, "
+        "constraint:social) the programme answers: the profile's findings recommend it for them")
 
     @field_validator("budget")
     @classmethod
