@@ -220,6 +220,7 @@ def source_rows(loaded: LoadedParams | None, labels: Labels) -> list[provenance.
             labels("guideline.sources.stakeholders"), entry, labels, profile.catalogue(params),
             default_reference=labels("document.profile"),
         ))
+    rows += guideline_manual.cluster_source_rows(loaded, labels)
     if loaded.plan is not None:
         rows.append(row("calendar", labels("guideline.sources.plan_source"),
                         f"{labels('document.action-plan')} {loaded.plan.year}"))
@@ -296,6 +297,8 @@ def references(loaded: LoadedParams | None, labels: Labels) -> list[provenance.R
     if loaded is not None and loaded.params.stakeholders:
         entry = loaded.params.source_of("stakeholders")
         cited += profile.catalogue(loaded.params).used([entry] if entry else [])
+    if loaded is not None:
+        cited += profile.catalogue(loaded.params).used(e for _, e in guideline_manual.cluster_entries(loaded))
     return provenance.references(cited, labels)
 
 

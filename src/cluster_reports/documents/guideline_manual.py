@@ -21,7 +21,7 @@ from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import Assessment, Firm
 from cluster_reports.inputs.schema.cluster import ConstraintCategory
 
-from . import provenance
+from . import profile, provenance
 from .i18n import Labels
 
 Q = "guideline.questionnaire."
@@ -198,6 +198,25 @@ def source_rows(labels: Labels) -> list[provenance.SourceRow]:
                                         ("agenda", illustrative, True), ("points", illustrative, True))]
 
 
+# The cluster's own data the workshop guide shows: the five conditions' scores and the selection scores.
+SHOWN = ("assessment", "selection")
+
+
+def cluster_entries(loaded: LoadedParams) -> list[tuple[str, object]]:
+    params = loaded.params
+    return [(section, entry) for section in SHOWN if (entry := params.source_of(section)) is not None]
+
+
+def cluster_source_rows(loaded: LoadedParams | None, labels: Labels) -> list[provenance.SourceRow]:
+    """A tailored edition's sources of the scores it shows, as the profile cites them."""
+    if loaded is None:
+        return []
+    cat = profile.catalogue(loaded.params)
+    return [provenance.source_row(labels(f"{Q}source.cluster_{section}"), entry, labels, cat,
+                                  default_reference=labels("document.profile"))
+            for section, entry in cluster_entries(loaded)]
+
+
 def context(loaded: LoadedParams | None, labels: Labels, blank: str, long_blank: str) -> dict:
     questions = firm_questions(labels, blank, long_blank)
     ctx: dict = {
@@ -215,12 +234,19 @@ def context(loaded: LoadedParams | None, labels: Labels, blank: str, long_blank:
                           "percentage": scoring.selection_percentage(*EXAMPLE_SCORES)},
         "operator_out": operator_folder(loaded),
         "own_scores": None,
+        "assessment_note": None,
+        "selection_note": None,
         "operator_documents": operator_documents(loaded, labels),
         "operator_fields": operator_fields(questions, labels),
         "code": code,
     }
     if loaded is not None:
         selection = loaded.params.selection
+        params = loaded.params
+        notes = profile.document_sources(params, labels)
+        # Scores that are not survey data say so where they are shown, as the profile does.
+        for section in SHOWN:
+            ctx[f"{section}_note"] = notes.note(section) if profile.is_illustrative(params, section) else None
         growth, action = selection.growth_opportunity, selection.action_capacity
         ctx["own_scores"] = {"growth": growth, "action": action,
                              "percentage": scoring.selection_percentage(growth, action)}
