@@ -19,7 +19,7 @@ from lxml import etree
 from cluster_reports import render, resources
 from cluster_reports.compose import composer
 from cluster_reports.compose import tree as d
-from cluster_reports.documents import guideline_manual, i18n, registry
+from cluster_reports.documents import guideline_manual, i18n, profile, registry
 from cluster_reports.domain import selection_criteria
 from cluster_reports.inputs import params_io
 from cluster_reports.inputs.schema import (
@@ -338,3 +338,25 @@ def test_a_synthetic_cluster_gets_its_own_scores_and_files(tmp_path, templates):
                   "id": f"memperoleh nilai {selection.growth_opportunity} dari 54 untuk peluang pertumbuhan "
                         f"dan {selection.action_capacity} dari 36"}[lang]
         assert wanted in body
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_clusters_scores_say_where_they_come_from(written, lang):
+    # Kebumen's scores are the study's (Table 3.1); Samosir's were set for illustration: the guide
+    # marks those where it shows them, and its sources table names both.
+    t = labels(lang)
+    for edition, illustrative in (("kebumen-roof-tile", False), ("samosir-ulos-weaving", True)):
+        doc = written[edition, lang]["doc"]
+        kinds = {n.kind for n in doc.nodes if isinstance(n, d.Note)}
+        assert ("illustrative-selection" in kinds) is illustrative, edition
+        # The five conditions' scores are marked as the profiling report marks them.
+        params = written[edition, lang]["loaded"].params
+        assessment_illustrative = profile.is_illustrative(params, "assessment")
+        assert ("illustrative-assessment" in kinds) is assessment_illustrative, edition
+        sources = {r[0]: r for r in table(doc, "tbl-sources")}
+        selection = sources[t("guideline.questionnaire.source.cluster_selection")]
+        assert (t("source_kind.illustrative") in selection[1]) is illustrative, (edition, selection)
+        if not illustrative:
+            assert selection[2] == "Table 3.1" if lang == "en" else selection[2].startswith("Tabel 3.1")
+    assert not {n.kind for n in written["general", lang]["doc"].nodes if isinstance(n, d.Note)} & {
+        "illustrative-selection", "illustrative-assessment"}
