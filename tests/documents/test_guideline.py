@@ -231,7 +231,11 @@ def test_general_edition_has_no_cluster_on_its_cover(rendered):
         path = rendered["general"] / f"guideline.{lang}.html"
         page = path.read_text(encoding="utf-8")
         assert 'id="tbl-calendar"' not in page and 'id="tbl-stakeholders"' not in page
-        assert "cluster-reports render " not in page and ".yaml" not in page  # nothing of the tool
+        # Nothing of the tool before the annex for the person who prepares the documents, which
+        # says how (test_guide_manual_body checks the whole body in both editions and formats).
+        body, annex = page.split('id="sec-operator"')
+        assert "cluster-reports render " not in body and ".yaml" not in body
+        assert "cluster-reports render " in annex and ".yaml" in annex
         # Each step names the document that writes its output, as its readers know it: no command.
         steps = re.search(r'<table[^>]*id="tbl-steps".*?</table>', page, re.S).group()
         assert "cluster-reports" not in steps and "--doc" not in steps

@@ -24,7 +24,7 @@ from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams
 from cluster_reports.inputs.schema.plan import Routine
 
-from . import charts, profile, provenance
+from . import charts, guideline_manual, profile, provenance
 from .i18n import Formatter, Labels
 
 BLANK = "_" * 12  # a visible line to write on; empty cells would collapse in print and on screen
@@ -210,6 +210,7 @@ def source_rows(loaded: LoadedParams | None, labels: Labels) -> list[provenance.
     ref = "guideline.sources.{}_ref".format
     rows.append(row("smidep", provenance.cite(provenance.SMIDEP_2021, labels), labels(ref("smidep"))))
     rows.append(row("step_months", labels("source.illustrative"), labels(ref("step_months")), True))
+    rows += guideline_manual.source_rows(labels)
     if loaded is None:
         return rows
     params = loaded.params
@@ -219,6 +220,7 @@ def source_rows(loaded: LoadedParams | None, labels: Labels) -> list[provenance.
             labels("guideline.sources.stakeholders"), entry, labels, profile.catalogue(params),
             default_reference=labels("document.profile"),
         ))
+    rows += guideline_manual.cluster_source_rows(loaded, labels)
     if loaded.plan is not None:
         rows.append(row("calendar", labels("guideline.sources.plan_source"),
                         f"{labels('document.action-plan')} {loaded.plan.year}"))
@@ -252,6 +254,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "place": "kabupaten-kota",  # the general edition speaks of no one regency or city
         "structure_bodies": STRUCTURE_BODIES,
     }
+    ctx.update(guideline_manual.context(loaded, labels, BLANK, LONG_BLANK))
     if loaded is None:
         return ctx
     params = loaded.params
@@ -294,6 +297,8 @@ def references(loaded: LoadedParams | None, labels: Labels) -> list[provenance.R
     if loaded is not None and loaded.params.stakeholders:
         entry = loaded.params.source_of("stakeholders")
         cited += profile.catalogue(loaded.params).used([entry] if entry else [])
+    if loaded is not None:
+        cited += profile.catalogue(loaded.params).used(e for _, e in guideline_manual.cluster_entries(loaded))
     return provenance.references(cited, labels)
 
 
