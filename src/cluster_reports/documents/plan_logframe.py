@@ -96,7 +96,9 @@ def logframe_rows(plan: Plan, views: list, labels: Labels, vision_end: int) -> l
         content = [c.get(lang) for c in v.p.content]
         rows.append(LogframeRow(
             labels(L + "level.activities").format(n=v.number),
-            f"{v.title}: {'; '.join(content)}" if content else v.title,
+            # numbered as a logframe numbers activities (1.1, 1.2), so that items keep their own case
+            f"{v.title}: " + "; ".join(f"{v.number}.{k} {c}" for k, c in enumerate(content, start=1))
+            if content else v.title,
             labels(L + "activity_indicator"),
             f"{v.months}; {v.cost}",
             labels(L + "activity_verification"),
