@@ -456,5 +456,19 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
         [[r.label, r.amount, r.usd, r.share_pct] for r in ctx["funding"]],
         columns=[head("funding"), head("amount"), head("usd"), head("share")],
     )
-    return {"medium_plan": medium, "programmes": programmes, "budget_lines": lines, "by_funding": funding}
+    lf = lambda key: labels(P + "logframe.head." + key)  # noqa: E731
+    logframe = pd.DataFrame(
+        [[r.level, r.narrative, r.indicator, r.target, r.verification, r.assumptions]
+         for r in ctx["logframe"]],
+        columns=[lf("level"), lf("narrative"), lf("indicator"), lf("target"), lf("verification"),
+                 lf("assumptions")],
+    )
+    rk = lambda key: labels(P + "risks.head." + key)  # noqa: E731
+    risks = pd.DataFrame(
+        [[r.number, r.risk, r.bears_on, r.likelihood, r.impact, r.mitigation, r.owner] for r in ctx["risks"]],
+        columns=[rk("number"), rk("risk"), rk("bears_on"), rk("likelihood"), rk("impact"), rk("mitigation"),
+                 rk("owner")],
+    )
+    return {"medium_plan": medium, "programmes": programmes, "budget_lines": lines, "by_funding": funding,
+            "logframe": logframe, "risks": risks}
 
