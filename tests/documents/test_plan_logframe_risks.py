@@ -256,3 +256,23 @@ def test_risks_need_their_provenance(tmp_path):
     with pytest.raises(ParamsError) as caught:
         params_io.load_file(folder / "kebumen-roof-tile.yaml")
     assert "does not say where these come from: risks" in str(caught.value)
+
+
+def test_a_programme_carried_out_in_kind_needs_its_contributions_at_the_start(tmp_path):
+    def in_kind(data):
+        meetings = next(p for p in data["programmes"] if p["id"] == "social-capital-meetings")
+        meetings.update(in_kind=True, budget=[])
+
+    folder = copy_tree(tmp_path)
+    edit(folder / "kebumen-roof-tile.plan.yaml", in_kind)
+    loaded = params_io.load_file(folder / "kebumen-roof-tile.yaml")
+    templates = resources.templates()
+    for lang, cost, needs in (
+        ("en", "January–December 2003; In kind",
+         "Those who take part contribute the staff time, rooms and services by January 2003."),
+        ("id", "Januari–Desember 2003; Kontribusi nontunai",
+         "Pihak-pihak yang terlibat menyumbangkan tenaga, tempat, dan jasa paling lambat bulan Januari 2003."),
+    ):
+        rows = cells(table(composer.compose(loaded, "action-plan", lang, [], templates), "tbl-logframe"))
+        meetings = next(r for r in rows[-7:] if r[3].endswith(cost.split("; ")[1]))
+        assert meetings[3] == cost and meetings[5] == needs
