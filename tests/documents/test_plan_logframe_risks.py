@@ -271,7 +271,8 @@ def test_a_programme_carried_out_in_kind_needs_its_contributions_at_the_start(tm
         ("en", "January–December 2003; In kind",
          "Those who take part contribute the staff time, rooms and services by January 2003."),
         ("id", "Januari–Desember 2003; Kontribusi nontunai",
-         "Pihak-pihak yang terlibat menyumbangkan tenaga, tempat, dan jasa paling lambat bulan Januari 2003."),
+         "Pihak-pihak yang terlibat menyumbangkan tenaga, tempat, dan jasa paling lambat bulan "
+         "Januari 2003."),
     ):
         rows = cells(table(composer.compose(loaded, "action-plan", lang, [], templates), "tbl-logframe"))
         meetings = next(r for r in rows[-7:] if r[3].endswith(cost.split("; ")[1]))
