@@ -202,7 +202,8 @@ def test_notebook_tables(sample_by_id, templates):
     item = sample_by_id["waru-sidoarjo-metalwork"]
     labels = i18n.labels(templates, "en")
     tables = action_plan.tables(action_plan.context(item, [], labels), labels)
-    assert set(tables) == {"medium_plan", "programmes", "budget_lines", "by_funding"}
+    assert set(tables) == {"medium_plan", "programmes", "budget_lines", "by_funding", "logframe", "risks"}
+    assert len(tables["logframe"]) == 1 + 3 + 2 * 4 and len(tables["risks"]) == len(item.plan.risks)
     assert len(tables["programmes"]) == 4
     assert tables["by_funding"]["Amount (Rp)"].sum() == tables["programmes"]["Amount (Rp)"].sum()
     assert list(tables["medium_plan"].columns[-3:]) == ["2003", "2004", "2005"]

@@ -9,6 +9,7 @@ annexes), and fenced containers for the document's structures::
     ::: toc              the table of contents
     ::: block ID         a narrative block (a reviewer's unit of editing)
     ::: table ID         first paragraph is the caption, then a pipe table
+                         ("::: table ID landscape": on a landscape page whatever its width)
     ::: figure ID        first paragraph is the caption, then ![alt](chart:NAME)
     ::: note KIND        a boxed remark
     ::: pagebreak
@@ -209,6 +210,7 @@ def _container(reader: _Reader) -> d.Node:
     if kind == "table":
         caption = _paragraph(reader).runs
         node: d.Node = _table(reader, ident, caption)
+        node.landscape = "landscape" in words[2:]
         reader.expect("container_div_close")
         return node
     if kind == "figure":

@@ -54,6 +54,9 @@ class Table:
     header: list[Inline]
     rows: list[list[Inline]]
     align: list[str | None]  # "left", "right", "center" or None per column
+    # A matrix read across its rows (the logical framework): on a landscape page even where it
+    # would fit upright in narrow columns.
+    landscape: bool = False
 
 
 @dataclass

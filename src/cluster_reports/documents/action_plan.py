@@ -24,7 +24,7 @@ from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams, LibraryProgramme, Plan
 
-from . import charts, provenance
+from . import charts, plan_logframe, provenance
 from .i18n import Formatter, Labels, capfirst
 
 P = "plan."
@@ -320,6 +320,7 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
     restated = [v for v in views if v.p.restated]
     peak, peak_months = busiest_months(resolved)
     names = month_names(lang)
+    frame = plan_logframe.logframe_rows(plan, views, labels, vision_span(plan).end)
     return {
         "c": params,
         "province": params.location.province_record,
@@ -360,6 +361,10 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "from_library": [v for v in views if v.p.library is not None],
         "library_budgets": [v for v in views if v.p.budget_from_library],
         "routine": routine_text(plan, labels),
+        # the logical framework and the risks (issue 13)
+        "logframe": frame,
+        "logframe_unset": plan_logframe.unset(frame, labels),
+        "risks": plan_logframe.risk_rows(params, plan, views, labels),
         "sources": source_rows(plan, labels, cat),
         "illustrative": lambda path: is_illustrative(plan, path, cat),
         **provenance.DocumentSources(
@@ -451,5 +456,19 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
         [[r.label, r.amount, r.usd, r.share_pct] for r in ctx["funding"]],
         columns=[head("funding"), head("amount"), head("usd"), head("share")],
     )
-    return {"medium_plan": medium, "programmes": programmes, "budget_lines": lines, "by_funding": funding}
+    lf = lambda key: labels(P + "logframe.head." + key)  # noqa: E731
+    logframe = pd.DataFrame(
+        [[r.level, r.narrative, r.indicator, r.target, r.verification, r.assumptions]
+         for r in ctx["logframe"]],
+        columns=[lf("level"), lf("narrative"), lf("indicator"), lf("target"), lf("verification"),
+                 lf("assumptions")],
+    )
+    rk = lambda key: labels(P + "risks.head." + key)  # noqa: E731
+    risks = pd.DataFrame(
+        [[r.number, r.risk, r.bears_on, r.likelihood, r.impact, r.mitigation, r.owner] for r in ctx["risks"]],
+        columns=[rk("number"), rk("risk"), rk("bears_on"), rk("likelihood"), rk("impact"), rk("mitigation"),
+                 rk("owner")],
+    )
+    return {"medium_plan": medium, "programmes": programmes, "budget_lines": lines, "by_funding": funding,
+            "logframe": logframe, "risks": risks}
 

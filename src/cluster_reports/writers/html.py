@@ -272,6 +272,8 @@ def _narrowest_width(node: d.Table, columns: int) -> float:
 
 
 def _prints_wide(node: d.Table, columns: int) -> bool:
+    if node.landscape:
+        return True
     return columns > WIDE_TABLE_COLUMNS and _narrowest_width(node, columns) > UPRIGHT_WIDTH_PT
 
 

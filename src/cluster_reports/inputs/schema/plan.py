@@ -52,6 +52,11 @@ class Indicator(Strict):
     name: Text
     unit: Text
     baseline: float
+    # The logical framework's "means of verification" belongs to the indicator: it says where the
+    # indicator's figure is read, whichever goal or programme the indicator measures.
+    verification: Text | None = Field(None, description=(
+        "Means of verification: where the indicator's figure is read and who keeps it, e.g. the "
+        "consortium's membership register; left out: the logical framework says it is not recorded"))
 
 
 class ProgrammeIndicator(Indicator):
@@ -64,6 +69,9 @@ class MediumGoal(Strict):
     goal: Text
     indicator: Indicator
     targets: list[float] = Field(min_length=3, max_length=3)
+    assumptions: Text | None = Field(None, description=(
+        "Conditions outside the plan's control that must hold for this goal to lead to the vision "
+        "(the logical framework's assumptions at the purpose level)"))
 
 
 class Programme(Strict):
@@ -72,6 +80,9 @@ class Programme(Strict):
     title: Text | None = None
     objective: Text | None = None
     content: list[Text] = Field(default_factory=list)
+    assumptions: Text | None = Field(None, description=(
+        "Conditions outside the programme's control that must hold for its output to serve the "
+        "medium plan's goals (the logical framework's assumptions at the output level)"))
     condition: Condition | None = Field(None, description="The condition the programme mainly serves")
     lead: Slug = Field(description="Stakeholder id of the lead")
     partners: list[Slug] = Field(default_factory=list)
@@ -159,6 +170,14 @@ class SuccessGoal(Strict):
 
     description: Text
     min_annual_sales: Annotated[int, Field(gt=0)] | None = None
+    # The success goal is the goal level of the logical framework: its indicator is the count of
+    # success cases, as SMIDeP measured its LIAPs.
+    target_cases: Annotated[int, Field(ge=1)] | None = Field(None, description=(
+        "How many supported firms the plan aims to count as success cases by the vision year"))
+    verification: Text | None = Field(None, description=(
+        "Means of verification of the success cases: where they are counted"))
+    assumptions: Text | None = Field(None, description=(
+        "Conditions outside the plan's control that must hold for the vision to be reached"))
 
 
 class Prices(Strict):
@@ -182,6 +201,32 @@ class Prices(Strict):
         if self.index and self.index_note is None:
             raise ValueError("index_note: say what the index is and where its figures come from")
         return self
+
+
+# --- risks and mitigation (issue 13) -----------------------------------------------------------
+
+Rating = Literal["low", "medium", "high"]
+
+
+class Risk(Strict):
+    """A risk to the plan or to one of its programmes, how likely it is, how much it would hurt,
+    what is done about it and who watches it."""
+
+    risk: Text = Field(description="What may go wrong, e.g. the regency budget is released late")
+    programme: Slug | None = Field(None, description=(
+        "Id of the programme of this plan the risk bears on; left out: the whole plan"))
+    likelihood: Rating
+    impact: Rating
+    mitigation: Text = Field(description="What is done to prevent it or to limit its harm")
+    owner: Slug = Field(description="Stakeholder id of who watches the risk and acts on it")
+
+    @field_validator("owner")
+    @classmethod
+    def _owner_is_stakeholder(cls, value: str, info: ValidationInfo) -> str:
+        problems = stakeholder_problems({"owner": value}, info.context)
+        if problems:
+            raise ValueError(problems[0].removeprefix("owner: "))
+        return value
 
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -210,10 +255,14 @@ class Plan(Sidecar):
     prices: Prices | None = Field(None, description=(
         "Price year and US dollar rate of the plan's amounts; left out: the cluster's reference year and "
         "rate (currency.usd_rate)"))
+    # Before provenance, which checks that every section given is covered.
+    risks: list[Risk] = Field(default_factory=list, description=(
+        "Risks to the plan and its programmes with their mitigation; left out: the plan says that no "
+        "risks are recorded"))
     provenance: list[Provenance] = Field(min_length=1)
 
     DATA_SECTIONS: ClassVar[tuple[str, ...]] = ("vision", "medium_plan", "programmes", "success_goal",
-                                                "prices")
+                                                "prices", "risks")
 
     @field_validator("prices")
     @classmethod
@@ -250,6 +299,15 @@ class Plan(Sidecar):
                 f"give a year from {self.year + 2} on, or leave it out for the plan's tenth year "
                 f"({self.year + 9})"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _risks_name_programmes(self) -> Plan:
+        ids = [p.id for p in self.programmes]
+        for n, r in enumerate(self.risks):
+            if r.programme is not None and r.programme not in ids:
+                raise ValueError(f"risks.{n}.programme: {r.programme!r} is not a programme of this plan "
+                                 f"(its programmes: {', '.join(ids)})")
         return self
 
     @model_validator(mode="after")

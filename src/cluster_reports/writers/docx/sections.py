@@ -53,6 +53,8 @@ _AFTER_PG_NUM = tuple(qn(f"w:{t}") for t in (
 
 
 def _needs_landscape(table: d.Table, page: Page) -> bool:
+    if table.landscape:
+        return True
     size = font_size(table, page.width)
     if size < UPRIGHT_SMALLEST_PT:
         return True
