@@ -167,8 +167,8 @@ def standard_rows(params: ClusterParams, plan: Plan, fa: Wording, labels: Labels
                   labels(C + "standard.after_seminar").format(months=and_list(months, labels)),
                   labels(C + "due.seminar_month"), seminars),
         ReportRow(labels(C + "standard.evaluation"), evaluator, evaluated_to,
-                  labels(C + "frequency.yearly"), labels(C + "due.by").format(date=fmt.date(year_end[0].date)),
-                  year_end),
+                  labels(C + "frequency.yearly"),
+                  labels(C + "due.by").format(date=fmt.date(year_end[0].date)), year_end),
     ]
 
 
@@ -203,7 +203,8 @@ def signatories(params: ClusterParams, plan: Plan, labels: Labels) -> tuple[list
               for s in params.stakeholders if s.type.value == "cooperative"]
     if params.facilitator is not None:
         kind = "field-facilitator" if params.facilitator.type == "field-facilitator" else "other"
-        found.append(Signatory(params.facilitator.name, labels(A + "position.facilitator." + kind), BLANK_NAME))
+        position = labels(A + "position.facilitator." + kind)
+        found.append(Signatory(params.facilitator.name, position, BLANK_NAME))
     return found, True
 
 
@@ -212,7 +213,8 @@ def context(params: ClusterParams, plan: Plan, resolved: list[ResolvedProgramme]
     given = given_rows(params, plan, labels)
     rows = given or standard_rows(params, plan, fa, labels)
     parties, default_parties = signatories(params, plan, labels)
-    place = plan.approval.place if plan.approval is not None and plan.approval.place else default_place(params)
+    given_place = plan.approval.place if plan.approval is not None else None
+    place = given_place or default_place(params)
     return {
         "roles": role_rows(params, plan, resolved, labels.lang),
         "stakeholder_tasks": stakeholder_tasks(params, resolved),

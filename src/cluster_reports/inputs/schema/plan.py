@@ -227,7 +227,8 @@ class Report(Strict):
     @model_validator(mode="after")
     def _month_for_once(self) -> Report:
         if self.frequency is ReportFrequency.once and self.month is None:
-            raise ValueError("frequency 'once' needs 'month': the month of the plan year the report is due in")
+            raise ValueError("frequency 'once' needs 'month': the month of the plan year the report is "
+                             "due in")
         if self.frequency is not ReportFrequency.once and self.month is not None:
             raise ValueError(f"'month' is for frequency 'once' only, not '{self.frequency.value}': leave it "
                              f"out (the periods follow from the frequency), or set frequency: once")
