@@ -252,8 +252,9 @@ class Approval(Strict):
         "Where the plan is signed, e.g. the regency's seat 'Pangururan'; left out: the regency or city "
         "name without 'Kabupaten' or 'Kota'"))
     parties: list[ApprovalParty] = Field(default_factory=list, description=(
-        "Who signs, in order; left out or empty: the chair of the working group (else the head of the "
-        "office in charge of industry), the facilitator and the cooperatives"))
+        "Who signs, in order; left out or empty: the head of the regency or city office in charge of "
+        "industry, the chair of the steering working group, the chairs of the cooperatives and the "
+        "facilitator, as far as the cluster's params list them"))
 
     @field_validator("parties")
     @classmethod
