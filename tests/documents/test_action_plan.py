@@ -113,8 +113,10 @@ def test_word_structure_and_properties(rendered, sample_by_id, lang):
         headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
         chapters = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
         labels = i18n.labels(resources.templates(), lang)
-        # Chapters are numbered 1, 2, ... (the list of references, back matter, is not).
-        numbered = [c for c in chapters if c != labels("sources.references")]
+        # Chapters are numbered 1, 2, ... (the back matter is not: the list of references and the
+        # approval page).
+        back_matter = (labels("sources.references"), labels("plan.approval.heading"))
+        numbered = [c for c in chapters if c not in back_matter]
         assert [c.split(" ", 1)[0] for c in numbered] == [str(n) for n in range(1, len(numbered) + 1)]
         texts = [c.split(" ", 1)[1] for c in numbered]
         for key in ("vision", "medium_plan", "programmes", "schedule", "budget", "sources"):

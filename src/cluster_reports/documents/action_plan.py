@@ -24,7 +24,7 @@ from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams, LibraryProgramme, Plan
 
-from . import charts, plan_logframe, provenance
+from . import charts, plan_logframe, plan_roles, provenance
 from .i18n import Formatter, Labels, capfirst
 
 P = "plan."
@@ -371,6 +371,8 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
             {"plan": tuple(plan.provenance)}, tuple(provenance.given(plan, plan.provenance)), cat, labels
         ).context(),
         "usd": lambda rupiah: rupiah / rate,
+        # who does what, the reporting calendar and the approval page
+        **plan_roles.context(params, plan, resolved, labels),
     }
 
 

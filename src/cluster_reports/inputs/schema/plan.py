@@ -95,6 +95,9 @@ class Programme(Strict):
         "never takes the library programme's budget lines"))
     budget: list[BudgetLine] = Field(default_factory=list)
     indicator: ProgrammeIndicator
+    facilitator_role: Text | None = Field(None, description=(
+        "What the facilitator does in this programme (e.g. prepares the meetings, keeps the attendance "
+        "list, writes the minutes); left out: the responsibility table says it is not recorded"))
 
     @field_validator("lead")
     @classmethod
@@ -240,6 +243,87 @@ class Routine(Strict):
     seminar_months: list[Month] = Field(default_factory=lambda: [3, 6, 9, 12])
 
 
+# --- who reports to whom, and who signs the plan (the responsibility and approval pages) ---------
+
+FACILITATOR = "facilitator"  # in 'by', 'to' and 'party': the cluster's facilitator, not a stakeholder
+
+
+class ReportFrequency(StrEnum):
+    monthly = "monthly"
+    quarterly = "quarterly"
+    half_yearly = "half-yearly"
+    yearly = "yearly"
+    once = "once"
+
+
+class Report(Strict):
+    """A report of the reporting calendar: what is reported, by whom, to whom and when."""
+
+    report: Text = Field(description="What is reported, e.g. the progress monitoring report")
+    by: Slug = Field(description="Who prepares it: a stakeholder id, or 'facilitator'")
+    to: list[Slug] = Field(min_length=1, description="Who receives it: stakeholder ids, or 'facilitator'")
+    frequency: ReportFrequency = Field(description="monthly, quarterly, half-yearly, yearly or once")
+    due_day: Annotated[int, Field(ge=1, le=28)] | None = Field(None, description=(
+        "Day of the month after each period by which the report is delivered (10: by the 10th); a date "
+        "on a holiday or weekend moves to the next working day. Left out: by the last working day of the "
+        "period's last month. For 'once': the day of its month"))
+    month: Month | None = Field(None, description="'once' only: the month of the plan year it is due in")
+
+    @model_validator(mode="after")
+    def _month_for_once(self) -> Report:
+        if self.frequency is ReportFrequency.once and self.month is None:
+            raise ValueError("frequency 'once' needs 'month': the month of the plan year the report is "
+                             "due in")
+        if self.frequency is not ReportFrequency.once and self.month is not None:
+            raise ValueError(f"'month' is for frequency 'once' only, not '{self.frequency.value}': leave it "
+                             f"out (the periods follow from the frequency), or set frequency: once")
+        return self
+
+
+class ApprovalParty(Strict):
+    """A party that signs the plan: a stakeholder (through the person who holds a position) or the
+    facilitator."""
+
+    party: Slug = Field(description="A stakeholder id, or 'facilitator'")
+    position: Text = Field(description="The signatory's position, e.g. Head of the office / Kepala Dinas")
+    name: str | None = Field(None, min_length=1, description=(
+        "The signatory's name; left out: a dotted line to write it in"))
+
+
+class Approval(Strict):
+    """The approval page: who signs the plan, and where."""
+
+    place: str | None = Field(None, min_length=1, description=(
+        "Where the plan is signed, e.g. the regency's seat 'Pangururan'; left out: the regency or city "
+        "name without 'Kabupaten' or 'Kota'"))
+    parties: list[ApprovalParty] = Field(default_factory=list, description=(
+        "Who signs, in order; left out or empty: the head of the regency or city office in charge of "
+        "industry, the chair of the steering working group, the chairs of the cooperatives and the "
+        "facilitator, as far as the cluster's params list them"))
+
+    @field_validator("parties")
+    @classmethod
+    def _once_each(cls, items: list[ApprovalParty]) -> list[ApprovalParty]:
+        check_unique([p.party for p in items], "approval parties")
+        return items
+
+
+def party_problems(ids: dict[str, str], context: dict | None) -> list[str]:
+    """Ids (field -> id) that are neither a stakeholder of the cluster nor 'facilitator' where the
+    cluster records a facilitator."""
+    cluster = (context or {}).get("cluster")
+    if cluster is None:
+        return []
+    problems = stakeholder_problems({f: v for f, v in ids.items() if v != FACILITATOR}, context)
+    problems = [p.replace("is not a stakeholder of the cluster", "is not a stakeholder of the cluster nor "
+                          "'facilitator'") for p in problems]
+    if cluster.facilitator is None:
+        problems += [f"{f}: 'facilitator' names the cluster's facilitator, but its params file records "
+                     f"none (add 'facilitator' there, or name a stakeholder)"
+                     for f, v in ids.items() if v == FACILITATOR]
+    return problems
+
+
 class Plan(Sidecar):
     """A cluster's action plan for one year, inside its 3-year plan and 10-year vision."""
 
@@ -259,10 +343,39 @@ class Plan(Sidecar):
     risks: list[Risk] = Field(default_factory=list, description=(
         "Risks to the plan and its programmes with their mitigation; left out: the plan says that no "
         "risks are recorded"))
+    reporting: list[Report] = Field(default_factory=list, description=(
+        "The reporting calendar: what is reported, by whom, to whom and when; left out: the method's "
+        "standard calendar (the facilitator's progress report after each information seminar and the "
+        "yearly monitoring and evaluation report), where the cluster records a facilitator"))
+    approval: Approval | None = Field(None, description=(
+        "Who signs the plan on its approval page, and where; left out: the default parties (see Approval)"))
     provenance: list[Provenance] = Field(min_length=1)
 
     DATA_SECTIONS: ClassVar[tuple[str, ...]] = ("vision", "medium_plan", "programmes", "success_goal",
-                                                "prices", "risks")
+                                                "prices", "risks", "reporting", "approval")
+
+    @field_validator("reporting")
+    @classmethod
+    def _reporting_parties(cls, items: list[Report], info: ValidationInfo) -> list[Report]:
+        ids = {}
+        for n, r in enumerate(items):
+            ids[f"[{n}].by"] = r.by
+            ids.update({f"[{n}].to[{k}]": v for k, v in enumerate(r.to)})
+        problems = party_problems(ids, info.context)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return items
+
+    @field_validator("approval")
+    @classmethod
+    def _approval_parties(cls, approval: Approval | None, info: ValidationInfo) -> Approval | None:
+        if approval is None:
+            return None
+        problems = party_problems({f"parties[{n}].party": p.party for n, p in enumerate(approval.parties)},
+                                  info.context)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return approval
 
     @field_validator("prices")
     @classmethod
