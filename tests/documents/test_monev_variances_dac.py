@@ -119,7 +119,6 @@ def test_the_six_dac_criteria_with_the_figures_computed(kebumen, sample_by_id):
     self_funded = funding[Funding.self_funded] / sum(funding.values()) * 100
     for lang in LANGS:
         html = kebumen[lang]
-        text = section(html, "sec-dac")
         headings = re.findall(r'id="sec-dac-[a-z]+"[^>]*>(.*?)</h[1-6]>', html, re.S)
         assert [clean(h).split(" ", 1)[1] for h in headings] == CRITERIA[lang]
         efficiency = dict(r for r in rows(html, "tbl-dac-efficiency")[1:])
@@ -137,7 +136,8 @@ def test_the_six_dac_criteria_with_the_figures_computed(kebumen, sample_by_id):
     assert ("The working group with the facilitator assessed the plan by all six OECD DAC evaluation "
             "criteria at the end of the routine monitoring (31 December 2003).") in en
     assert "Assessment (rated high): The plan answered what the firms themselves named" in en
-    assert "Penilaian (peringkat sedang): Program melibatkan dinas kabupaten" in section(kebumen["id"], "sec-dac")
+    assert "Penilaian (peringkat sedang): Program melibatkan dinas kabupaten" in section(kebumen["id"],
+                                                                                        "sec-dac")
 
 
 def test_a_criterion_without_an_assessment_says_so_and_keeps_its_figures(sample_by_id, tmp_path):
@@ -171,7 +171,8 @@ def test_lessons_quoted_where_they_apply_and_why(sample_by_id, tmp_path):
     id_ = section(page(sample_by_id[WARU], "id", tmp_path), "sec-lessons-pilots")
     assert "Pelajaran ini berlaku karena skor modal sosial tetap 2 dari 5." in id_
     # Klaten's records meet none of the conditions: one true sentence, no list.
-    klaten = {lang: section(page(sample_by_id[KLATEN], lang, tmp_path), "sec-lessons-pilots") for lang in LANGS}
+    klaten = {lang: section(page(sample_by_id[KLATEN], lang, tmp_path), "sec-lessons-pilots")
+              for lang in LANGS}
     assert ("None of the lessons that the 2004 study drew from its pilot projects (2002–2003), nor those of "
             "SMIDeP (2013–2016), matches the situation this cluster's records show, so none is quoted here."
             ) in klaten["en"]
@@ -252,8 +253,9 @@ def test_the_docx_has_the_new_chapters_and_tables(sample_by_id, tmp_path):
     path = page(sample_by_id[KEBUMEN], "en", tmp_path, fmt="docx")
     document = docx.Document(str(path))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    for wanted in ("Variances and corrective actions", "Corrective actions", "Evaluation by the OECD DAC criteria",
-                   "Sustainability", "Lessons of the pilot projects that apply"):
+    for wanted in ("Variances and corrective actions", "Corrective actions",
+                   "Evaluation by the OECD DAC criteria", "Sustainability",
+                   "Lessons of the pilot projects that apply"):
         assert any(h.endswith(wanted) for h in headings), wanted
     # Numbered as the other chapters: variances after programme completion, the criteria before lessons.
     numbered = [h for h in headings if re.match(r"\d+\s", h)]
