@@ -64,30 +64,37 @@ def kebumen(sample_by_id, tmp_path_factory) -> dict[str, str]:
 def test_a_variance_with_its_reason_and_one_marked_explanation_needed(kebumen):
     en = {r[0]: r for r in rows(kebumen["en"], "tbl-variances")[1:]}
     assert en["Process improvement"][1:] == [
-        "Delayed", "100%", "75%", "-25 points",
+        "Delayed", "% done", "100", "75", "-25",
         "Balai Besar Keramik could test the clay samples only after its own schedule allowed, in December."]
-    assert en["Share of members' tiles meeting the quality standard (%)"][1:5] == ["Below target", "50", "48",
-                                                                                   "-2"]
-    assert en["Share of members' tiles meeting the quality standard (%)"][5].startswith(
+    assert en["Share of members' tiles meeting the quality standard"][1:6] == ["Target not reached", "%", "50",
+                                                                               "48", "-2"]
+    assert en["Share of members' tiles meeting the quality standard"][6].startswith(
         "The standard clay mix waits for the clay tests of Balai Besar Keramik")
-    assert en["Firms that visited a more advanced cluster (firms)"][1:] == [
-        "Below target", "25", "22", "-3", "Explanation needed"]
+    assert en["Firms that visited a more advanced cluster"][1:] == [
+        "Target not reached", "firms", "25", "22", "-3", "Explanation needed"]
     # Indicators at their target are not variances.
     assert not any(name.startswith("Members of the marketing consortium") for name in en)
     text = section(kebumen["en"], "sec-variances")
     assert "At the end of Q4 2003, 5 indicators and 1 programme are off the plan." in text
     assert "One of them has no recorded reason and is marked “Explanation needed”" in text
     id_ = {r[0]: r for r in rows(kebumen["id"], "tbl-variances")[1:]}
-    assert id_["Perbaikan proses produksi"][1:5] == ["Terlambat dari jadwal", "100%", "75%", "-25 poin"]
-    assert id_["IKM yang mengunjungi sentra yang lebih maju (IKM)"][-1] == "Perlu penjelasan"
+    assert id_["Perbaikan proses produksi"][1:6] == ["Terlambat dari jadwal", "% terlaksana", "100", "75", "-25"]
+    assert id_["IKM yang mengunjungi sentra yang lebih maju"][-1] == "Perlu penjelasan"
     assert "Pada akhir Triwulan IV 2003, 5 indikator dan 1 program menyimpang dari rencana." in section(
         kebumen["id"], "sec-variances")
+
+
+def test_an_indicator_that_should_fall_is_not_said_to_be_below_its_target(sample_by_id, tmp_path):
+    # Pontianak's reject share should fall to 15% and rose to 25%: the target is not reached, the gap +10.
+    html = page(sample_by_id["pontianak-rattan-furniture"], "en", tmp_path)
+    row = next(r for r in rows(html, "tbl-variances") if r[0].startswith("Share of the supported firms"))
+    assert row[1:6] == ["Target not reached", "%", "15", "25", "+10"]
 
 
 def test_an_overspent_programme_is_a_variance_in_rupiah(sample_by_id, tmp_path):
     html = page(sample_by_id[KLATEN], "en", tmp_path)
     row = next(r for r in rows(html, "tbl-variances") if r[0] == "Exhibition participation")
-    assert row[1:5] == ["Over budget", "Rp 26,500,000", "Rp 27,300,000", "+Rp 800,000"]
+    assert row[1:6] == ["Over budget", "Rupiah", "Rp 26,500,000", "Rp 27,300,000", "+Rp 800,000"]
     assert "Every variance has its reason recorded." in section(html, "sec-variances")
 
 
