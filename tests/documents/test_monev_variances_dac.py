@@ -66,9 +66,9 @@ def test_a_variance_with_its_reason_and_one_marked_explanation_needed(kebumen):
     assert en["Process improvement"][1:] == [
         "Delayed", "% done", "100", "75", "-25",
         "Balai Besar Keramik could test the clay samples only after its own schedule allowed, in December."]
-    assert en["Share of members' tiles meeting the quality standard"][1:6] == ["Target not reached", "%", "50",
-                                                                               "48", "-2"]
-    assert en["Share of members' tiles meeting the quality standard"][6].startswith(
+    quality = en["Share of members' tiles meeting the quality standard"]
+    assert quality[1:6] == ["Target not reached", "%", "50", "48", "-2"]
+    assert quality[6].startswith(
         "The standard clay mix waits for the clay tests of Balai Besar Keramik")
     assert en["Firms that visited a more advanced cluster"][1:] == [
         "Target not reached", "firms", "25", "22", "-3", "Explanation needed"]
@@ -78,7 +78,8 @@ def test_a_variance_with_its_reason_and_one_marked_explanation_needed(kebumen):
     assert "At the end of Q4 2003, 5 indicators and 1 programme are off the plan." in text
     assert "One of them has no recorded reason and is marked “Explanation needed”" in text
     id_ = {r[0]: r for r in rows(kebumen["id"], "tbl-variances")[1:]}
-    assert id_["Perbaikan proses produksi"][1:6] == ["Terlambat dari jadwal", "% terlaksana", "100", "75", "-25"]
+    assert id_["Perbaikan proses produksi"][1:6] == ["Terlambat dari jadwal", "% terlaksana", "100", "75",
+                                                     "-25"]
     assert id_["IKM yang mengunjungi sentra yang lebih maju"][-1] == "Perlu penjelasan"
     assert "Pada akhir Triwulan IV 2003, 5 indikator dan 1 program menyimpang dari rencana." in section(
         kebumen["id"], "sec-variances")
