@@ -164,6 +164,21 @@ def test_an_ex_post_assessment_names_its_visit(sample_by_id, tmp_path):
     assert ("The SMIDeP ex-post evaluation team assessed the plan by all six OECD DAC evaluation criteria "
             "at the ex-post evaluation of 30 June 2021.") in en
     assert "Omzet" not in en and "Supported firms' turnover against baseline +13.1%" in en
+    # Actions due in 2017 are past due by the ex-post visit of 2021, and the text says so of both.
+    actions = section(page(sample_by_id[SAMOSIR], "en", tmp_path), "sec-corrective-actions")
+    assert "Both fell due before 30 June 2021, the date of the latest records" in actions
+
+
+def test_the_notebook_tables_carry_the_variances_and_actions(sample_by_id):
+    from cluster_reports.documents import i18n
+    from cluster_reports.documents import monitoring as report
+
+    labels = i18n.labels(resources.templates(), "en")
+    ctx = report.context(sample_by_id[KEBUMEN], [], labels)
+    tables = report.tables(ctx, labels)
+    variances = tables["variances"]
+    assert list(variances["Reason"]).count("Explanation needed") == 1 and len(variances) == 6
+    assert list(tables["corrective_actions"]["past due"]) == [True, False, False, False]
 
 
 # --- the pilots' lessons ------------------------------------------------------------------------------

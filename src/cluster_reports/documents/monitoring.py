@@ -456,8 +456,22 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
         columns=[head("period"), labels("head.channel"), labels("head.firms"), head("turnover_total"),
                  labels("head.share")],
     )
+    V = M + "monev.variance."
+    variance_table = pd.DataFrame(
+        [[capfirst(v.name.get(lang)), labels(V + "aspect." + v.aspect), v.target, v.actual, v.gap,
+          v.explanation.get(lang) if v.explanation else labels(V + "needed")] for v in ctx["variances"]],
+        columns=[labels(V + "head.item"), labels(V + "head.variance"), labels(V + "head.target"),
+                 labels(V + "head.actual"), labels(V + "head.gap"), labels(V + "head.reason")],
+    )
+    actions = pd.DataFrame(
+        [[a.action.get(lang), capfirst(a.addresses_name.get(lang)), ctx["stakeholder_name"][a.by], a.due,
+          a.past_due] for a in ctx["actions"]],
+        columns=[labels(V + "head.action"), labels(V + "head.addresses"), labels(V + "head.by"),
+                 labels(V + "head.due"), labels(V + "past_due")],
+    )
     return {"indicators": indicator_table, "success_cases": success, "conditions": conditions,
-            "completion": completion, "turnover": turnover, "channels": channels}
+            "completion": completion, "turnover": turnover, "channels": channels,
+            "variances": variance_table, "corrective_actions": actions}
 
 
 SPANS = {1: "month", 3: "quarter", 6: "half", 12: "year"}
