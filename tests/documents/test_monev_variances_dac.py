@@ -196,9 +196,10 @@ def test_lessons_quoted_where_they_apply_and_why(sample_by_id, tmp_path):
     # Klaten's records meet none of the conditions: one true sentence, no list.
     klaten = {lang: section(page(sample_by_id[KLATEN], lang, tmp_path), "sec-lessons-pilots")
               for lang in LANGS}
-    assert ("None of the lessons that the 2004 study drew from its pilot projects (2002–2003), nor those of "
-            "SMIDeP (2013–2016), matches the situation this cluster's records show, so none is quoted here."
-            ) in klaten["en"]
+    # A plan of 2003 comes before SMIDeP: its lessons are not weighed, nor named.
+    assert ("None of the lessons that the 2004 study drew from its pilot projects (2002–2003) matches the "
+            "situation this cluster's records show, so none is quoted here.") in klaten["en"]
+    assert "SMIDeP" not in klaten["en"] + klaten["id"]
     assert "It applies here" not in klaten["en"]
     assert "Tidak satu pun pelajaran" in klaten["id"] and "berlaku karena" not in klaten["id"]
 
@@ -319,3 +320,23 @@ def test_bad_new_fields_are_refused_with_a_clear_message(tmp_path, change, expec
     message = problems(folder)
     for part in expected:
         assert part in message, (part, message)
+
+
+def test_a_gap_in_the_firm_records_of_a_smidep_era_plan_brings_in_the_records_lesson(tmp_path):
+    from monlife_tree import plan_2016
+
+    folder = plan_2016(copy_tree(tmp_path))
+    csv_path = folder / "kebumen-roof-tile.monitoring-firms.csv"
+    lines = csv_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    dropped = next(n for n, line in enumerate(lines) if ",q2," in line)
+    csv_path.write_text("".join(lines[:dropped] + lines[dropped + 1:]), encoding="utf-8")
+    loaded = params_io.load_file(folder / "kebumen-roof-tile.yaml")
+    supported = len(indicators.supported_firms(loaded.monitoring))
+    en = section(page(loaded, "en", tmp_path), "sec-lessons-pilots")
+    assert "and those of SMIDeP (2013–2016), are quoted only where" in en
+    assert "Records that trace the supported firms (SMIDeP, 2013–2016)." in en
+    assert (f"It applies here because 1 of the {supported} supported firms was not observed in every "
+            "routine period.") in en
+    id_ = section(page(loaded, "id", tmp_path), "sec-lessons-pilots")
+    assert (f"Pelajaran ini berlaku karena 1 dari {supported} IKM yang didampingi tidak diamati pada setiap "
+            "periode rutin.") in id_

@@ -17,6 +17,9 @@ cluster's monitoring, and why: each lesson carries the condition under which the
 - records (SMIDeP ex-post evaluation, 2021): the supported firms' turnover could not be verified
   without records tracing them. Quoted when no supported firm was followed, when a supported firm
   misses a routine period, or when one has no baseline in the firm table.
+
+SMIDeP's lessons are quoted only for plans of its time or later (from 2013): a plan of 2003 and its
+report come before SMIDeP and are not measured by it.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from cluster_reports.inputs.schema import Monitoring
 from .indicators import ConditionChange, routine_periods
 from .variances import Variance
 
+SMIDEP_START = 2013
 WEAK = 3  # a score at or below it is not a strength (1 very weak ... 5 very strong)
 SCHEDULE = ("delayed", "suspended", "cancelled", "not_started", "behind")
 
@@ -45,6 +49,7 @@ def applicable(monitoring: Monitoring, conditions: list[ConditionChange], varian
                firm_table: set[str], without_working_group: bool) -> list[Lesson]:
     """The lessons that apply, in the order above."""
     found = []
+    smidep = monitoring.plan_year >= SMIDEP_START
     if supported and success * 2 < len(supported):
         found.append(Lesson("passion", "jica-2004", "few_successes",
                             {"n": success, "total": len(supported)}))
@@ -62,8 +67,16 @@ def applicable(monitoring: Monitoring, conditions: list[ConditionChange], varian
     if demand.change < 0 or (demand.change == 0 and demand.latest <= WEAK):
         found.append(Lesson("stimulus", "jica-2004", "score", {"baseline": demand.baseline,
                                                                 "latest": demand.latest}))
-    if without_working_group:
+    if smidep and without_working_group:
         found.append(Lesson("working_group_cost", "smidep", "without"))
+    records = records_lesson(monitoring, supported, firm_table)
+    if smidep and records is not None:
+        found.append(records)
+    return found
+
+
+def records_lesson(monitoring: Monitoring, supported: list[str], firm_table: set[str]) -> Lesson | None:
+    """The SMIDeP ex-post lesson on records, where this cluster's records of its firms have a gap."""
     routine = {p.id for p in routine_periods(monitoring)}
     seen: dict[str, set[str]] = {}
     for obs in monitoring.firms:
@@ -71,9 +84,9 @@ def applicable(monitoring: Monitoring, conditions: list[ConditionChange], varian
     gaps = [f for f in supported if not routine <= seen.get(f, set())]
     unknown = [f for f in supported if f not in firm_table]
     if not supported:
-        found.append(Lesson("records", "smidep", "none"))
-    elif gaps:
-        found.append(Lesson("records", "smidep", "gaps", {"n": len(gaps), "total": len(supported)}))
-    elif unknown:
-        found.append(Lesson("records", "smidep", "no_baseline", {"n": len(unknown), "total": len(supported)}))
-    return found
+        return Lesson("records", "smidep", "none")
+    if gaps:
+        return Lesson("records", "smidep", "gaps", {"n": len(gaps), "total": len(supported)})
+    if unknown:
+        return Lesson("records", "smidep", "no_baseline", {"n": len(unknown), "total": len(supported)})
+    return None
