@@ -144,7 +144,7 @@ def test_the_six_dac_criteria_with_the_figures_computed(kebumen, sample_by_id):
     assert ("The working group with the facilitator assessed the plan by all six OECD DAC evaluation "
             "criteria at the end of the routine monitoring (31 December 2003).") in en
     assert "Assessment (rated high): The plan answered what the firms themselves named" in en
-    assert "Penilaian (peringkat sedang): Program melibatkan dinas kabupaten" in section(kebumen["id"],
+    assert "Penilaian (peringkat sedang): Program melibatkan pemerintah daerah" in section(kebumen["id"],
                                                                                         "sec-dac")
 
 
