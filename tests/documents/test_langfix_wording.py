@@ -35,7 +35,9 @@ def test_monitoring_says_all_indicators_and_names_the_quarters(text):
     assert "Dari 10 indikator dalam rencana, 10" not in id_ and "Of the plan's 10 indicators, 10" not in en
     assert "untuk empat triwulan pemantauan sampai 31 Desember 2003." in id_
     assert "records of four quarters of monitoring up to 31 December 2003." in en
-    assert "Model Berlian Porter;" in id_ and "determinants of Porter's Diamond;" in en
+    # The pilots' lessons are quoted one by one where they apply (issue 13), no longer as one series.
+    assert "Fasilitator yang cakap dengan dukungan kelompok kerja" in id_
+    assert "A capable facilitator, backed by a working group" in en
     assert "Menurut rencana aksi, IKM yang didampingi dihitung sebagai kasus keberhasilan" in id_
     assert "According to the action plan, a supported firm counts as a success case" in en
     assert "sebagai berikut" not in id_ and "rencanakan pendorong" not in id_

@@ -14,7 +14,16 @@ import altair as alt
 import pandas as pd
 from babel.dates import format_date
 
-from cluster_reports.domain import budget, evaluations, indicators, prices
+from cluster_reports.domain import (
+    budget,
+    dac,
+    evaluations,
+    facilitation,
+    indicators,
+    pilot_lessons,
+    prices,
+    variances,
+)
 from cluster_reports.domain.shares import adds_up
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
@@ -161,6 +170,46 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         **document_sources(params, plan, monitoring, chosen, labels, cat).context(),
         "usd": lambda rupiah: rupiah / rate,  # the plan's rate
         **firm_lists(params, monitoring, success, labels),
+        "series": lambda items: channel_names.enumerate_(list(items), labels),  # "a, b and c"
+        **variances_and_evaluation(
+            loaded, resolved, rows, completion, conditions, success, found,
+            (year_total - year_baseline) / year_baseline * 100 if year_baseline else None),
+    }
+
+
+# --- variances, corrective actions, the OECD DAC criteria and the pilots' lessons that apply ---------------
+
+def variances_and_evaluation(loaded: LoadedParams, resolved: list[budget.ResolvedProgramme],
+                             rows: list[indicators.IndicatorRow], completion: indicators.Completion,
+                             conditions: list[indicators.ConditionChange],
+                             success: list[indicators.SuccessCase],
+                             found: list[evaluations.Evaluation], year_change_pct: float | None) -> dict:
+    params, plan, monitoring = loaded.params, loaded.plan, loaded.monitoring
+    assert plan is not None and monitoring is not None
+    off = (variances.indicator_variances(plan, monitoring, rows)
+           + variances.programme_variances(plan, monitoring, completion))
+    as_of = monitoring.periods[-1].end  # the date of the report's latest records
+    supported = indicators.supported_firms(monitoring)
+    social = {p.id for p in resolved if p.condition is not None and p.condition.value == "social_capital"}
+    figures = dac.figures(resolved, rows, completion, conditions, len(success), len(supported),
+                          year_change_pct, found)
+    return {
+        "variances": off,
+        "unexplained": [v for v in off if v.explanation is None],
+        "actions": variances.corrective_actions(plan, resolved, monitoring, as_of),
+        "records_date": as_of,
+        "stakeholder_name": {s.id: s.name for s in params.stakeholders},
+        "title_of": {p.id: p.title for p in resolved},
+        "dac": dac.criteria(monitoring, figures),
+        "dac_given": monitoring.dac,
+        "dac_period": next((p for p in monitoring.periods
+                            if monitoring.dac is not None and p.id == monitoring.dac.period), None),
+        "dac_assessed": [k for k in dac.DAC_CRITERIA if monitoring.dac is not None
+                         and getattr(monitoring.dac, k) is not None],
+        "pilot_lessons": pilot_lessons.applicable(
+            monitoring, conditions, off, social, len(success), supported,
+            {f.name for f in (params.firms.table or [])},
+            facilitation.arrangement(params).without_working_group),
     }
 
 
@@ -407,8 +456,22 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
         columns=[head("period"), labels("head.channel"), labels("head.firms"), head("turnover_total"),
                  labels("head.share")],
     )
+    V = M + "monev.variance."
+    variance_table = pd.DataFrame(
+        [[capfirst(v.name.get(lang)), labels(V + "aspect." + v.aspect), v.target, v.actual, v.gap,
+          v.explanation.get(lang) if v.explanation else labels(V + "needed")] for v in ctx["variances"]],
+        columns=[labels(V + "head.item"), labels(V + "head.variance"), labels(V + "head.target"),
+                 labels(V + "head.actual"), labels(V + "head.gap"), labels(V + "head.reason")],
+    )
+    actions = pd.DataFrame(
+        [[a.action.get(lang), capfirst(a.addresses_name.get(lang)), ctx["stakeholder_name"][a.by], a.due,
+          a.past_due] for a in ctx["actions"]],
+        columns=[labels(V + "head.action"), labels(V + "head.addresses"), labels(V + "head.by"),
+                 labels(V + "head.due"), labels(V + "past_due")],
+    )
     return {"indicators": indicator_table, "success_cases": success, "conditions": conditions,
-            "completion": completion, "turnover": turnover, "channels": channels}
+            "completion": completion, "turnover": turnover, "channels": channels,
+            "variances": variance_table, "corrective_actions": actions}
 
 
 SPANS = {1: "month", 3: "quarter", 6: "half", 12: "year"}

@@ -19,7 +19,17 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .cluster import Assessment, Channel, check_channel_name
-from .common import NonEmpty, Provenance, Rupiah, Sidecar, Slug, Strict, Text, check_unique
+from .common import (
+    NonEmpty,
+    Provenance,
+    Rupiah,
+    Sidecar,
+    Slug,
+    Strict,
+    Text,
+    check_unique,
+    stakeholder_problems,
+)
 
 PeriodKind = Literal["routine", "mid-term", "final", "ex-post"]
 EVALUATIONS: tuple[str, ...] = ("mid-term", "final", "ex-post")
@@ -49,6 +59,10 @@ class Period(Strict):
 class IndicatorActuals(Strict):
     indicator: Slug = Field(description="Id of an indicator of the cluster's plan")
     actuals: dict[Slug, float] = Field(description="Actual value per period id")
+    explanation: Text | None = Field(
+        None, description="Why the indicator is off its target for the year (below it, or not measured), "
+        "as the facilitator recorded it; printed in the report's table of variances. Where an indicator "
+        "off its target has none, the report marks it: explanation needed")
 
     @field_validator("indicator")
     @classmethod
@@ -79,6 +93,11 @@ class ProgrammeProgress(Strict):
                                 "(required for those statuses, and only for them)")
     note: Text | None = Field(None, description="Any remark on the programme's progress, printed in the "
                               "report")
+    explanation: Text | None = Field(
+        None, description="Why the programme is off its plan where its status has no reason to give: it "
+        "spent more than its budget, or it has not started or not finished although its months have "
+        "passed. Printed in the report's table of variances; without it the report marks the variance: "
+        "explanation needed")
 
     @field_validator("programme")
     @classmethod
@@ -113,6 +132,65 @@ class ProgrammeProgress(Strict):
             raise ValueError(f"a reason is for a delayed, suspended or cancelled programme, and this one is "
                              f"{self.status!r}: put the remark in note")
         return self
+
+
+class CorrectiveAction(Strict):
+    """An action agreed to bring an indicator or a programme back to its plan."""
+
+    action: Text = Field(description="What is to be done, in both languages")
+    by: Slug = Field(description="Stakeholder id of who does it (a stakeholder of the cluster's params file)")
+    due: dt.date = Field(description="By when (YYYY-MM-DD)")
+    addresses: Slug = Field(
+        description="Id of the indicator or programme of the plan whose variance it answers")
+
+    @field_validator("by")
+    @classmethod
+    def _by_stakeholder(cls, value: str, info: ValidationInfo) -> str:
+        problems = stakeholder_problems({"by": value}, info.context)
+        if problems:
+            raise ValueError(problems[0].removeprefix("by: "))
+        return value
+
+    @field_validator("addresses")
+    @classmethod
+    def _in_plan(cls, value: str, info: ValidationInfo) -> str:
+        plan = (info.context or {}).get("plan")
+        if plan is None:
+            return value
+        known = list(plan.indicators()) + [p.id for p in plan.programmes]
+        if value not in known:
+            raise ValueError(f"{value!r} is neither an indicator nor a programme of the plan "
+                             f"(it has: {', '.join(known)})")
+        return value
+
+
+# The OECD DAC evaluation criteria, in the order evaluations report them.
+DAC_CRITERIA: tuple[str, ...] = ("relevance", "coherence", "effectiveness", "efficiency", "impact",
+                                 "sustainability")
+# The three-step rating of JICA's ex-post evaluations (as SMIDeP's of 2021): high, fair, low.
+Rating = Literal["high", "fair", "low"]
+
+
+class DacAssessment(Strict):
+    assessment: Text = Field(description="The evaluator's short assessment of the criterion")
+    rating: Rating | None = Field(None, description="high, fair or low (the three steps of JICA's ex-post "
+                                  "evaluations); left out: not rated")
+
+
+class DacEvaluation(Strict):
+    """The evaluator's assessment by the OECD DAC criteria; a criterion left out is not assessed."""
+
+    period: Slug | None = Field(
+        None, description="Id of the evaluation period (mid-term, final, ex-post) at which the assessment "
+        "was made; left out: at the end of the routine monitoring")
+    evaluator: Text | None = Field(None, description="Who made the assessment, e.g. the working group with "
+                                   "the facilitator")
+    relevance: DacAssessment | None = None
+    coherence: DacAssessment | None = None
+    effectiveness: DacAssessment | None = None
+    efficiency: DacAssessment | None = None
+    impact: DacAssessment | None = None
+    sustainability: DacAssessment | None = None
 
 
 class FirmObservation(Strict):
@@ -155,9 +233,17 @@ class Monitoring(Sidecar):
     )
     firms: list[FirmObservation] = Field(default_factory=list)
     lessons: list[Text] = Field(min_length=1)
+    # Declared before provenance, whose check of the sections covered sees only the fields before it.
+    corrective_actions: list[CorrectiveAction] = Field(
+        default_factory=list, description="Actions agreed to answer the variances: what, by whom "
+        "(stakeholder id), by when, and which indicator or programme each addresses")
+    dac: DacEvaluation | None = Field(
+        None, description="The evaluator's assessment by the OECD DAC criteria (relevance, coherence, "
+        "effectiveness, efficiency, impact, sustainability), each {assessment: {en, id}, rating}")
     provenance: list[Provenance] = Field(min_length=1)
 
-    DATA_SECTIONS: ClassVar[tuple[str, ...]] = ("indicators", "conditions", "programmes", "firms", "lessons")
+    DATA_SECTIONS: ClassVar[tuple[str, ...]] = ("indicators", "conditions", "programmes", "firms", "lessons",
+                                                "corrective_actions", "dac")
 
     @field_validator("plan_year")
     @classmethod
@@ -205,6 +291,12 @@ class Monitoring(Sidecar):
             if (obs.firm, obs.period) in seen:
                 problems.append(f"firms[{n}]: {obs.firm!r} is observed twice in period {obs.period!r}")
             seen.add((obs.firm, obs.period))
+        if self.dac is not None and self.dac.period is not None:
+            evaluations = [p.id for p in self.periods if p.evaluation]
+            if self.dac.period not in evaluations:
+                listed = ", ".join(evaluations) or "none"
+                problems.append(f"dac.period: {self.dac.period!r} is not an evaluation period (mid-term, "
+                                f"final or ex-post) of this file (it has: {listed})")
         if problems:
             raise ValueError("; ".join(problems))
         return self
