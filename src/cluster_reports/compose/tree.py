@@ -54,6 +54,8 @@ class Table:
     header: list[Inline]
     rows: list[list[Inline]]
     align: list[str | None]  # "left", "right", "center" or None per column
+    # A form filled in by hand: tall rows, every border, kept on one page where it fits.
+    form: bool = False
 
 
 @dataclass
