@@ -75,9 +75,12 @@ def test_contact_list_of_waru(composed, lang):
     first = {r[0]: r for r in contact}
     office = first["Dinas Perindustrian dan Perdagangan Kabupaten Sidoarjo"]
     position = {"en": "Head of the Industry Division", "id": "Kepala Bidang Perindustrian"}[lang]
-    assert office[1:4] == [position, "(031) 8921954", "disperindag@sidoarjokab.go.id"]
+    assert office[1:] == [position, "(031) 8921954; disperindag@sidoarjokab.go.id",
+                          "Kompleks Perkantoran Pemerintah Kabupaten Sidoarjo, Sidoarjo 61212"]
+    # a cooperative with a telephone and no e-mail
+    assert first["Koperasi Industri Logam Waru"][2] == "(031) 8531270"
     # a stakeholder without contact details: lines to write on, no "None"
-    assert first["Jaringan IKM Unggulan Waru"][1:] == [guideline.BLANK] * 4
+    assert first["Jaringan IKM Unggulan Waru"][1:] == [guideline.BLANK] * 3
     text = "\n".join(tree_lines(doc))
     assert {"en": "Contact details are recorded for 10 of the 12 stakeholders; the others are not "
                   "recorded.",
@@ -133,7 +136,7 @@ def test_not_recorded_path(composed, lang):
             "id": "Layanan pendukung di sekitar sentra tidak tercatat."}[lang] in text
     # the contact list names the stakeholders with lines to fill in; the directory is a blank form
     contact = rows(doc, "tbl-contacts")
-    assert contact and all(r[1:] == [guideline.BLANK] * 4 for r in contact)
+    assert contact and all(r[1:] == [guideline.BLANK] * 3 for r in contact)
     services = table(doc, "tbl-services")
     assert services.form and rows(doc, "tbl-services") == [[guideline.BLANK] * 5] * contacts.BLANK_SERVICES
     assert not [n for n in doc.nodes if isinstance(n, d.Note) and n.kind.startswith("illustrative-con")]
@@ -142,7 +145,7 @@ def test_not_recorded_path(composed, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_general_edition_offers_blank_forms(composed, lang):
     doc = composed["general", lang]
-    assert rows(doc, "tbl-contacts") == [[guideline.BLANK] * 5] * contacts.BLANK_CONTACTS
+    assert rows(doc, "tbl-contacts") == [[guideline.BLANK] * 4] * contacts.BLANK_CONTACTS
     assert rows(doc, "tbl-services") == [[guideline.BLANK] * 5] * contacts.BLANK_SERVICES
     assert table(doc, "tbl-contacts").form and table(doc, "tbl-services").form
     text = "\n".join(tree_lines(doc))
@@ -192,7 +195,8 @@ def test_docx_forms_have_tall_rows_and_start_new_pages(sample_by_id, templates, 
     assert contact.find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}") is not None
     texts = ["".join(t.text for t in r.iter(qn("w:t"))) for r in contact.findall(qn("w:tr"))]
     assert any(t.startswith("Dinas Perindustrian dan Perdagangan Kabupaten Kebumen"
-                            "Head of the Industry Division(0287) 381025") for t in texts)
+                            "Head of the Industry Division(0287) 381025; disperindag@kebumenkab.go.id")
+               for t in texts)
 
 
 # --- validation of the new fields -------------------------------------------------------------

@@ -24,8 +24,7 @@ BLANK_SERVICES = 8  # rows of the blank directory
 class ContactRow:
     name: str
     person: str  # the contact person and/or position; "" where not recorded
-    phone: str
-    email: str
+    phone: str  # telephone and e-mail in one cell (a narrow page has no room for both columns)
     address: str
 
 
@@ -50,10 +49,8 @@ def contact_rows(params: ClusterParams, lang: str) -> list[ContactRow]:
     rows = []
     for s in params.stakeholders:
         c = s.contact
-        rows.append(ContactRow(
-            s.name, person(c, lang), (c and c.phone) or "", (c and c.email) or "",
-            (c and c.address) or "",
-        ))
+        reach = "; ".join(v for v in (c.phone, c.email) if v) if c else ""
+        rows.append(ContactRow(s.name, person(c, lang), reach, (c and c.address) or ""))
     return rows
 
 
