@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import clients  # tests/clients.py
 import docx
 import docx_sample  # tests/writers/docx_sample.py
 import pytest
@@ -115,3 +116,27 @@ def test_html_form_has_its_class_tall_rows_and_empty_cells(templates):
     assert re.search(r"\.table-wrap\.form th, \.table-wrap\.form td \{ border: 1px solid", screen)
     assert re.search(r"\.table-wrap\.form \{ break-inside: avoid; \}", print_rules)
     assert re.search(r"\.table-wrap\.form tbody td \{ height: 1cm; \}", print_rules)
+
+
+@pytest.mark.clients
+def test_libreoffice_reads_the_form_and_keeps_it_on_one_page(tmp_path):
+    """LibreOffice opens the form (valid WordprocessingML), sets it on one page after a page
+    already half full, and keeps the rows' minimum height when it saves the file again."""
+    filler = "\n\n".join(f"Paragraph {n} of the text before the form, long enough to fill its line "
+                         "and push the form towards the end of the page." for n in range(1, 13))
+    doc = docx_sample.document("en")
+    doc.nodes = markdown.parse("# Forms\n\n" + filler + "\n\n" + _source("tbl-form", 12, True))
+    path = tmp_path / "forms.docx"
+    write_docx(doc, path, REFERENCE)
+    pages = clients.pdf_text(clients.docx_to_pdf(path, tmp_path / "pdf")).split("\f")
+    # the header row repeats on every page a table runs over: printed once, the form did not split
+    form_pages = [n for n, page in enumerate(pages) if "Decision" in page]
+    assert len(form_pages) == 1
+    page = pages[form_pages[0]]
+    assert "Minutes, part 2" in page and "Paragraph 12" not in page  # moved whole to a new page
+    numbers = re.findall(r"^\s*(\d{1,2})\s*$", page, re.M)
+    assert [int(n) for n in numbers][:12] == list(range(1, 13))
+    resaved = docx.Document(str(clients.docx_resave(path, tmp_path / "resaved")))
+    rows = resaved.tables[0]._tbl.findall(qn("w:tr"))
+    heights = [r.find(f"{qn('w:trPr')}/{qn('w:trHeight')}") for r in rows[1:]]
+    assert all(h is not None and int(h.get(qn("w:val"))) >= FORM_ROW_TWIPS - 2 for h in heights)
