@@ -257,3 +257,11 @@ def test_provenance_of_contacts_needs_contacts(tmp_path):
 
     message = _problems(tmp_path, edit)
     assert "names 'stakeholders.contact', which is not a field of this file" in message
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_profile_does_not_cite_what_only_the_guideline_shows(sample_by_id, templates, lang):
+    doc = composer.compose(sample_by_id["waru-sidoarjo-metalwork"], "profile", lang, [], templates)
+    sections = [r[0] for r in rows(doc, "tbl-sources")]
+    assert sections and not [s for s in sections if "contact" in s.lower() or "kontak" in s.lower()
+                             or "Support services" in s or "Layanan pendukung" in s]
