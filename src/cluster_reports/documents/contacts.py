@@ -24,7 +24,7 @@ BLANK_SERVICES = 8  # rows of the blank directory
 class ContactRow:
     name: str
     person: str  # the contact person and/or position; "" where not recorded
-    phone: str  # telephone and e-mail in one cell (a narrow page has no room for both columns)
+    phone_email: str  # in one cell: an upright page has no room for a column of each
     address: str
 
 
