@@ -10,6 +10,7 @@ annexes), and fenced containers for the document's structures::
     ::: block ID         a narrative block (a reviewer's unit of editing)
     ::: table ID         first paragraph is the caption, then a pipe table
                          ("::: table ID landscape": on a landscape page whatever its width)
+    ::: table ID form    the same, a form to fill in by hand (tall rows, all borders)
     ::: figure ID        first paragraph is the caption, then ![alt](chart:NAME)
     ::: note KIND        a boxed remark
     ::: pagebreak
@@ -208,9 +209,14 @@ def _container(reader: _Reader) -> d.Node:
     if needs_id and not _ID.match(ident):
         raise MarkdownError(f"container '{kind}' needs an id (line {_line(opening)})")
     if kind == "table":
+        options = words[2:]
+        if any(o not in ("form", "landscape") for o in options):
+            raise MarkdownError(f"table '{ident}' takes only the options 'form' and 'landscape' "
+                                f"(line {_line(opening)})")
         caption = _paragraph(reader).runs
         node: d.Node = _table(reader, ident, caption)
-        node.landscape = "landscape" in words[2:]
+        node.landscape = "landscape" in options
+        node.form = "form" in options
         reader.expect("container_div_close")
         return node
     if kind == "figure":

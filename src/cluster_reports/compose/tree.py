@@ -57,6 +57,8 @@ class Table:
     # A matrix read across its rows (the logical framework): on a landscape page even where it
     # would fit upright in narrow columns.
     landscape: bool = False
+    # A form filled in by hand: tall rows, every border, kept on one page where it fits.
+    form: bool = False
 
 
 @dataclass

@@ -24,7 +24,7 @@ from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import ClusterParams
 from cluster_reports.inputs.schema.plan import Routine
 
-from . import charts, guideline_manual, profile, provenance
+from . import charts, contacts, guideline_manual, profile, provenance
 from .i18n import Formatter, Labels
 
 BLANK = "_" * 12  # a visible line to write on; empty cells would collapse in print and on screen
@@ -221,6 +221,12 @@ def source_rows(loaded: LoadedParams | None, labels: Labels) -> list[provenance.
             default_reference=labels("document.profile"),
         ))
     rows += guideline_manual.cluster_source_rows(loaded, labels)
+    for path, key in (("stakeholders.contact", "contacts.sources.contacts"),
+                      ("support_services", "contacts.sources.services")):
+        entry = params.source_of(path)
+        if entry is not None and provenance.given(params, [entry]) and (
+                path != "stakeholders.contact" or any(s.contact for s in params.stakeholders)):
+            rows.append(provenance.source_row(labels(key), entry, labels, profile.catalogue(params)))
     if loaded.plan is not None:
         rows.append(row("calendar", labels("guideline.sources.plan_source"),
                         f"{labels('document.action-plan')} {loaded.plan.year}"))
@@ -253,10 +259,12 @@ def context(loaded: LoadedParams | None, peers: list[ClusterSummary], labels: La
         "form_blank": FORM_BLANK_ONLY,
         "place": "kabupaten-kota",  # the general edition speaks of no one regency or city
         "structure_bodies": STRUCTURE_BODIES,
+        **contacts.context(None, labels),
     }
     ctx.update(guideline_manual.context(loaded, labels, BLANK, LONG_BLANK))
     if loaded is None:
         return ctx
+    ctx.update(contacts.context(loaded.params, labels))
     params = loaded.params
     arrangement = facilitation.arrangement(params)  # its wording ('fa') comes with every cluster's context
     ctx["steps"] = step_rows(labels, place=params.location.regency_record.kind)
@@ -299,6 +307,12 @@ def references(loaded: LoadedParams | None, labels: Labels) -> list[provenance.R
         cited += profile.catalogue(loaded.params).used([entry] if entry else [])
     if loaded is not None:
         cited += profile.catalogue(loaded.params).used(e for _, e in guideline_manual.cluster_entries(loaded))
+    if loaded is not None:  # the sources of the contact list and of the directory of services
+        params = loaded.params
+        found = [params.source_of("stakeholders.contact")] if any(
+            s.contact for s in params.stakeholders) else []
+        found += [params.source_of("support_services")] if params.support_services else []
+        cited += profile.catalogue(params).used([e for e in found if e is not None])
     return provenance.references(cited, labels)
 
 

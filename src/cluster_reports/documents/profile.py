@@ -154,10 +154,16 @@ def catalogue(params: ClusterParams) -> provenance.Catalogue:
     return provenance.Catalogue(params.sources)
 
 
+# Params that only the facilitator guideline shows (its contact list and directory of services):
+# no row of the profile's data sources.
+GUIDELINE_ONLY = ("stakeholders.contact", "support_services")
+
+
 def source_rows(params: ClusterParams, labels: Labels,
                 cat: provenance.Catalogue) -> list[provenance.SourceRow]:
     return [provenance.source_row(field_label(e.field, labels), e, labels, cat)
-            for e in provenance.given(params, params.provenance)]
+            for e in provenance.given(params, params.provenance)
+            if not any(e.field == f or e.field.startswith(f + ".") for f in GUIDELINE_ONLY)]
 
 
 def is_illustrative(params: ClusterParams, path: str, cat: provenance.Catalogue | None = None) -> bool:

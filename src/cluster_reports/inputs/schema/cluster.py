@@ -33,6 +33,7 @@ from .common import (
     check_unique,
     source_of,
 )
+from .contacts import Contact, SupportService
 from .facilitation import Facilitation, check_facilitation
 from .publication import Publication
 
@@ -395,6 +396,9 @@ class Stakeholder(Strict):
     name: NonEmpty
     type: StakeholderType
     role: Text
+    contact: Contact | None = Field(
+        None, description="The office's contact details, for the facilitator guideline's contact list"
+    )
 
 
 class ValueChainStage(Strict):
@@ -505,7 +509,7 @@ def check_step_constraints(steps: list[ProductionStep], constraints: list[Constr
 DATA_SECTIONS = (
     "location", "products", "industry", "currency", "firms", "workers", "annual_sales",
     "value_added", "markets", "raw_materials", "constraints", "swot", "assessment", "selection",
-    "stakeholders", "value_chain", "facilitator",
+    "stakeholders", "value_chain", "facilitator", "support_services",
     "history", "production_process",
 )
 
@@ -543,6 +547,11 @@ class ClusterParams(Strict):
         default_factory=list, description="The steps from raw material to product, in order"
     )
     facilitator: Facilitator | None = None
+    support_services: list[SupportService] = Field(
+        default_factory=list, description="Support services near the cluster (BDS providers, "
+        "training centres, laboratories, banks, associations, government units, universities), "
+        "for the facilitator guideline's directory",
+    )
     sources: list[DataSource] = Field(
         default_factory=list, description="The reports, surveys and statistics its provenance cites"
     )
@@ -590,6 +599,12 @@ class ClusterParams(Strict):
     def _unique_stakeholders(cls, items: list[Stakeholder]) -> list[Stakeholder]:
         ids = [s.id for s in items]
         check_unique(ids, "stakeholder ids")
+        return items
+
+    @field_validator("support_services")
+    @classmethod
+    def _unique_services(cls, items: list[SupportService]) -> list[SupportService]:
+        check_unique((s.id for s in items), "support service ids")
         return items
 
     @field_validator("facilitation")

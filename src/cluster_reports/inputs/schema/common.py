@@ -130,18 +130,30 @@ class Provenance(Strict):
 
 
 def _path_exists(data: dict, path: str) -> bool:
-    """Whether a dotted path names a value given in the file (data: the fields validated so far)."""
+    """Whether a dotted path names a value given in the file (data: the fields validated so far).
+    A name after a list ('stakeholders.contact') names that field of the list's entries: it
+    exists where any entry gives it."""
     node: object = data
-    for part in path.split("."):
+    parts = path.split(".")
+    for n, part in enumerate(parts):
         if isinstance(node, dict) and part in node:
             node = node[part]
         elif isinstance(node, BaseModel) and part in type(node).model_fields:
             node = getattr(node, part)
         elif isinstance(node, list) and re.fullmatch(r"\d+", part) and int(part) < len(node):
             node = node[int(part)]
+        elif isinstance(node, list) and not re.fullmatch(r"\d+", part):
+            rest = ".".join(parts[n:])
+            return any(_given(item, part) and _path_exists({"entry": item}, "entry." + rest)
+                       for item in node)
         else:
             return False
     return True
+
+
+def _given(item: object, name: str) -> bool:
+    value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+    return value is not None
 
 
 def source_of(entries: Iterable[Provenance], path: str) -> Provenance | None:

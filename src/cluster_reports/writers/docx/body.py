@@ -36,12 +36,14 @@ from .fields import (
 from .numbering import Numbering
 from .styles import Styles
 from .tables import (
+    FORM_ROW_TWIPS,
     TABLE_PT,
     add_row,
     add_table,
     column_widths,
     columns,
     font_size,
+    form_borders,
     set_font_size,
     table_height,
 )
@@ -384,12 +386,17 @@ class BodyWriter:
         text_style = self.styles.id("Table Text")
         rows = [(node.header, True), *((row, False) for row in node.rows)]
         last = len(rows) - 1
-        whole = table_height(node, widths, size) <= KEEP_WHOLE_SHARE * sections.text_height(self.word)
+        # A form stays on one page wherever it fits on one (it is printed and filled in by hand).
+        share = 1.0 if node.form else KEEP_WHOLE_SHARE
+        whole = table_height(node, widths, size) <= share * sections.text_height(self.word)
+        if node.form:
+            form_borders(tbl)
         for n, (cells, header) in enumerate(rows):
             # A short table stays whole; a long one keeps its header with two rows and its last
             # two rows together, so that no page holds a single row of it.
             keep = n < last and (whole or n <= 1 or n == last - 1)
-            paragraphs = add_row(tbl, widths, align, header, text_style, keep)
+            height = FORM_ROW_TWIPS if node.form and not header else None
+            paragraphs = add_row(tbl, widths, align, header, text_style, keep, height)
             for p, cell in zip(paragraphs, cells, strict=False):  # a short row leaves cells empty
                 self.runs(WordParagraph(p, None), cell)
         if size != TABLE_PT:

@@ -22,6 +22,11 @@ SMALLEST_PT = 7.0  # a table too wide for its page is set smaller, down to this
 CELL_PAD_TWIPS = 230  # the table style's cell margins (2 x 85) and a little slack
 SHORT_CELL = 16  # cells up to this long (numbers, amounts) are kept on one line if they can be
 _JUSTIFIED = {"right", "center"}  # w:jc values; left is the default and needs none
+# A form filled in by hand: each body row at least 1 cm tall (567 twips), room for a line of
+# handwriting; a column of empty cells wants at least this width (2.5 cm) to write in.
+FORM_ROW_TWIPS = 567
+FORM_BLANK_TWIPS = 1417
+FORM_BORDER = {"w:val": "single", "w:sz": "6", "w:space": "0", "w:color": "4D4D4D"}
 
 
 def columns(table: d.Table) -> int:
@@ -41,6 +46,8 @@ def _measure(node: d.Table, columns: int, size: float = TABLE_PT) -> tuple[list[
         words += [text_twips(t, size) for t in texts if len(t) <= SHORT_CELL]
         need.append(max([*words, text_twips("00", size)]) + CELL_PAD_TWIPS)
         lines = [text_twips(head, size, bold=True), *(text_twips(t, size) for t in texts)]
+        if node.form and any(not t.strip() for t in texts):
+            lines.append(FORM_BLANK_TWIPS)
         want.append(max(max(lines) + CELL_PAD_TWIPS, need[-1]))
     return need, want
 
@@ -100,13 +107,27 @@ def add_table(word: docx.document.Document, widths: list[int], style_id: str | N
     return tbl
 
 
+def form_borders(tbl: CT_Tbl) -> None:
+    """Every border of the table drawn (the table style leaves the outer sides open): a form's
+    boxes to write in, on screen and on paper."""
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        sub(borders, f"w:{side}", FORM_BORDER)
+    # tblBorders follows tblW, jc, tblCellSpacing and tblInd, and precedes tblLayout, in schema order
+    tbl.tblPr.find(qn("w:tblLayout")).addprevious(borders)
+
+
 def add_row(tbl: CT_Tbl, widths: list[int], align: list[str | None], header: bool,
-            text_style: str | None, keep_with_next: bool = False) -> list[etree._Element]:
+            text_style: str | None, keep_with_next: bool = False,
+            min_height: int | None = None) -> list[etree._Element]:
     """Append a row of empty cells (a repeated header row if ``header``), kept on the page of
-    the next row if ``keep_with_next``; returns the cells' paragraphs, for their text."""
+    the next row if ``keep_with_next``, at least ``min_height`` twips tall if given (a form's
+    row to write in); returns the cells' paragraphs, for their text."""
     tr = sub(tbl, "w:tr")
     tr_pr = sub(tr, "w:trPr")
     sub(tr_pr, "w:cantSplit")
+    if min_height:
+        sub(tr_pr, "w:trHeight", {"w:val": str(min_height), "w:hRule": "atLeast"})
     if header:
         sub(tr_pr, "w:tblHeader")
     paragraphs = []
@@ -149,7 +170,8 @@ def table_height(node: d.Table, widths: list[int], size: float = TABLE_PT) -> in
                 else:
                     used += (space if used else 0) + w
             lines = max(lines, count)
-        total += lines * line + row_extra
+        height = lines * line + row_extra
+        total += max(height, FORM_ROW_TWIPS) if node.form and not bold else height
     return total
 
 
