@@ -22,7 +22,8 @@ DOCS = ("profile", "strategy", "action-plan", "monitoring", "guideline")
 LANGS = ("id", "en")
 FORMATS = ("docx", "html")
 # A regency's words, which must not be left where a city is meant.
-REGENCY_WORDS = re.compile(r"\bkabupaten\b|\bregenc(?:y|ies)\b", re.IGNORECASE)
+# "kabupaten/kota" is one name for both (the glossary's forum sentra kabupaten/kota, a programme's title)
+REGENCY_WORDS = re.compile(r"\bkabupaten\b(?!/kota)|\bregenc(?:y|ies)\b(?! or cit)(?!/cit)", re.IGNORECASE)
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:

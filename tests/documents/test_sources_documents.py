@@ -38,6 +38,11 @@ LEGACY = {"jica-2004": "study-text", "sample-illustrative": "illustrative",
           "kbli-2020": "official-statistics"}
 
 
+def _first(source: str | list[str]) -> str:
+    """The old form named one kind per entry: an entry citing several sources takes its first."""
+    return source[0] if isinstance(source, list) else source
+
+
 def _copy(root: Path, cluster: str, parts: tuple[str, ...] = ()) -> Path:
     folder = root / "jawa-tengah"
     folder.mkdir(parents=True)
@@ -160,7 +165,7 @@ def legacy(tmp_path_factory) -> tuple[Path, params_io.LoadedParams]:
     def change(data: dict) -> None:
         data.pop("sources", None)
         for entry in data["provenance"]:
-            entry["source"] = LEGACY[entry["source"]]
+            entry["source"] = LEGACY[_first(entry["source"])]
     for file in path.parent.glob("*.yaml"):
         _rewrite(file, change)
     return _render(root, "kebumen-roof-tile", "profile,monitoring"), params_io.load_file(path)

@@ -20,6 +20,11 @@ CLUSTER = "kebumen-roof-tile"
 LEGACY = {"jica-2004": "study-text", "sample-illustrative": "illustrative",
           "kbli-2020": "official-statistics"}
 
+
+def _first(source: str | list[str]) -> str:
+    """The old form named one kind per entry: an entry citing several sources takes its first."""
+    return source[0] if isinstance(source, list) else source
+
 EVALUATION = {
     "id": "smidep-2021", "title": "Ex-post Evaluation of SMIDeP (2013-2016)", "author": "JICA",
     "year": 2021, "kind": "evaluation",
@@ -91,7 +96,7 @@ def test_legacy_kinds_still_read(folder):
         data = read(path)
         data.pop("sources", None)
         for entry in data["provenance"]:
-            entry["source"] = LEGACY[entry["source"]]
+            entry["source"] = LEGACY[_first(entry["source"])]
         write(path, data)
     loaded = params_io.load_file(folder / f"{CLUSTER}.yaml")
     assert loaded.params.sources == []

@@ -197,7 +197,7 @@ def test_word_headings_and_contents_list_carry_the_numbers(profile_docx, documen
     expected = [d.heading_text(h) for h in documents["profile", "id"].headings()]
     assert headings == expected
     assert toc == expected
-    assert headings[0] == "1 Ringkasan" and headings[-1] == "Daftar Pustaka"
+    assert headings[0] == "1 Ringkasan" and "Daftar Pustaka" in headings
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
