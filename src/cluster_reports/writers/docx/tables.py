@@ -46,7 +46,8 @@ def _measure(node: d.Table, columns: int, size: float = TABLE_PT) -> tuple[list[
         words += [text_twips(t, size) for t in texts if len(t) <= SHORT_CELL]
         need.append(max([*words, text_twips("00", size)]) + CELL_PAD_TWIPS)
         lines = [text_twips(head, size, bold=True), *(text_twips(t, size) for t in texts)]
-        if node.form and any(not t.strip() for t in texts):
+        if node.form and any(not t.strip() for t in texts):  # a hand needs the room, not only likes it
+            need[-1] = max(need[-1], FORM_BLANK_TWIPS)
             lines.append(FORM_BLANK_TWIPS)
         want.append(max(max(lines) + CELL_PAD_TWIPS, need[-1]))
     return need, want
