@@ -75,8 +75,8 @@ def test_every_new_table_has_rows_in_the_tree_the_page_and_the_word_file(pilots)
                 missing.append(f"{r.name}: {table_id} missing or empty")
                 continue
             if len(page.get(table_id, [])) != len(table.rows) + 1:
-                missing.append(f"{r.name}: {table_id} has {len(page.get(table_id, [])) - 1} rows in the HTML, "
-                               f"{len(table.rows)} in the document")
+                shown = len(page.get(table_id, [])) - 1
+                missing.append(f"{r.name}: {table_id} has {shown} rows in the HTML, {len(table.rows)} in the tree")
             if tuple(cells(table.header)) not in word:
                 missing.append(f"{r.name}: {table_id} (header {cells(table.header)}) not in the Word file")
     assert not missing, "\n".join(missing)
@@ -84,7 +84,8 @@ def test_every_new_table_has_rows_in_the_tree_the_page_and_the_word_file(pilots)
 
 def test_the_dac_chapter_assesses_all_six_criteria(pilots):
     for r in (r for r in pilots if r.kind == "monitoring"):
-        for criterion in ("relevance", "coherence", "effectiveness", "efficiency", "impact", "sustainability"):
+        for criterion in ("relevance", "coherence", "effectiveness", "efficiency", "impact",
+                          "sustainability"):
             table = r.table(f"tbl-dac-{criterion}")
             assert table is not None and table.rows, f"{r.name}: no figures for {criterion}"
 
