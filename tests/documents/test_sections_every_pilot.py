@@ -76,7 +76,7 @@ def test_every_new_table_has_rows_in_the_tree_the_page_and_the_word_file(pilots)
                 continue
             if len(page.get(table_id, [])) != len(table.rows) + 1:
                 shown = len(page.get(table_id, [])) - 1
-                missing.append(f"{r.name}: {table_id}: {shown} rows in the HTML, {len(table.rows)} in the tree")
+                missing.append(f"{r.name}: {table_id}: {shown} HTML rows, {len(table.rows)} in the tree")
             if tuple(cells(table.header)) not in word:
                 missing.append(f"{r.name}: {table_id} (header {cells(table.header)}) not in the Word file")
     assert not missing, "\n".join(missing)
