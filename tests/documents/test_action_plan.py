@@ -204,7 +204,10 @@ def test_notebook_tables(sample_by_id, templates):
     item = sample_by_id["waru-sidoarjo-metalwork"]
     labels = i18n.labels(templates, "en")
     tables = action_plan.tables(action_plan.context(item, [], labels), labels)
-    assert set(tables) == {"medium_plan", "programmes", "budget_lines", "by_funding", "logframe", "risks"}
+    assert set(tables) == {"medium_plan", "programmes", "budget_lines", "by_funding", "logframe", "risks",
+                           "responsibilities", "reporting"}
+    assert len(tables["responsibilities"]) == 4 and len(tables["reporting"]) == len(item.plan.reporting)
+    assert tables["responsibilities"]["Lead"].tolist() == tables["programmes"]["Lead"].tolist()
     assert len(tables["logframe"]) == 1 + 3 + 2 * 4 and len(tables["risks"]) == len(item.plan.risks)
     assert len(tables["programmes"]) == 4
     assert tables["by_funding"]["Amount (Rp)"].sum() == tables["programmes"]["Amount (Rp)"].sum()

@@ -471,6 +471,17 @@ def tables(ctx: dict, labels: Labels) -> dict[str, pd.DataFrame]:
         columns=[rk("number"), rk("risk"), rk("bears_on"), rk("likelihood"), rk("impact"), rk("mitigation"),
                  rk("owner")],
     )
+    ro = lambda key: labels(P + "roles." + key)  # noqa: E731
+    roles = pd.DataFrame(
+        [[f"{r.number}. {r.title}", r.lead, "; ".join(r.partners) or labels(P + "none"),
+          r.facilitator or ro("not_recorded")] for r in ctx["roles"]],
+        columns=[head("programme"), head("lead"), head("partners"), ro("head_facilitator")],
+    )
+    rp = lambda key: labels(P + "reporting." + key)  # noqa: E731
+    reporting = pd.DataFrame(
+        [[r.report, r.by, r.to, r.frequency, r.due] for r in ctx["reports"]],
+        columns=[rp("head_report"), rp("head_by"), rp("head_to"), rp("head_frequency"), rp("head_due")],
+    )
     return {"medium_plan": medium, "programmes": programmes, "budget_lines": lines, "by_funding": funding,
-            "logframe": logframe, "risks": risks}
+            "logframe": logframe, "risks": risks, "responsibilities": roles, "reporting": reporting}
 
