@@ -280,6 +280,20 @@ def test_no_document_shows_the_tool(rendered_set, rendered_editions):
     assert not problems, report(problems)
 
 
+# Two sentences run together ("first.The"): a template line that ends in a block tag eats the
+# line break that should have been a space.
+RUN_ON = re.compile(r"\b[a-z]{2,}[.;:,][A-Z][a-z]+")
+
+
+def test_no_sentence_runs_into_the_next(rendered_set, rendered_editions):
+    problems = []
+    for r in [*rendered_set, *rendered_editions]:
+        for document, text in texts(r).items():
+            for found in RUN_ON.finditer(text):
+                problems.append(Problem(document, found.group(), around(text, found), "no space after"))
+    assert not problems, report(problems)
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_forbidden_terms_list_is_well_formed(lang):
     entries = forbidden(lang)
