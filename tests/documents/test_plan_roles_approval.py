@@ -218,7 +218,7 @@ def test_a_plan_without_signatories_says_so():
 
     loaded = params_io.load_file(SAMPLE / "jawa-tengah" / "kebumen-roof-tile.yaml")
     templates = resources.templates()
-    for lang, sentence in (("en", "The parties who agree the plan are not recorded."),
+    for lang, sentence in (("en", "The parties who approve the plan are not recorded."),
                            ("id", "Para pihak yang menyetujui rencana ini tidak tercatat.")):
         ctx = composer.make_context(loaded, "action-plan", [], i18n.labels(templates, lang))
         ctx["signatories"] = []

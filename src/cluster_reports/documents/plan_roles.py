@@ -54,6 +54,7 @@ class ReportRow:
     frequency: str
     due: str
     dues: list[reporting.Due]
+    once: bool = False  # a one-off report (test results, a survey) covers no period of the year
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,8 @@ def given_rows(params: ClusterParams, plan: Plan, labels: Labels) -> list[Report
         rows.append(ReportRow(
             r.report.get(lang), party_name(r.by, params, labels),
             and_list([party_name(t, params, labels) for t in r.to], labels),
-            labels(C + "frequency." + r.frequency.value), due_text(r, dues, labels), dues))
+            labels(C + "frequency." + r.frequency.value), due_text(r, dues, labels), dues,
+            once=r.frequency.value == "once"))
     return rows
 
 
@@ -175,7 +177,7 @@ def standard_rows(params: ClusterParams, plan: Plan, fa: Wording, labels: Labels
 def due_rows(rows: list[ReportRow], year: int, lang: str) -> list[DueRow]:
     """Every delivery of the year in date order (the calendar's order for one day)."""
     fmt = Formatter(lang)
-    found = [(d.date, n, DueRow(fmt.date(d.date), r.report, period_text(d, year, lang)))
+    found = [(d.date, n, DueRow(fmt.date(d.date), r.report, "–" if r.once else period_text(d, year, lang)))
              for n, r in enumerate(rows) for d in r.dues]
     return [row for _, _, row in sorted(found, key=lambda t: (t[0], t[1]))]
 

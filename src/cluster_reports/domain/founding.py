@@ -19,10 +19,11 @@ class Decade:
     first: int  # 1980 for the years 1980-1989
     firms: int
     share_pct: float  # of the firms with the year recorded; shares add up to 100 (largest remainder)
+    until: int | None = None  # the last decade ends with the reference year: "2000-2003" in a 2003 report
 
     @property
     def last(self) -> int:
-        return self.first + 9
+        return self.until if self.until is not None else self.first + 9
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ def founding_years(params: ClusterParams) -> FoundingYears:
     firsts = list(range(years[0] - years[0] % 10, years[-1] - years[-1] % 10 + 1, 10))
     counts = [sum(1 for y in years if y - y % 10 == d) for d in firsts]
     decade_shares = shares.shares(counts)
+    until = max(years[-1], params.reference_year)
     return FoundingYears(
         firms=len(table),
         recorded=len(years),
@@ -61,5 +63,6 @@ def founding_years(params: ClusterParams) -> FoundingYears:
         latest=years[-1],
         half_by=years[(len(years) - 1) // 2],
         oldest=tuple(f.name for f in table if f.established == years[0]),
-        decades=tuple(Decade(d, n, s) for d, n, s in zip(firsts, counts, decade_shares, strict=True)),
+        decades=tuple(Decade(d, n, s, min(d + 9, until) if d == firsts[-1] else None)
+                      for d, n, s in zip(firsts, counts, decade_shares, strict=True)),
     )
