@@ -141,15 +141,16 @@ def test_the_six_dac_criteria_with_the_figures_computed(kebumen, sample_by_id):
         assert f"5 {of} 10 (50{'.' if lang == 'en' else ','}0%)" in effective.values()
         assert "5 " + of + " 12" in " ".join(effective.values())
     en = section(kebumen["en"], "sec-dac")
-    assert ("The working group with the facilitator assessed the plan by all six OECD DAC evaluation "
-            "criteria at the end of the routine monitoring (31 December 2003).") in en
+    assert ("The working group with the facilitator assessed the plan by all six evaluation criteria of the "
+            "OECD Development Assistance Committee (OECD DAC) at the end of the routine monitoring "
+            "(31 December 2003).") in en
     assert "Assessment (rated high): The plan answered what the firms themselves named" in en
-    assert "Penilaian (peringkat sedang): Program melibatkan pemerintah daerah" in section(kebumen["id"],
+    assert "Penilaian (peringkat sedang): Program selaras dengan program Disperindag" in section(kebumen["id"],
                                                                                         "sec-dac")
 
 
 def test_a_criterion_without_an_assessment_says_so_and_keeps_its_figures(sample_by_id, tmp_path):
-    for lang, phrase, lead in (("en", "Not assessed.", "by 5 of the 6 OECD DAC"),
+    for lang, phrase, lead in (("en", "Not assessed.", "by 5 of the 6 evaluation criteria of the OECD Development"),
                                ("id", "Tidak dinilai.", "menurut 5 dari 6 kriteria")):
         html = page(sample_by_id[WARU], lang, tmp_path)
         coherence = section(html, "sec-dac-coherence")
@@ -161,8 +162,9 @@ def test_a_criterion_without_an_assessment_says_so_and_keeps_its_figures(sample_
 
 def test_an_ex_post_assessment_names_its_visit(sample_by_id, tmp_path):
     en = section(page(sample_by_id[SAMOSIR], "en", tmp_path), "sec-dac")
-    assert ("The SMIDeP ex-post evaluation team assessed the plan by all six OECD DAC evaluation criteria "
-            "at the ex-post evaluation of 30 June 2021.") in en
+    assert ("The Disperindag, drawing on the findings of the SMIDeP ex-post evaluation, assessed the plan by "
+            "all six evaluation criteria of the OECD Development Assistance Committee (OECD DAC) at the "
+            "ex-post evaluation of 30 June 2021.") in en
     assert "Omzet" not in en and "Supported firms' turnover against baseline +13.1%" in en
     # Actions due in 2017 are past due by the ex-post visit of 2021, and the text says so of both.
     actions = section(page(sample_by_id[SAMOSIR], "en", tmp_path), "sec-corrective-actions")
