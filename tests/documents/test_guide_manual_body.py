@@ -179,13 +179,14 @@ def test_the_questionnaire_asks_every_firm_field(written, edition, lang):
     for name in ("cooperative_member", "willing_to_improve", "women_led"):
         assert by_question[t(f"guideline.questionnaire.firm.{name}.question")] == yes_no
     assert by_question[t("guideline.questionnaire.firm.annual_sales.question")].startswith("Rp ____")
-    # Part B: five yes/no questions; part C: markets, raw materials and every constraint category.
+    # Part B: five yes/no questions; part C: the cluster's chapters and every constraint category.
     seed = table(item["doc"], "tbl-questionnaire-seed")
     assert [r[0] for r in seed] == ["B1", "B2", "B3", "B4", "B5"] and {r[2] for r in seed} == {yes_no}
+    # Part C asks what every chapter of the profile needs: history, process, prices, markets, raw materials.
     topics = [r[0] for r in table(item["doc"], "tbl-questionnaire-cluster")]
-    assert topics[:2] == [t("guideline.questionnaire.cluster.markets.topic"),
-                          t("guideline.questionnaire.cluster.raw_materials.topic")]
-    assert len(topics) == 2 + len(t.group("constraint"))
+    asked = ("history", "process", "prices", "markets", "raw_materials")
+    assert topics[:5] == [t(f"guideline.questionnaire.cluster.{key}.topic") for key in asked]
+    assert len(topics) == 5 + len(t.group("constraint"))
     # The Word file has the same questions in its table cells (python-docx, as Word reads it).
     cells = {" ".join(c.text.split()) for tb in docx.Document(str(item["docx"])).tables
              for r in tb.rows for c in r.cells}

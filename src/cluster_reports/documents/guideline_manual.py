@@ -57,8 +57,9 @@ DOCUMENT_FILES = (
 )
 
 # Where the answers of the questionnaire's parts B and C and of the workshop go in the params.
-CLUSTER_FIELDS = (("markets", "markets"), ("raw_materials", "raw_materials"),
-                  ("constraints", "constraints"))
+CLUSTER_FIELDS = (("history", "history"), ("process", "production_process"),
+                  ("prices", "products[].price, output, capacity"), ("markets", "markets"),
+                  ("raw_materials", "raw_materials"), ("constraints", "constraints"))
 WORKSHOP_FIELDS = (("swot", "swot"), ("diamond", "assessment.<condition>.score"),
                    ("growth", "selection.growth_opportunity"), ("action", "selection.action_capacity"))
 
@@ -110,10 +111,11 @@ def seed_questions(labels: Labels) -> list[list[str]]:
 
 
 def cluster_questions(labels: Labels, long_blank: str) -> list[list[str]]:
-    """Part C: the cluster's markets and raw materials, and its constraints in the categories of
-    the study's Table 2.2 (the schema's categories, so that none is left unasked)."""
+    """Part C: the cluster's history, production process, prices and volumes, markets and raw
+    materials (what the profile's chapters need), and its constraints in the categories of the
+    study's Table 2.2 (the schema's categories, so that none is left unasked)."""
     rows = [[labels(f"{Q}cluster.{key}.topic"), labels(f"{Q}cluster.{key}.question"), long_blank]
-            for key in ("markets", "raw_materials")]
+            for key in ("history", "process", "prices", "markets", "raw_materials")]
     for category in ConstraintCategory:
         rows.append([f"{labels(Q + 'cluster.constraints.topic')}: {labels(f'constraint.{category.value}')}",
                      labels(f"{Q}constraint.{category.value}"), long_blank])
