@@ -145,12 +145,12 @@ def test_the_six_dac_criteria_with_the_figures_computed(kebumen, sample_by_id):
             "OECD Development Assistance Committee (OECD DAC) at the end of the routine monitoring "
             "(31 December 2003).") in en
     assert "Assessment (rated high): The plan answered what the firms themselves named" in en
-    assert "Penilaian (peringkat sedang): Program selaras dengan program Disperindag" in section(kebumen["id"],
-                                                                                        "sec-dac")
+    assert "Penilaian (peringkat sedang): Program selaras dengan program Disperindag" in section(
+        kebumen["id"], "sec-dac")
 
 
 def test_a_criterion_without_an_assessment_says_so_and_keeps_its_figures(sample_by_id, tmp_path):
-    for lang, phrase, lead in (("en", "Not assessed.", "by 5 of the 6 evaluation criteria of the OECD Development"),
+    for lang, phrase, lead in (("en", "Not assessed.", "by 5 of the 6 evaluation criteria of the OECD"),
                                ("id", "Tidak dinilai.", "menurut 5 dari 6 kriteria")):
         html = page(sample_by_id[WARU], lang, tmp_path)
         coherence = section(html, "sec-dac-coherence")

@@ -187,9 +187,9 @@ def test_findings_name_the_weakest_condition_and_the_programmes_that_answer_it(k
     answering = [p for p in lib.values() if "related_supporting" in p.addresses]
     assert answering
     en, id_ = kebumen["en"], kebumen["id"]
-    assert any(line.startswith("Support should start where the cluster is weakest: related and supporting "
-                               "industries, with a score of 2 (weak).") for line in en)
-    assert any(line.startswith("Dukungan perlu dimulai dari kondisi terlemah sentra, yaitu industri "
+    assert any(line.startswith("Support should above all strengthen the cluster where it is weakest: related "
+                               "and supporting industries, with a score of 2 (weak).") for line in en)
+    assert any(line.startswith("Dukungan perlu terutama memperkuat kondisi terlemah sentra, yaitu industri "
                                "terkait dan pendukung, dengan skor 2 (lemah).") for line in id_)
     row = next(line for line in en if line.startswith("Related and supporting industries: score 2 (weak) | "))
     for p in answering:
