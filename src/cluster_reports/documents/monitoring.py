@@ -188,7 +188,9 @@ def variances_and_evaluation(loaded: LoadedParams, resolved: list[budget.Resolve
     assert plan is not None and monitoring is not None
     off = (variances.indicator_variances(plan, monitoring, rows)
            + variances.programme_variances(plan, monitoring, completion))
-    as_of = monitoring.periods[-1].end  # the date of the report's latest records
+    # An action is judged by the latest routine records: a later evaluation visit (an ex-post one
+    # years on) is not the plan's monitoring, and its date would make every action look overdue.
+    as_of = indicators.routine_periods(monitoring)[-1].end
     supported = indicators.supported_firms(monitoring)
     social = {p.id for p in resolved if p.condition is not None and p.condition.value == "social_capital"}
     figures = dac.figures(resolved, rows, completion, conditions, len(success), len(supported),
