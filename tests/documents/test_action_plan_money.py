@@ -229,9 +229,9 @@ def test_the_shipped_plans_read_as_before_with_the_price_year(sample_by_id, temp
     assert outcome.error is None, outcome.error
     text = html_text(output_path(tmp_path, item, "action-plan", "en", "html"))[0]
     grand = budget.total(budget.resolve_plan(item.plan, item.library))
-    # Rp 67,075,000 reads "Rp 67.1 million"; US$ 8,384 is under a million and keeps its figure
+    # Rp 67,075,000 reads "Rp 67.1 million"; its dollars in the sentence, three significant figures
     assert (f"The programmes cost {Formatter('en').rupiah_rounded(grand)} in all, about "
-            f"US$ {round(grand / 8000):,}.") in text
+            f"{Formatter('en').usd_rounded(grand / 8000)}.") in text
     # the section states the rate once, in the next sentence
     assert "in all, about US$ 8,384 at Rp" not in text
     assert ("The amounts are in 2003 prices, the reference year of the cluster profile, and the US dollar "
@@ -243,5 +243,6 @@ def test_the_monitoring_report_converts_at_the_plans_rate(tmp_path):
     item, texts = rendered(tmp_path, own_rate_2003, kinds=("monitoring",))
     planned = budget.total(budget.resolve_plan(item.plan, item.library))
     en = texts["monitoring", "en"]
-    assert f"of US$ {round(planned / 10000):,})" in en
-    assert f"of US$ {round(planned / 8000):,})" not in en
+    f = Formatter("en")
+    assert f"of {f.usd_rounded(planned / 10000)})" in en
+    assert f"of {f.usd_rounded(planned / 8000)})" not in en

@@ -50,7 +50,9 @@ def test_money_in_running_text(amount, id_, en):
 def test_dollars_in_running_text():
     assert ID.usd_rounded(14_800_000_000 / 13_400) == "US$ 1,1 juta"  # 1,104,478
     assert EN.usd_rounded(14_800_000_000 / 13_400) == "US$ 1.1 million"
-    assert EN.usd_rounded(8_384.375) == "US$ 8,384"
+    assert EN.usd_rounded(8_384.375) == "US$ 8,380"  # three significant figures under a million too
+    assert ID.usd_rounded(12_724) == "US$ 12.700" and EN.usd_rounded(999_999) == "US$ 1 million"
+    assert EN.usd_rounded(787.4) == "US$ 787"
 
 
 def render(templates, source: str, lang: str) -> str:

@@ -232,7 +232,13 @@ class Formatter:
         return "Rp " + self.rounded(value)
 
     def usd_rounded(self, value: float | Decimal) -> str:
-        """A dollar amount as running text gives it: 'US$ 1,1 juta' / 'US$ 1.1 million'."""
+        """A dollar amount as running text gives it: 'US$ 1,1 juta' / 'US$ 1.1 million', and under a
+        million to three significant figures too ('about US$ 8,260' for 8,259.38): a converted
+        amount is an approximation, and its last digits would claim a precision it does not have."""
+        whole = half_up_decimal(self._check(value), 0)
+        if SCALES[0] > abs(whole) >= 1000:  # 999,999 rounds into the millions: "US$ 1 million"
+            near = _three_figures(whole)
+            return "US$ " + (self.number(near) if abs(near) < SCALES[0] else self.rounded(near))
         return "US$ " + self.rounded(value)
 
     def rounded(self, value: int | float | Decimal) -> str:
