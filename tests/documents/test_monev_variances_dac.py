@@ -343,3 +343,16 @@ def test_a_gap_in_the_firm_records_of_a_smidep_era_plan_brings_in_the_records_le
     id_ = section(page(loaded, "id", tmp_path), "sec-lessons-pilots")
     assert (f"Pelajaran ini berlaku karena 1 dari {supported} IKM yang didampingi tidak diamati pada setiap "
             "periode rutin.") in id_
+
+
+def test_variances_no_action_addresses_are_named(sample_by_id, tmp_path):
+    """Waru's report agrees 3 actions for 7 items off the plan: the 4 others are named, so the gap
+    shows as plainly as a missing reason does."""
+    item = sample_by_id[WARU]
+    addressed = {a.addresses for a in item.monitoring.corrective_actions}
+    for lang, lead in (("en", "No corrective action is recorded for 4 of the 7 items off the plan: "),
+                       ("id", "Belum ada tindakan perbaikan yang tercatat untuk 4 dari 7 butir yang "
+                              "menyimpang dari rencana, yaitu ")):
+        text = section(page(item, lang, tmp_path), "sec-corrective-actions")
+        assert lead in text, lang
+        assert len(addressed) == 3
