@@ -337,3 +337,20 @@ def test_notebook_tables_give_the_prices_with_capacity_use_and_the_firm_list(tem
         (550, 6_000_000, 8_000_000, 75.0)
     assert len(tables["firm_list"]) == len(item.params.firms.table)
     assert tables["firm_list"].iloc[0]["Size class"] == "Medium"
+
+
+def test_a_one_firm_list_is_written_for_one_firm(tmp_path):
+    """No sorting, 'each' or '1 of the 1' for a firm table of one firm."""
+    def one(data):
+        data["firms"]["table"] = data["firms"]["table"][:1]
+        data["firms"]["table"][0]["willing_to_improve"] = False
+    item = _copy(tmp_path, KEBUMEN, one)
+    en, id_ = " ".join(_lines(item, "en")), " ".join(_lines(item, "id"))
+    assert ("The annex lists the only firm surveyed, with its size class and whether it is a growth "
+            "seed.") in en
+    assert ("The year the firm was established is recorded. Growth seeds are the firms willing to improve; "
+            "this firm is not one yet.") in en
+    assert "1 of the 1" not in en and "largest first" not in en
+    assert "Benih pertumbuhan adalah unit usaha yang memiliki kemauan untuk maju; unit usaha ini belum " \
+           "termasuk di dalamnya." in id_
+    assert "dari 1 unit usaha" not in id_
