@@ -225,12 +225,22 @@ def stakeholder_problems(ids: dict[str, str], context: dict | None) -> list[str]
     if cluster is None:
         return []
     known = {s.id for s in cluster.stakeholders}
-    return [
-        f"{field}: {value!r} is not a stakeholder of the cluster "
-        f"(its params file defines: {', '.join(sorted(known)) or 'none'})"
-        for field, value in ids.items()
-        if value not in known
-    ]
+    return [f"{field}: {_not_stakeholder(value, known)}"
+            for field, value in ids.items() if value not in known]
+
+
+def _not_stakeholder(value: str, known: set[str]) -> str:
+    defined = ", ".join(sorted(known)) or "none"
+    return f"{value!r} is not a stakeholder of the cluster (its params file defines: {defined})"
+
+
+def require_stakeholder(value: str, context: dict | None) -> str:
+    """A field that names one stakeholder (a programme's lead, a risk's owner, an action's doer): its
+    id must be one of the cluster's; pydantic puts the field's name before the message."""
+    cluster = (context or {}).get("cluster")
+    if cluster is not None and value not in (known := {s.id for s in cluster.stakeholders}):
+        raise ValueError(_not_stakeholder(value, known))
+    return value
 
 
 def check_cluster_id(value: str, context: dict | None) -> str:

@@ -28,7 +28,7 @@ from .common import (
     Strict,
     Text,
     check_unique,
-    stakeholder_problems,
+    require_stakeholder,
 )
 
 PeriodKind = Literal["routine", "mid-term", "final", "ex-post"]
@@ -146,10 +146,7 @@ class CorrectiveAction(Strict):
     @field_validator("by")
     @classmethod
     def _by_stakeholder(cls, value: str, info: ValidationInfo) -> str:
-        problems = stakeholder_problems({"by": value}, info.context)
-        if problems:
-            raise ValueError(problems[0].removeprefix("by: "))
-        return value
+        return require_stakeholder(value, info.context)
 
     @field_validator("addresses")
     @classmethod

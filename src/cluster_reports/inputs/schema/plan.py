@@ -15,7 +15,17 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from .common import Condition, Provenance, Sidecar, Slug, Strict, Text, check_unique, stakeholder_problems
+from .common import (
+    Condition,
+    Provenance,
+    Sidecar,
+    Slug,
+    Strict,
+    Text,
+    check_unique,
+    require_stakeholder,
+    stakeholder_problems,
+)
 
 Month = Annotated[int, Field(ge=1, le=12)]
 
@@ -102,10 +112,7 @@ class Programme(Strict):
     @field_validator("lead")
     @classmethod
     def _lead_is_stakeholder(cls, value: str, info: ValidationInfo) -> str:
-        problems = stakeholder_problems({"lead": value}, info.context)
-        if problems:
-            raise ValueError(problems[0].removeprefix("lead: "))
-        return value
+        return require_stakeholder(value, info.context)
 
     @field_validator("partners")
     @classmethod
@@ -226,10 +233,7 @@ class Risk(Strict):
     @field_validator("owner")
     @classmethod
     def _owner_is_stakeholder(cls, value: str, info: ValidationInfo) -> str:
-        problems = stakeholder_problems({"owner": value}, info.context)
-        if problems:
-            raise ValueError(problems[0].removeprefix("owner: "))
-        return value
+        return require_stakeholder(value, info.context)
 
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
