@@ -27,7 +27,7 @@ from pathlib import Path
 from cluster_reports.atomic import write_atomic
 from cluster_reports.compose import tree as d
 from cluster_reports.review import reviewed as reviewed_file
-from cluster_reports.review.outcome import HISTORY, Conflict, Review, ReviewConflict, sibling
+from cluster_reports.review.outcome import HISTORY, Conflict, Edit, Review, ReviewConflict, sibling
 from cluster_reports.review.report import write_report
 from cluster_reports.writers import docx as docx_writer
 from cluster_reports.writers.docx import blocks as docx_blocks
@@ -63,7 +63,7 @@ def decide(reviewer: dict[str, list[str]], annotated: dict[str, list[str]],
     return keep
 
 
-def outside_edits(reviewer: list[tuple[str, str]], generated: list[str]) -> list[str]:
+def outside_edits(reviewer: list[tuple[str, str]], generated: list[str]) -> list[Edit]:
     """Paragraphs added, changed or removed outside the blocks, each with the heading it is under."""
     texts = [t for _h, t in reviewer]
     edits = []
@@ -72,15 +72,13 @@ def outside_edits(reviewer: list[tuple[str, str]], generated: list[str]) -> list
         if op == "equal":
             continue
         where = reviewer[b1][0] if b1 < len(reviewer) else (reviewer[-1][0] if reviewer else "")
-        place = f" (under '{where}')" if where else ""
         for old_text in generated[a1:a2]:
             if old_text.strip():
-                edits.append(f"removed{place}: {old_text}" if op == "delete"
-                             else f"changed{place}: was: {old_text}")
+                edits.append(Edit("removed", where, old_text) if op == "delete"
+                             else Edit("changed", where, "", was=old_text))
         for new_text in texts[b1:b2]:
             if new_text.strip():
-                edits.append(f"added{place}: {new_text}" if op == "insert"
-                             else f"changed{place}: now: {new_text}")
+                edits.append(Edit("added", where, new_text))
     return edits
 
 
@@ -107,7 +105,7 @@ def write_docx_keeping_edits(word, prefixes: dict[str, str], path: Path) -> Revi
         previous = reviewed_file.open_reviewed(path)
     except Exception as exc:  # noqa: BLE001 - not a readable .docx: keep it, say so, replace it
         review.unrecorded = True
-        review.outside.append(f"the previous file could not be read as a Word document ({exc})")
+        review.outside.append(Edit("unreadable", text=str(exc)))
         previous = None
     new_reading = read(word.element.body, prefixes)
     new = {b: span.texts() for b, span in new_reading.blocks.items()}
@@ -127,7 +125,7 @@ def write_docx_keeping_edits(word, prefixes: dict[str, str], path: Path) -> Revi
             else:  # deleted by the reviewer, and still generated as before: stays deleted
                 reviewed_file.remove(word, new_reading.blocks[block])
         review.outside = outside_edits(previous.reading.outside, previous.generated_outside or [])
-        review.outside += [f"{what} (under '{where}')" if where else what
+        review.outside += [Edit("annotation", where, where=what)
                            for where, what in previous.reading.outside_annotations]
     if review.conflicts:
         review.new_version = sibling(path, "new")

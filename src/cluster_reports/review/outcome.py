@@ -1,5 +1,5 @@
 """What regenerating a reviewed document did with the reviewer's work: kept, updated and conflicting
-blocks, edits outside the blocks, and the files written beside the document."""
+blocks, edits the regenerated document does not carry, and the files written beside the document."""
 
 from __future__ import annotations
 
@@ -18,23 +18,53 @@ class Conflict:
 
 
 @dataclass
+class Edit:
+    """A reviewer's edit that the regenerated document does not carry as it stands, described for the
+    review report. ``what`` is one of:
+
+    - "added", "changed", "removed": a paragraph outside the blocks (a heading's text, a note);
+    - "cell": a cell of a computed table changed (``where`` names the table, row and column);
+    - "moved": a paragraph of block ``block`` put where no block can hold it;
+    - "merged": a generated paragraph outside the blocks joined to a block's paragraph (the block
+      keeps the reviewer's text without it; the generated paragraph is written in its own place);
+    - "annotation": tracked changes or comments outside the blocks ("tracked changes", "comments");
+    - "unreadable": the previous file could not be read as a Word document.
+    """
+
+    what: str
+    heading: str = ""  # the heading it is under, as the reviewer sees it ("" before the first)
+    text: str = ""  # the reviewer's text ("added", "changed", "cell", "moved", "merged"), else the generated
+    was: str | None = None  # the generated text, where the reviewer changed it
+    where: str = ""  # "cell": the table's caption, row and column; "annotation": what was left
+    block: str | None = None  # "moved", "merged": the block concerned
+
+
+@dataclass
 class Review:
     """What regenerating one document did with the reviewer's work."""
 
     path: Path
+    lang: str = "en"  # the document's language: the report is written in it
     kept: list[str] = field(default_factory=list)  # blocks whose reviewed text was kept
     updated: list[str] = field(default_factory=list)  # untouched blocks given new text
     conflicts: list[Conflict] = field(default_factory=list)
-    outside: list[str] = field(default_factory=list)  # edits outside any block, described
+    outside: list[Edit] = field(default_factory=list)  # edits not carried as they stand
     annotated: dict[str, list[str]] = field(default_factory=dict)  # block -> "tracked changes", ...
+    formatted: list[str] = field(default_factory=list)  # blocks whose formatting the reviewer changed
+    moved_in: dict[str, list[str]] = field(default_factory=dict)  # block -> blocks it took paragraphs from
+    headings: dict[str, str] = field(default_factory=dict)  # block -> the heading the reviewer sees it under
+    generated: dict[str, list[str]] = field(default_factory=dict)  # block -> its text as generated last time
+    reviewer: dict[str, list[str]] = field(default_factory=dict)  # block -> the reviewer's text (kept ones)
     unrecorded: bool = False  # the previous file carried no record of what was generated
+    source: Path | None = None  # the reviewer's file, when it is not the document's own path
     history: Path | None = None
     new_version: Path | None = None
     report: Path | None = None
 
     @property
     def worth_reporting(self) -> bool:
-        return bool(self.kept or self.conflicts or self.outside or self.annotated or self.unrecorded)
+        return bool(self.kept or self.conflicts or self.outside or self.annotated or self.unrecorded
+                    or self.source)
 
 
 class ReviewConflict(Exception):

@@ -6,7 +6,7 @@ import difflib
 from pathlib import Path
 
 from cluster_reports.atomic import write_text_atomic
-from cluster_reports.review.outcome import HISTORY, Review, sibling
+from cluster_reports.review.outcome import HISTORY, Edit, Review, sibling
 
 
 def _quote(paragraphs: list[str] | None) -> str:
@@ -26,6 +26,17 @@ def changed_words(old: list[str], new: list[str]) -> str:
         if op != "equal":
             pairs.append(f"{' '.join(a[a1:a2]) or '(nothing)'} -> {' '.join(b[b1:b2]) or '(nothing)'}")
     return "; ".join(pairs) or "(only spacing)"
+
+
+def _describe(edit: Edit) -> str:
+    place = f" (under '{edit.heading}')" if edit.heading else ""
+    if edit.what == "changed":
+        return f"changed{place}: was: {edit.was}" + (f"; now: {edit.text}" if edit.text else "")
+    if edit.what == "annotation":
+        return f"{edit.where}{place}"
+    if edit.what == "unreadable":
+        return f"the previous file could not be read as a Word document ({edit.text})"
+    return f"{edit.what}{place}: {edit.text}"
 
 
 def render_report(review: Review) -> str:
@@ -67,7 +78,7 @@ def render_report(review: Review) -> str:
                   "reviewed file (in history/ once it is replaced), or have the text made part of "
                   "the template or the data.",
                   ""]
-        lines += [f"- {edit}" for edit in review.outside] + [""]
+        lines += [f"- {_describe(edit)}" for edit in review.outside] + [""]
     return "\n".join(lines).rstrip() + "\n"
 
 
