@@ -120,7 +120,7 @@ def test_kept_updated_and_outside_edits_with_history(params, tmp_path):
     assert texts["swot"] == generated["swot"]
     [result] = outcome.reviews
     assert result.kept == ["products"] and "summary" in result.updated
-    assert any("A remark the reviewer added" in edit for edit in result.outside)
+    assert any("A remark the reviewer added" in edit.text for edit in result.outside)
     history = list((path.parent / HISTORY).iterdir())
     assert len(history) == 1 and history[0].read_bytes() == reviewed_bytes
     report = result.report.read_text(encoding="utf-8")
