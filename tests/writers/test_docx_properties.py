@@ -47,8 +47,14 @@ def test_core_and_custom_properties(written):
     custom = read_custom_properties(written)
     # What was generated, in the blocks and outside them: a reviewer's edits are told from it.
     assert json.loads(custom.pop("cr_generated")) == sample.expected_blocks()
-    outside = json.loads(custom.pop("cr_outside"))
+    layout = json.loads(custom.pop("cr_layout"))
+    outside = layout["outside"]
     assert "Laporan Profil Klaster" in outside and not any("Terima kasih" in t for t in outside)
+    # The body in order: blocks by id, the elements outside them by their number.
+    in_order = dict.fromkeys(e for e in layout["body"] if isinstance(e, str))
+    assert list(in_order) == list(sample.expected_blocks())
+    assert [e for e in layout["body"] if isinstance(e, int)] == list(range(len(outside)))
+    assert set(json.loads(custom.pop("cr_format"))) == set(sample.expected_blocks())
     assert custom == {
         "cluster_id": "jateng-tegal-logam",
         "params_hash": "sha256:" + "ab" * 32,

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
+import re
 import shutil
 from pathlib import Path
 
@@ -31,32 +33,43 @@ from cluster_reports.review.outcome import HISTORY, Conflict, Edit, Review, Revi
 from cluster_reports.review.report import write_report
 from cluster_reports.writers import docx as docx_writer
 from cluster_reports.writers.docx import blocks as docx_blocks
-from cluster_reports.writers.docx.blocks import read
+from cluster_reports.writers.docx.blocks import paragraph_text, paragraphs
+from cluster_reports.writers.docx.formatting import fingerprint
+from cluster_reports.writers.docx.reading import Reading
+from cluster_reports.writers.docx.recording import table_cells
+
+HISTORY_DEFAULT = 10  # previous files kept per document in history/
 
 
 def write_docx(doc: d.Document, path: Path, reference: Path) -> Review:
     """Write ``doc`` as a .docx at ``path`` on the reference document, keeping what a reviewer wrote
     in a file already there; returns what was kept, or raises ``ReviewConflict``."""
     word, prefixes = docx_writer.build(doc, reference)
-    return write_docx_keeping_edits(word, prefixes, Path(path))
+    return write_docx_keeping_edits(word, prefixes, Path(path), doc.properties.lang)
 
 
 def decide(reviewer: dict[str, list[str]], annotated: dict[str, list[str]],
-           old: dict[str, list[str]], new: dict[str, list[str]], review: Review) -> list[str]:
-    """Fill ``review`` and return the blocks whose reviewed text goes into the new document."""
+           old: dict[str, list[str]], new: dict[str, list[str]], review: Review,
+           formatted: frozenset[str] = frozenset()) -> list[str]:
+    """Fill ``review`` and return the blocks whose reviewed text goes into the new document.
+    ``formatted``: blocks whose formatting differs from what was generated (an edit too)."""
     keep = []
     for block, text in reviewer.items():
         before = old.get(block)
-        edited = text != before or bool(annotated.get(block))
+        edited = text != before or bool(annotated.get(block)) or block in formatted
         if not edited:
             if block in new and new[block] != before:
                 review.updated.append(block)
             continue
+        if block in formatted and text == before:
+            review.formatted.append(block)
         # Generated as before, or now generated as the reviewer wrote it (their wording harvested):
         # their paragraphs stay, with their formatting, tracked changes and comments.
         if block in new and new[block] in (before, text):
             keep.append(block)
             review.kept.append(block)
+            review.reviewer[block] = text
+            review.generated[block] = before or []
         else:
             review.conflicts.append(Conflict(block, text, before, new.get(block)))
     review.annotated = {b: a for b, a in annotated.items() if a}
@@ -64,7 +77,8 @@ def decide(reviewer: dict[str, list[str]], annotated: dict[str, list[str]],
 
 
 def outside_edits(reviewer: list[tuple[str, str]], generated: list[str]) -> list[Edit]:
-    """Paragraphs added, changed or removed outside the blocks, each with the heading it is under."""
+    """Older files (no layout record): paragraphs added, changed or removed outside the blocks,
+    found by aligning the texts, each with the heading it is under."""
     texts = [t for _h, t in reviewer]
     edits = []
     matcher = difflib.SequenceMatcher(a=generated, b=texts, autojunk=False)
@@ -82,18 +96,98 @@ def outside_edits(reviewer: list[tuple[str, str]], generated: list[str]) -> list
     return edits
 
 
-def keep_history(path: Path, now: dt.datetime | None = None) -> Path:
-    """Copy the file about to be replaced into ``history/`` beside it, named by the time."""
+def recorded_edits(reading: Reading, layout: dict, joined: set[int]) -> list[Edit]:
+    """Edits of the generated elements outside the blocks (by their marks: a paragraph changed or
+    removed, a computed table's cell changed), and what the reviewer put where no block holds it."""
+    edits = []
+    present = {o.number: o for o in reading.outside if o.number is not None}
+    heading = ""
+    for number, generated in enumerate(layout["outside"]):
+        element = present.get(number)
+        if element is not None:
+            heading = element.heading
+        table = layout["tables"].get(str(number))
+        if element is None:
+            if number not in joined and (generated.strip() or table):
+                what = table["caption"] if table else generated
+                edits.append(Edit("removed", heading, what))
+        elif table is not None:
+            edits += _cell_edits(element, table, heading)
+        else:
+            text = "\n".join(paragraph_text(p) for p in paragraphs(element.element))
+            if text != generated:
+                edits.append(Edit("changed", heading, text, was=generated))
+    for element in reading.outside:
+        if element.number is None:
+            text = "\n".join(paragraph_text(p) for p in paragraphs(element.element))
+            if text.strip():
+                edits.append(Edit("moved" if element.moved_from else "added", element.heading, text,
+                                  block=element.moved_from))
+    return edits
+
+
+def _cell_edits(element, table: dict, heading: str) -> list[Edit]:
+    cells = table_cells(element.element)
+    generated = table["cells"]
+    caption = table["caption"]
+    if len(cells) != len(generated) or any(len(a) != len(b) for a, b in zip(cells, generated, strict=False)):
+        return [Edit("cell", heading, "", where=caption)]  # rows or columns added or removed
+    edits = []
+    for r, (row, old_row) in enumerate(zip(cells, generated, strict=True)):
+        for c, (text, old) in enumerate(zip(row, old_row, strict=True)):
+            if text != old and f"{r}.{c}" not in table["blocks"]:
+                edits.append(Edit("cell", heading, text, was=old, where=f"{caption}|{r + 1}|{c + 1}"))
+    return edits
+
+
+def _joined_out(previous: reviewed_file.Reviewed,
+                layout: dict | None) -> tuple[dict[str, list[str]], list[Edit]]:
+    """A block's paragraph joined with a generated one outside the blocks (a heading, a note): the
+    generated text is cut from the block's copy (it is written in its own place) and the join
+    reported. Returns the blocks' texts without it, and the edits."""
+    texts = {}
+    edits = []
+    outside = (layout or {}).get("outside", [])
+    for block, numbers in previous.reading.joined.items():
+        span = previous.reading.blocks.get(block)
+        if span is None:
+            continue
+        for number in numbers:
+            generated = outside[number] if number < len(outside) else ""
+            done = any(reviewed_file.cut_text(p, generated) for top in span.elements
+                       for p in paragraphs(top))
+            edits.append(Edit("merged", span.heading, generated, block=block,
+                              where="" if done else "edited"))
+        texts[block] = span.texts()
+    return texts, edits
+
+
+def history_limit() -> int:
+    """How many previous files ``history/`` keeps per document: ``$CLUSTER_REPORTS_HISTORY``
+    (default 10; 0 keeps every one)."""
+    raw = os.environ.get("CLUSTER_REPORTS_HISTORY", "")
+    return int(raw) if raw.isdigit() else HISTORY_DEFAULT
+
+
+def keep_history(path: Path, now: dt.datetime | None = None, limit: int | None = None) -> Path:
+    """Copy the file about to be replaced into ``history/`` beside it, named by the time; keep
+    the last ``limit`` copies of this document (older ones are removed)."""
     stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%S%fZ")
     target = path.parent / HISTORY / f"{path.stem}.{stamp}{path.suffix}"
     write_atomic(target, lambda tmp: shutil.copy2(path, tmp))
+    limit = history_limit() if limit is None else limit
+    if limit:
+        pattern = re.compile(rf"^{re.escape(path.stem)}\.\d{{8}}T\d{{12}}Z{re.escape(path.suffix)}$")
+        copies = sorted(p for p in target.parent.iterdir() if pattern.match(p.name))
+        for old in copies[:-limit]:
+            old.unlink(missing_ok=True)
     return target
 
 
-def write_docx_keeping_edits(word, prefixes: dict[str, str], path: Path) -> Review:
+def write_docx_keeping_edits(word, prefixes: dict[str, str], path: Path, lang: str = "en") -> Review:
     """Save a newly built python-docx document at ``path``, keeping a reviewer's work in the file
     that is there (see the module's docstring). Raises ReviewConflict when blocks conflict."""
-    review = Review(path)
+    review = Review(path, lang=lang)
 
     def save(tmp: Path) -> None:
         word.save(str(tmp))
@@ -107,32 +201,46 @@ def write_docx_keeping_edits(word, prefixes: dict[str, str], path: Path) -> Revi
         review.unrecorded = True
         review.outside.append(Edit("unreadable", text=str(exc)))
         previous = None
-    new_reading = read(word.element.body, prefixes)
+    new_reading = reviewed_file.reading_of(path, word).reading
     new = {b: span.texts() for b, span in new_reading.blocks.items()}
+    worked = previous is None  # the file held reviewer work, or differs from its record
     if previous is not None and previous.generated is None:
-        review.unrecorded = True  # made by an older version, or not by this tool
+        review.unrecorded = worked = True  # made by an older version, or not by this tool
     elif previous is not None:
+        layout = previous.layout
         blocks = previous.reading.blocks
-        reviewer = {b: span.texts() for b, span in blocks.items()}
+        joined_texts, joined_edits = _joined_out(previous, layout)
+        reviewer = {b: joined_texts.get(b, span.texts()) for b, span in blocks.items()}
         annotated = {b: docx_blocks.annotations(span.elements) for b, span in blocks.items()}
+        formats = previous.formats
+        formatted = frozenset(b for b, span in blocks.items()
+                              if b in formats and fingerprint(span.elements) != formats[b])
+        review.headings = {b: span.heading for b, span in blocks.items()}
+        review.moved_in = dict(previous.reading.moved_in)
         for block in previous.generated:
             if block not in reviewer:  # the reviewer deleted a whole block (its bookmarks too)
                 reviewer[block], annotated[block] = [], []
-        for block in decide(reviewer, annotated, previous.generated, new, review):
+        for block in decide(reviewer, annotated, previous.generated, new, review, formatted):
             if block in blocks:
                 reviewed_file.transplant(word, new_reading.blocks[block], blocks[block],
                                        _prefix_of(prefixes, block), previous.word)
-            else:  # deleted by the reviewer, and still generated as before: stays deleted
+            elif block in new_reading.blocks:  # deleted by the reviewer, still generated as before
                 reviewed_file.remove(word, new_reading.blocks[block])
-        review.outside = outside_edits(previous.reading.outside, previous.generated_outside or [])
+        if layout is not None:
+            joined = {n for numbers in previous.reading.joined.values() for n in numbers}
+            review.outside = joined_edits + recorded_edits(previous.reading, layout, joined)
+        else:
+            review.outside = outside_edits(previous.reading.outside_texts(), previous.generated_outside or [])
         review.outside += [Edit("annotation", where, where=what)
-                           for where, what in previous.reading.outside_annotations]
+                           for where, what in previous.reading.annotated_outside]
+        worked = review.worth_reporting
     if review.conflicts:
         review.new_version = sibling(path, "new")
         write_atomic(review.new_version, save)
         review.report = write_report(review)
         raise ReviewConflict(review)
-    review.history = keep_history(path)
+    if worked:
+        review.history = keep_history(path)
     write_atomic(path, save)
     sibling(path, "new").unlink(missing_ok=True)  # a conflict's new version, now out of date
     if review.worth_reporting:
@@ -144,5 +252,3 @@ def write_docx_keeping_edits(word, prefixes: dict[str, str], path: Path) -> Revi
 
 def _prefix_of(prefixes: dict[str, str], block: str) -> str:
     return next(prefix for prefix, b in prefixes.items() if b == block)
-
-

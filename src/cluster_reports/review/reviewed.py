@@ -25,13 +25,15 @@ from lxml import etree
 from cluster_reports.writers.docx.blocks import (
     BLOCKS_PROPERTY,
     COMMENT_TAGS,
+    FORMAT_PROPERTY,
     GENERATED_PROPERTY,
+    LAYOUT_PROPERTY,
+    OUTSIDE_MARK,
     OUTSIDE_PROPERTY,
-    Reading,
-    Span,
-    read,
+    paragraph_text,
 )
 from cluster_reports.writers.docx.properties import custom_properties
+from cluster_reports.writers.docx.reading import Reading, Span, read
 
 _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -52,15 +54,34 @@ class Reviewed:
 
     @property
     def generated_outside(self) -> list[str] | None:
+        """Older files: the texts generated outside the blocks (newer ones have ``layout``)."""
         raw = self.properties.get(OUTSIDE_PROPERTY)
         return json.loads(raw) if raw else None
+
+    @property
+    def layout(self) -> dict | None:
+        return layout_of(self.properties)
+
+    @property
+    def formats(self) -> dict[str, str]:
+        raw = self.properties.get(FORMAT_PROPERTY)
+        return json.loads(raw) if raw else {}
+
+
+def layout_of(properties: dict[str, str]) -> dict | None:
+    raw = properties.get(LAYOUT_PROPERTY)
+    return json.loads(raw) if raw else None
 
 
 def open_reviewed(path: Path) -> Reviewed:
     word = docx.Document(str(path))
+    return reading_of(path, word)
+
+
+def reading_of(path: Path, word: docx.document.Document) -> Reviewed:
     properties = custom_properties(word)
     prefixes = json.loads(properties.get(BLOCKS_PROPERTY) or "{}")
-    return Reviewed(path, properties, read(word.element.body, prefixes), word)
+    return Reviewed(path, properties, read(word.element.body, prefixes, layout_of(properties)), word)
 
 
 def transplant(word: docx.document.Document, target: Span, source: Span, prefix: str,
@@ -80,7 +101,9 @@ def transplant(word: docx.document.Document, target: Span, source: Span, prefix:
     renumbered: dict[str | None, str] = {}
     for mark in marks:
         ident = mark.get(qn("w:id"))
-        if opened.get(ident, "cr_").startswith("cr_"):  # the block's old marks, or an end left alone
+        # The blocks' and outside elements' old marks (the new document has its own), or an end
+        # left alone.
+        if opened.get(ident, "cr_").startswith(("cr_", f"{OUTSIDE_MARK}_")):
             mark.getparent().remove(mark)
             continue
         if ident not in renumbered:  # the reviewer's own bookmarks keep their names, with fresh ids
@@ -109,8 +132,43 @@ def transplant(word: docx.document.Document, target: Span, source: Span, prefix:
 
 
 def remove(word: docx.document.Document, target: Span) -> None:
+    """Take a block's elements out of the document; a table cell keeps an empty paragraph, as
+    Word requires."""
     for el in target.elements:
-        word.element.body.remove(el)
+        parent = el.getparent()
+        parent.remove(el)
+        if parent.tag == qn("w:tc") and parent.find(qn("w:p")) is None:
+            parent.append(OxmlElement("w:p"))
+
+
+def cut_text(paragraph: etree._Element, text: str) -> bool:
+    """Take ``text`` off the end (or else the start) of a paragraph's visible text: a generated
+    paragraph the reviewer joined to it, which the new document writes in its own place. False
+    when the paragraph does not end or start with it (the reviewer edited the joined text)."""
+    visible = paragraph_text(paragraph)
+    if not text or not (visible.endswith(text) or visible.startswith(text)):
+        return False
+    nodes = [t for t in paragraph.iter(qn("w:t")) if not _deleted(t, paragraph)]
+    if not visible.endswith(text):
+        nodes.reverse()
+    left = len(text)
+    for node in reversed(nodes):
+        if left <= 0:
+            break
+        value = node.text or ""
+        take = min(left, len(value))
+        node.text = value[:len(value) - take] if visible.endswith(text) else value[take:]
+        left -= take
+    return left <= 0
+
+
+def _deleted(node: etree._Element, paragraph: etree._Element) -> bool:
+    ancestor = node.getparent()
+    while ancestor is not None and ancestor is not paragraph:
+        if ancestor.tag in (qn("w:del"), qn("w:moveFrom")):
+            return True
+        ancestor = ancestor.getparent()
+    return False
 
 
 def _max_bookmark_id(body: etree._Element) -> int:

@@ -28,10 +28,10 @@ from cluster_reports.atomic import write_atomic
 from cluster_reports.compose import tree as d
 
 from . import sections
-from .blocks import record
 from .body import BodyWriter
 from .fields import fill_title, fit_headers, set_update_fields
 from .properties import set_language, set_properties
+from .recording import record
 
 
 def build(doc: d.Document, reference: Path) -> tuple[docx.document.Document, dict[str, str]]:

@@ -1,0 +1,205 @@
+"""Structure-safe merging: whatever a reviewer moved, joined, split or retyped, the regenerated
+report has the new generation's structure once, with the reviewer's blocks in their places (edits
+made with python-docx here, as Word writes them; tests/review/test_review_libreoffice.py makes them
+in LibreOffice itself)."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import ROOT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from cluster_reports import render, resources
+from cluster_reports.domain import summary
+from cluster_reports.inputs import params_io
+from cluster_reports.review import merge
+from cluster_reports.review import reviewed as reviewed_file
+from cluster_reports.review.harvest import harvest
+from cluster_reports.review.outcome import HISTORY
+from cluster_reports.writers.docx.blocks import paragraph_text
+
+CLUSTER = "jawa-tengah/kebumen-roof-tile"
+
+
+@pytest.fixture(scope="module")
+def params(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("structure") / "params"
+    shutil.copytree(ROOT / "params", target)
+    return target / "clusters"
+
+
+@pytest.fixture(scope="module")
+def generated(params, tmp_path_factory) -> Path:
+    """One render of the Kebumen profile (English Word file), copied for each test."""
+    out = tmp_path_factory.mktemp("generated")
+    assert _render(params, out).error is None
+    return out / CLUSTER / "profile.en.docx"
+
+
+@pytest.fixture
+def doc(generated, tmp_path) -> Path:
+    target = tmp_path / "out" / CLUSTER / "profile.en.docx"
+    target.parent.mkdir(parents=True)
+    shutil.copy2(generated, target)
+    return target
+
+
+def _render(params: Path, out: Path) -> render.Outcome:
+    loaded = params_io.load_file(params / f"{CLUSTER}.yaml")
+    everyone, _ = params_io.load_many([params])
+    peers = [summary.summarise(item) for item in everyone]
+    return render.render_cluster(loaded, ["profile"], ["en"], ["docx"], out, peers, resources.templates())
+
+
+def _regenerate(params: Path, doc: Path):
+    outcome = _render(params, doc.parents[2])
+    assert outcome.error is None, outcome.error
+    [review] = outcome.reviews or [None]
+    return review
+
+
+def _structure(path: Path) -> tuple[list[str], int]:
+    word = docx.Document(str(path))
+    headings = [p.text for p in word.paragraphs if p.style.name.lower().startswith("heading")]
+    return headings, len(word.tables)
+
+
+def _body_text(path: Path) -> str:
+    word = docx.Document(str(path))
+    return "\n".join(paragraph_text(p) for p in word.element.body.iter(qn("w:p")))
+
+
+def _blocks(path: Path):
+    return reviewed_file.open_reviewed(path)
+
+
+def _set_text(p, text: str) -> None:
+    for run in p.findall(qn("w:r")):
+        p.remove(run)
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = text
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    run.append(t)
+    p.append(run)
+
+
+def _strip_marks(p) -> None:
+    for mark in list(p.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd"))):
+        mark.getparent().remove(mark)
+
+
+def test_a_paragraph_moved_into_another_block_stays_where_the_reviewer_put_it(params, doc, generated):
+    reviewed = _blocks(doc)
+    moved = reviewed.reading.blocks["products"].elements[0]
+    moved_text = paragraph_text(moved)
+    reviewed.reading.blocks["summary"].elements[-1].addnext(moved)  # cut from products, pasted
+    reviewed.word.save(str(doc))
+
+    review = _regenerate(params, doc)
+    assert _structure(doc) == _structure(generated)  # every heading and table once
+    texts = reviewed_file.block_texts(doc)
+    assert texts["summary"][-1] == moved_text
+    assert moved_text not in texts.get("products", [])  # its only paragraph went
+    assert _body_text(doc).count(moved_text) == 1
+    assert review.moved_in == {"summary": ["products"]}
+    assert set(review.kept) == {"summary", "products"}
+    assert not [e for e in review.outside if e.what == "removed"]
+    # Harvest takes the block's own paragraphs only: no heading or table cell among them.
+    result = harvest(doc, params.parent)
+    assert "summary" in result.blocks
+    headings, _ = _structure(doc)
+    assert not set(texts["summary"]) & set(headings)
+
+
+def test_two_blocks_joined_into_one_paragraph_print_once(params, doc, generated):
+    reviewed = _blocks(doc)
+    first, second = (reviewed.reading.blocks[b].elements for b in ("history", "history-support"))
+    assert first[-1].getnext() is not second[0]  # a table stands between them
+    # The reviewer joins the last paragraph of "history" with the first of "history-support".
+    for node in list(second[0]):
+        if node.tag != qn("w:pPr"):
+            first[-1].append(node)
+    second[0].getparent().remove(second[0])
+    joined = paragraph_text(first[-1])
+    reviewed.word.save(str(doc))
+
+    _regenerate(params, doc)
+    assert _structure(doc) == _structure(generated)
+    assert _body_text(doc).count(joined) == 1
+
+
+def test_a_block_joined_with_the_heading_after_it_keeps_the_heading_once(params, doc, generated):
+    reviewed = _blocks(doc)
+    last = reviewed.reading.blocks["summary"].elements[-1]
+    heading = last.getnext()
+    heading_text = paragraph_text(heading)
+    assert heading_text.endswith("Basic data")
+    for node in list(heading):
+        if node.tag != qn("w:pPr"):
+            last.append(node)
+    heading.getparent().remove(heading)
+    reviewed.word.save(str(doc))
+
+    review = _regenerate(params, doc)
+    assert _structure(doc) == _structure(generated)
+    summary_text = reviewed_file.block_texts(doc)["summary"]
+    assert not summary_text[-1].endswith(heading_text)
+    assert [e for e in review.outside if e.what == "merged" and e.text == heading_text]
+
+
+def test_a_paragraph_added_after_a_block_and_a_retyped_paragraph_are_kept(params, doc, generated):
+    reviewed = _blocks(doc)
+    last = reviewed.reading.blocks["firms"].elements[-1]
+    added = copy.deepcopy(last)
+    _strip_marks(added)
+    _set_text(added, "A paragraph the reviewer added after pressing Enter.")
+    last.addnext(added)
+    # "basic-data" has one paragraph: the reviewer selects it whole and types over it (its mark goes).
+    [only] = reviewed.reading.blocks["basic-data"].elements
+    _strip_marks(only)
+    _set_text(only, "The reviewer's own introduction to the basic data.")
+    reviewed.word.save(str(doc))
+
+    review = _regenerate(params, doc)
+    texts = reviewed_file.block_texts(doc)
+    assert texts["firms"][-1] == "A paragraph the reviewer added after pressing Enter."
+    assert texts["basic-data"] == ["The reviewer's own introduction to the basic data."]
+    assert {"firms", "basic-data"} <= set(review.kept)
+    assert _structure(doc) == _structure(generated)
+
+
+def test_edits_outside_the_blocks_are_reported_with_their_cell_and_heading(params, doc):
+    word = docx.Document(str(doc))
+    cell = word.tables[0].rows[1].cells[1]
+    was = cell.text
+    cell.paragraphs[0].runs[0].text = "corrected by the reviewer"
+    heading = next(p for p in word.paragraphs if p.text.endswith("Basic data"))
+    heading.runs[-1].text = heading.runs[-1].text.replace("Basic data", "Basic facts")
+    word.save(str(doc))
+
+    review = _regenerate(params, doc)
+    [cell_edit] = [e for e in review.outside if e.what == "cell"]
+    assert cell_edit.was == was and cell_edit.text == "corrected by the reviewer"
+    caption, row, column = cell_edit.where.split("|")
+    assert caption.endswith("Basic data of the cluster") and (row, column) == ("2", "2")
+    [changed] = [e for e in review.outside if e.what == "changed"]
+    assert changed.was.endswith("Basic data") and changed.text.endswith("Basic facts")
+    assert review.history is not None and review.report.exists()
+
+
+def test_history_only_for_reviewer_work_and_kept_to_the_limit(params, doc, monkeypatch):
+    _regenerate(params, doc)
+    assert not (doc.parent / HISTORY).exists()  # an unedited file is not copied
+    for _ in range(4):
+        merge.keep_history(doc, limit=3)
+    assert len(list((doc.parent / HISTORY).glob("profile.en.*.docx"))) == 3
+    monkeypatch.setenv("CLUSTER_REPORTS_HISTORY", "2")
+    merge.keep_history(doc)
+    assert len(list((doc.parent / HISTORY).glob("profile.en.*.docx"))) == 2
