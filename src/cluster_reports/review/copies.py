@@ -89,7 +89,7 @@ _TEXT = {
                      "out of this folder, then generate the report again.",
         "odt": "in OpenDocument format (.odt)",
         "doc": "in the older Word format (.doc)",
-        "timeout": "it took longer than {seconds:g} seconds",
+        "timeout": "it did not finish in the time allowed, {seconds:g} s",
         "no_output": "no file was produced",
         "and": "and",
     },
@@ -114,7 +114,7 @@ _TEXT = {
                      "lainnya keluar dari folder ini, lalu buat laporan ini kembali.",
         "odt": "berformat OpenDocument (.odt)",
         "doc": "berformat Word lama (.doc)",
-        "timeout": "waktunya melebihi {seconds:g} detik",
+        "timeout": "prosesnya tidak selesai dalam batas waktu {seconds:g} detik",
         "no_output": "tidak ada berkas yang dihasilkan",
         "and": "dan",
     },
@@ -199,6 +199,7 @@ def find(path: Path, cluster_id: str, kind: str, lang: str, *, edited: Edited | 
             unknown_doc.append(entry)
     if to_convert:
         _convert_all(found, to_convert, unknown_doc, identity, path, text, timeout)
+    found.candidates.sort(key=lambda p: (p != path, p.name))  # the canonical file first
     _choose(found, edited or reviewer_work, text)
     return found
 
