@@ -318,6 +318,9 @@ def test_odt_and_doc_copies_are_converted_and_found(folder, other_formats):
         temporary = found.temporary
     assert not temporary.exists()
     assert sorted(p.name for p in folder.iterdir()) == before  # nothing written beside them
+    # The Indonesian edition: the .odt says in its metadata, the .doc was converted once already.
+    with copies.find(folder / "profile.id.docx", CLUSTER_ID, "profile", "id") as other:
+        assert other.candidates == [folder / "profile.id.docx"] and other.temporary is None
     moved = copies.set_aside(found)
     assert sorted(p.suffix for p in moved) == [".doc", ".odt"]
     assert not odt.exists() and not doc.exists()

@@ -20,7 +20,8 @@ The rules:
   .docx is read from there and the reviewer's folder is not written to. An .odt names its document
   in its own metadata, so without LibreOffice it is still recognised and reported; a .doc cannot be
   read without LibreOffice, and is then reported when its name starts with the document's
-  (``profile.en…doc``).
+  (``profile.en…doc``). What a converted .doc names is remembered for the process (by path, size and
+  time), so the other documents of its folder do not convert it again.
 - A candidate holds *reviewer work* when its text (blocks, paragraphs outside them), tracked changes
   or comments differ from what the tool wrote into it: from the fingerprint the tool records when it
   writes the file (``cr_written``, see ``mark_written``), or, in a file without one, from the record
@@ -69,6 +70,9 @@ CONVERTED = (".odt", ".doc")  # formats LibreOffice converts to .docx for readin
 TIMEOUT = 180.0  # seconds for one LibreOffice run converting all of a folder's files
 _ODF_META = "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
 _IDENTITY = ("cluster_id", "document_kind", "language")
+# What a converted .doc names, by (path, size, time): a folder's documents are written one after
+# another, and a .doc of one of them need not be converted again for each of the others.
+_DOC_IDENTITY: dict[tuple[str, int, int], dict[str, str]] = {}
 
 _TEXT = {
     "en": {
@@ -130,7 +134,8 @@ class Found:
     reviewed: Path | None = None  # the .docx to read as the reviewer's file (None: nothing to read)
     origin: Path | None = None  # the reviewer's file as they saved it (for messages)
     candidates: list[Path] = field(default_factory=list)  # files carrying this document's record
-    worked: list[Path] = field(default_factory=list)  # candidates holding reviewer work
+    worked: list[Path] = field(default_factory=list)  # candidates holding reviewer work (told apart
+    # only when there are several: a single candidate is read, and the merge finds its edits)
     same: list[Path] = field(default_factory=list)  # candidates holding the work that is read
     converted: dict[Path, Path] = field(default_factory=dict)  # .odt/.doc -> its converted .docx
     problems: list[str] = field(default_factory=list)  # sentences in the document's language
@@ -195,8 +200,10 @@ def find(path: Path, cluster_id: str, kind: str, lang: str, *, edited: Edited | 
             if _names(_odt_properties(entry), identity):
                 to_convert.append(entry)
         else:
-            to_convert.append(entry)
-            unknown_doc.append(entry)
+            known = _DOC_IDENTITY.get(_signature(entry))
+            if known is None or _names(known, identity):
+                to_convert.append(entry)
+                unknown_doc.append(entry)
     if to_convert:
         _convert_all(found, to_convert, unknown_doc, identity, path, text, timeout)
     found.candidates.sort(key=lambda p: (p != path, p.name))  # the canonical file first
@@ -291,9 +298,16 @@ def _convert_all(found: Found, files: list[Path], unknown_doc: list[Path],
             properties = read_custom_properties(converted)
         except Exception:  # noqa: BLE001 - LibreOffice wrote something unreadable
             properties = {}
+        if source in unknown_doc:
+            _DOC_IDENTITY[_signature(source)] = {k: properties.get(k, "") for k in _IDENTITY}
         if _names(properties, identity):
             found.candidates.append(source)
             found.converted[source] = converted
+
+
+def _signature(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return str(path.resolve()), stat.st_size, stat.st_mtime_ns
 
 
 def reviewer_work(reviewed: reviewed_file.Reviewed) -> bool:
