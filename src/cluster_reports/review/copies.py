@@ -25,9 +25,10 @@ The rules:
 - A candidate holds *reviewer work* when its text (blocks, paragraphs outside them), tracked changes
   or comments differ from what the tool wrote into it: from the fingerprint the tool records when it
   writes the file (``cr_written``, see ``mark_written``), or, in a file without one, from the record
-  of what was generated (``cr_generated``, ``cr_outside``). A file that carries no such record, or
-  that cannot be read, counts as work (nothing says otherwise). The caller may pass its own test
-  (``edited``), e.g. one that also compares the formatting.
+  of what was generated (``cr_generated``, ``cr_outside``). A file that carries no such record
+  counts as work (nothing says otherwise); one that cannot be opened is left to the merge (the
+  canonical file) or reported (a copy). The caller may pass its own test (``edited``), e.g. one
+  that also compares the formatting.
 - One candidate: it is the reviewer's file (the merge tells edits from none). Several: the one
   with reviewer work is read; candidates whose work is the same text (a file saved again under
   another name or format, with no further edit) count as one, and the one modified last is read.
@@ -398,7 +399,9 @@ def set_aside(found: Found, now: dt.datetime | None = None) -> list[Path]:
     """After the reviewer's file was merged into the canonical one: move the copies that were read
     (``found.same``, under another name or format) into ``history/``, as
     ``history/<their name>.<time>.<their suffix>``, so that they are not read again. Returns where
-    they went (nothing when the reviewer's file was the canonical one)."""
+    they went (nothing when the reviewer's file was the canonical one). Call it only once the
+    canonical file was written with their work, not after a conflict: they are still the
+    reviewer's to resolve."""
     if found.ambiguous:
         raise ValueError(f"{found.path}: several versions hold reviewer work; nothing is set aside")
     stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%S%fZ")
