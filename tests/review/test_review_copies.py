@@ -4,7 +4,6 @@ versions of the work reported as ambiguous, and copies set aside into history on
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -210,7 +209,7 @@ def test_a_file_marked_as_written_tells_kept_work_from_new_edits(folder):
     copy = _copy(canonical, "profile.en (reviewed).docx", REVIEWED + " More.", mtime=1000)
     assert _find(folder).ambiguous  # without the tool's mark, both differ from the generated text
     reviewed = reviewed_file.open_reviewed(canonical)
-    written = copies.mark_written(reviewed.word, json.loads(reviewed.properties["cr_blocks"]))
+    written = copies.mark_written(reviewed.word)
     reviewed.word.save(str(canonical))
     assert read_custom_properties(canonical)[copies.WRITTEN_PROPERTY] == written
     found = _find(folder)

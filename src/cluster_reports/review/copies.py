@@ -64,7 +64,10 @@ from cluster_reports.atomic import write_atomic
 from cluster_reports.review import reviewed as reviewed_file
 from cluster_reports.review.outcome import HISTORY
 from cluster_reports.writers.docx import blocks as docx_blocks
+from cluster_reports.writers.docx.blocks import paragraph_text, paragraphs
+from cluster_reports.writers.docx.formatting import fingerprint as format_of
 from cluster_reports.writers.docx.properties import read_custom_properties, set_custom_properties
+from cluster_reports.writers.docx.reading import Reading
 
 WRITTEN_PROPERTY = "cr_written"  # fingerprint of the text as the tool wrote it (see mark_written)
 CONVERTED = (".odt", ".doc")  # formats LibreOffice converts to .docx for reading
@@ -317,40 +320,51 @@ def reviewer_work(reviewed: reviewed_file.Reviewed) -> bool:
     written = reviewed.properties.get(WRITTEN_PROPERTY)
     if written:
         return fingerprint(reviewed.reading) != written
-    generated, outside = reviewed.generated, reviewed.generated_outside
+    generated = reviewed.generated
     if generated is None:
         return True  # no record: nothing says the file holds no one's work
     reading = reviewed.reading
     texts = {block: span.texts() for block, span in reading.blocks.items()}
+    layout = reviewed.layout
+    outside = layout["outside"] if layout is not None else (reviewed.generated_outside or [])
+    formats = reviewed.formats
     return (texts != generated
             or any(docx_blocks.annotations(span.elements) for span in reading.blocks.values())
-            or _filled([t for _h, t in reading.outside]) != _filled(outside or [])
-            or bool(reading.outside_annotations))
+            or any(b in formats and format_of(span.elements) != formats[b]
+                   for b, span in reading.blocks.items())
+            or _outside_texts(reading) != _filled(outside)
+            or bool(reading.annotated_outside))
+
+
+def _outside_texts(reading: Reading) -> list[str]:
+    return _filled(["\n".join(paragraph_text(p) for p in paragraphs(o.element)) for o in reading.outside]
+                   if reading.recorded else [t for _h, t in reading.outside_texts()])
 
 
 def _filled(texts: list[str]) -> list[str]:
     return [t for t in texts if t.strip()]
 
 
-def fingerprint(reading: docx_blocks.Reading) -> str:
-    """A short digest of a document's text as a reader sees it: its blocks' paragraphs, the
-    paragraphs outside them, and where tracked changes and comments are."""
+def fingerprint(reading: Reading) -> str:
+    """A short digest of a document's text as a reader sees it: its blocks' paragraphs and their
+    formatting, the paragraphs outside them, and where tracked changes and comments are."""
     content = {
         "blocks": {block: span.texts() for block, span in reading.blocks.items()},
+        "formats": {block: format_of(span.elements) for block, span in reading.blocks.items()},
         "annotated": {block: docx_blocks.annotations(span.elements)
                       for block, span in reading.blocks.items()},
-        "outside": _filled([t for _h, t in reading.outside]),
-        "outside_annotations": reading.outside_annotations,
+        "outside": [t for _h, t in reading.outside_texts()],
+        "outside_annotations": reading.annotated_outside,
     }
     blob = json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:32]
 
 
-def mark_written(word, prefixes: dict[str, str]) -> str:
+def mark_written(word) -> str:
     """Record in a document about to be saved (``cr_written``) the fingerprint of its text as
     written, blocks kept from a reviewer included: a later ``find`` then tells a file nobody
     touched since from one edited again. Returns the fingerprint."""
-    value = fingerprint(docx_blocks.read(word.element.body, prefixes))
+    value = fingerprint(reviewed_file.reading_of(Path(), word).reading)
     set_custom_properties(word, {WRITTEN_PROPERTY: value})
     return value
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from cluster_reports.atomic import write_atomic
 from cluster_reports.compose import tree as d
+from cluster_reports.review import copies
 from cluster_reports.review import reviewed as reviewed_file
 from cluster_reports.review.outcome import HISTORY, Conflict, Edit, Review, ReviewConflict, sibling
 from cluster_reports.review.report import write_report
@@ -35,6 +36,7 @@ from cluster_reports.writers import docx as docx_writer
 from cluster_reports.writers.docx import blocks as docx_blocks
 from cluster_reports.writers.docx.blocks import paragraph_text, paragraphs
 from cluster_reports.writers.docx.formatting import fingerprint
+from cluster_reports.writers.docx.properties import custom_properties
 from cluster_reports.writers.docx.reading import Reading
 from cluster_reports.writers.docx.recording import table_cells
 
@@ -186,68 +188,91 @@ def keep_history(path: Path, now: dt.datetime | None = None, limit: int | None =
 
 def write_docx_keeping_edits(word, prefixes: dict[str, str], path: Path, lang: str = "en") -> Review:
     """Save a newly built python-docx document at ``path``, keeping a reviewer's work in the file
-    that is there (see the module's docstring). Raises ReviewConflict when blocks conflict."""
-    review = Review(path, lang=lang)
+    that is there, or in a copy of it under another name or format (see the module's docstring).
+    Raises ReviewConflict when blocks conflict, or when the folder holds reviewer work that
+    cannot be read or told apart."""
+    identity = custom_properties(word)
+    with copies.find(path, identity.get("cluster_id", ""), identity.get("document_kind", ""),
+                     identity.get("language", lang)) as found:
+        return _merge_and_write(word, prefixes, path, lang, found)
+
+
+def _merge_and_write(word, prefixes: dict[str, str], path: Path, lang: str, found: copies.Found) -> Review:
+    review = Review(path, lang=lang, problems=list(found.problems))
+    copies.mark_written(word)
 
     def save(tmp: Path) -> None:
         word.save(str(tmp))
 
-    if not path.exists():
+    if found.reviewed is None and not found.problems:
         write_atomic(path, save)
         return review
-    try:
-        previous = reviewed_file.open_reviewed(path)
-    except Exception as exc:  # noqa: BLE001 - not a readable .docx: keep it, say so, replace it
-        review.unrecorded = True
-        review.outside.append(Edit("unreadable", text=str(exc)))
-        previous = None
+    if found.renamed:
+        review.source = found.origin
+    previous = None
+    if found.reviewed is not None:
+        try:
+            previous = reviewed_file.open_reviewed(found.reviewed)
+        except Exception as exc:  # noqa: BLE001 - not a readable .docx: keep it, say so, replace it
+            review.unrecorded = True
+            review.outside.append(Edit("unreadable", text=str(exc)))
     new_reading = reviewed_file.reading_of(path, word).reading
     new = {b: span.texts() for b, span in new_reading.blocks.items()}
-    worked = previous is None  # the file held reviewer work, or differs from its record
+    worked = found.reviewed is not None and previous is None
     if previous is not None and previous.generated is None:
         review.unrecorded = worked = True  # made by an older version, or not by this tool
     elif previous is not None:
-        layout = previous.layout
-        blocks = previous.reading.blocks
-        joined_texts, joined_edits = _joined_out(previous, layout)
-        reviewer = {b: joined_texts.get(b, span.texts()) for b, span in blocks.items()}
-        annotated = {b: docx_blocks.annotations(span.elements) for b, span in blocks.items()}
-        formats = previous.formats
-        formatted = frozenset(b for b, span in blocks.items()
-                              if b in formats and fingerprint(span.elements) != formats[b])
-        review.headings = {b: span.heading for b, span in blocks.items()}
-        review.moved_in = dict(previous.reading.moved_in)
-        for block in previous.generated:
-            if block not in reviewer:  # the reviewer deleted a whole block (its bookmarks too)
-                reviewer[block], annotated[block] = [], []
-        for block in decide(reviewer, annotated, previous.generated, new, review, formatted):
-            if block in blocks:
-                reviewed_file.transplant(word, new_reading.blocks[block], blocks[block],
-                                       _prefix_of(prefixes, block), previous.word)
-            elif block in new_reading.blocks:  # deleted by the reviewer, still generated as before
-                reviewed_file.remove(word, new_reading.blocks[block])
-        if layout is not None:
-            joined = {n for numbers in previous.reading.joined.values() for n in numbers}
-            review.outside = joined_edits + recorded_edits(previous.reading, layout, joined)
-        else:
-            review.outside = outside_edits(previous.reading.outside_texts(), previous.generated_outside or [])
-        review.outside += [Edit("annotation", where, where=what)
-                           for where, what in previous.reading.annotated_outside]
-        worked = review.worth_reporting
-    if review.conflicts:
+        worked = _carry(previous, word, prefixes, new_reading, new, review)
+    if review.conflicts or found.ambiguous or found.problems:
+        # Reviewer work that conflicts, or that cannot be read or told apart: nothing is replaced.
         review.new_version = sibling(path, "new")
         write_atomic(review.new_version, save)
         review.report = write_report(review)
         raise ReviewConflict(review)
-    if worked:
+    if worked and path.exists():
         review.history = keep_history(path)
     write_atomic(path, save)
     sibling(path, "new").unlink(missing_ok=True)  # a conflict's new version, now out of date
+    if found.renamed:
+        review.set_aside = copies.set_aside(found)
     if review.worth_reporting:
         review.report = write_report(review)
     else:
         sibling(path, "review", ".md").unlink(missing_ok=True)  # an old report would mislead
     return review
+
+
+def _carry(previous: reviewed_file.Reviewed, word, prefixes: dict[str, str], new_reading: Reading,
+           new: dict[str, list[str]], review: Review) -> bool:
+    """Carry the reviewer's blocks into ``word`` and describe the rest in ``review``; True when the
+    previous file held reviewer work."""
+    layout = previous.layout
+    blocks = previous.reading.blocks
+    joined_texts, joined_edits = _joined_out(previous, layout)
+    reviewer = {b: joined_texts.get(b, span.texts()) for b, span in blocks.items()}
+    annotated = {b: docx_blocks.annotations(span.elements) for b, span in blocks.items()}
+    formats = previous.formats
+    formatted = frozenset(b for b, span in blocks.items()
+                          if b in formats and fingerprint(span.elements) != formats[b])
+    review.headings = {b: span.heading for b, span in blocks.items()}
+    review.moved_in = dict(previous.reading.moved_in)
+    for block in previous.generated:
+        if block not in reviewer:  # the reviewer deleted a whole block (its bookmarks too)
+            reviewer[block], annotated[block] = [], []
+    for block in decide(reviewer, annotated, previous.generated, new, review, formatted):
+        if block in blocks:
+            reviewed_file.transplant(word, new_reading.blocks[block], blocks[block],
+                                   _prefix_of(prefixes, block), previous.word)
+        elif block in new_reading.blocks:  # deleted by the reviewer, still generated as before
+            reviewed_file.remove(word, new_reading.blocks[block])
+    if layout is not None:
+        joined = {n for numbers in previous.reading.joined.values() for n in numbers}
+        review.outside = joined_edits + recorded_edits(previous.reading, layout, joined)
+    else:
+        review.outside = outside_edits(previous.reading.outside_texts(), previous.generated_outside or [])
+    review.outside += [Edit("annotation", where, where=what)
+                       for where, what in previous.reading.annotated_outside]
+    return review.worth_reporting
 
 
 def _prefix_of(prefixes: dict[str, str], block: str) -> str:

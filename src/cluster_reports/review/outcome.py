@@ -57,6 +57,9 @@ class Review:
     reviewer: dict[str, list[str]] = field(default_factory=dict)  # block -> the reviewer's text (kept ones)
     unrecorded: bool = False  # the previous file carried no record of what was generated
     source: Path | None = None  # the reviewer's file, when it is not the document's own path
+    set_aside: list[Path] = field(default_factory=list)  # copies read, moved into history/ after
+    problems: list[str] = field(default_factory=list)  # reviewer's files that could not be read or
+    # told apart (in the document's language): nothing is replaced while there are any
     history: Path | None = None
     new_version: Path | None = None
     report: Path | None = None
@@ -64,7 +67,7 @@ class Review:
     @property
     def worth_reporting(self) -> bool:
         return bool(self.kept or self.conflicts or self.outside or self.annotated or self.unrecorded
-                    or self.source)
+                    or self.source or self.problems)
 
 
 class ReviewConflict(Exception):
@@ -73,10 +76,11 @@ class ReviewConflict(Exception):
     def __init__(self, review: Review):
         self.review = review
         blocks = ", ".join(c.block for c in review.conflicts)
+        why = (f"block(s) edited by a reviewer and changed by the new data: {blocks}" if blocks
+               else "; ".join(review.problems))
         super().__init__(
-            f"{review.path}: block(s) edited by a reviewer and changed by the new data: {blocks}; "
-            f"the document was not replaced. New version: {review.new_version}; "
-            f"report: {review.report}"
+            f"{review.path}: {why}; the document was not replaced. New version: "
+            f"{review.new_version}; report: {review.report}"
         )
 
 
