@@ -35,8 +35,16 @@ _TOGGLES = {  # on/off properties: tag -> key
 _OFF_WORDS = {"0", "false", "off", "none"}
 # What a property is when nothing sets it: an explicit value equal to this is no formatting.
 _UNSET = {"bold": False, "italic": False, "strike": False, "dstrike": False, "caps": False,
-          "smallcaps": False, "hidden": False, "underline": "none", "highlight": "none",
-          "shading": "none", "color": "auto", "vertalign": "baseline"}
+          "smallcaps": False, "hidden": False, "underline": "none", "background": "none",
+          "color": "auto", "vertalign": "baseline"}
+# Word's highlight colours: a highlight and a shading of the same colour look the same (and a
+# word processor may write one for the other)
+_HIGHLIGHTS = {
+    "black": "000000", "blue": "0000FF", "cyan": "00FFFF", "green": "00FF00", "magenta": "FF00FF",
+    "red": "FF0000", "yellow": "FFFF00", "white": "FFFFFF", "darkblue": "000080",
+    "darkcyan": "008080", "darkgreen": "008000", "darkmagenta": "800080", "darkred": "800000",
+    "darkyellow": "808000", "darkgray": "808080", "lightgray": "C0C0C0",
+}
 _HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+(?P<rest>.*)$', re.IGNORECASE | re.DOTALL)
 
 Props = tuple[tuple[str, object], ...]
@@ -50,10 +58,12 @@ def fingerprint(elements: list[etree._Element], word) -> str:
     ``word`` is the python-docx ``Document`` (or its document part) the elements belong to: its
     styles say what a paragraph looks like unformatted, its relationships where a link goes.
     Covered: bold, italic, underline and its kind, strike and double strike, caps, small caps,
-    hidden text, highlight, shading, font colour, size and (Latin) font, character style (by
-    name), superscript/subscript, and links (their address or bookmark), each with the text it
-    covers and that text's place in the paragraph. Not covered: paragraph formatting (style,
-    alignment, spacing), the paragraph mark's formatting, complex-script and East Asian fonts.
+    hidden text, highlight or shading (as one background colour), font colour, size and (Latin)
+    font, character style (by name, when it looks like something), superscript/subscript, and
+    links (their address or bookmark), each with the text it covers and that text's place in the
+    paragraph. Not covered: paragraph formatting (style, alignment, spacing), the paragraph
+    mark's formatting, character spacing, position and borders, complex-script and East Asian
+    fonts, language.
     """
     context = _context(word)
     paragraphs = []
@@ -96,7 +106,7 @@ class _Context:
     styles: dict[str, _Style]
     default_paragraph: str | None
     default_character: str | None
-    links: dict[str, str]  # relationship id -> address
+    part: object  # the document part: its relationships say where a link goes
     theme: dict[str, str]  # minor/major -> the theme's Latin font
     chains: dict[tuple, dict[str, object]] = field(default_factory=dict)
 
@@ -144,12 +154,14 @@ _CONTEXTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def _context(word) -> _Context:
     part = getattr(word, "part", word)
+    styles_el = part.styles.element
     try:
-        return _CONTEXTS[part]
+        size, context = _CONTEXTS[part]
+        if size == len(styles_el):  # styles added since: read them again
+            return context
     except (KeyError, TypeError):
         pass
     theme = _theme_fonts(part)
-    styles_el = part.styles.element
     defaults_rpr = styles_el.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
     defaults = _props(defaults_rpr, theme)
     styles: dict[str, _Style] = {}
@@ -173,10 +185,9 @@ def _context(word) -> _Context:
                 default_paragraph = ident
             elif kind == "character":
                 default_character = ident
-    links = {rid: rel.target_ref for rid, rel in part.rels.items() if rel.reltype == RT.HYPERLINK}
-    context = _Context(defaults, styles, default_paragraph, default_character, links, theme)
+    context = _Context(defaults, styles, default_paragraph, default_character, part, theme)
     try:
-        _CONTEXTS[part] = context
+        _CONTEXTS[part] = (len(styles_el), context)
     except TypeError:
         pass
     return context
@@ -368,6 +379,7 @@ def _look(el: etree._Element | None) -> dict[str, int]:
 def _run_props(run: etree._Element, p: etree._Element, base: dict[str, object],
                context: _Context, field_link: str | None) -> Props:
     """What differs, in this run, from how the paragraph's text looks unformatted."""
+    base = _background(base)
     effective = dict(base)
     found: dict[str, object] = {}
     rpr = run.find(qn("w:rPr")) if run.tag == qn("w:r") else None
@@ -375,14 +387,14 @@ def _run_props(run: etree._Element, p: etree._Element, base: dict[str, object],
         style_el = rpr.find(qn("w:rStyle"))
         style_id = style_el.get(qn("w:val")) if style_el is not None else None
         if style_id and style_id != context.default_character:
-            looks = context.chain(style_id)
+            looks = _background(context.chain(style_id))
             effective.update(looks)
             # a style that changes nothing visible (LibreOffice's "Index Link" in a table of
             # contents) is no formatting; one that does is named, as its id may change
             if any(v != base.get(k, _UNSET.get(k)) for k, v in looks.items()):
                 found["style"] = context.style_name(style_id)
         effective.update(_props(rpr, context.theme))
-    for key, value in effective.items():
+    for key, value in _background(effective).items():
         if value != base.get(key, _UNSET.get(key)):
             found[key] = value
     link = field_link or _link(run, p, context)
@@ -397,7 +409,7 @@ def _link(run: etree._Element, p: etree._Element, context: _Context) -> str | No
     while ancestor is not None and ancestor is not p.getparent():
         if ancestor.tag == qn("w:hyperlink"):
             rid = ancestor.get(_R_ID)
-            target = context.links.get(rid, rid) if rid else None
+            target = _target(context.part, rid) if rid else None
             anchor = ancestor.get(qn("w:anchor"))
             if target and anchor:
                 return f"{target}#{anchor}"
@@ -408,6 +420,25 @@ def _link(run: etree._Element, p: etree._Element, context: _Context) -> str | No
                 return link
         ancestor = ancestor.getparent()
     return None
+
+
+def _background(props: dict[str, object]) -> dict[str, object]:
+    """Highlight and shading as the one colour behind the text (a highlight covers a shading)."""
+    if "highlight" not in props and "shading" not in props:
+        return props
+    props = dict(props)
+    highlight = props.pop("highlight", "none")
+    shading = props.pop("shading", "none")
+    if highlight != "none":
+        props["background"] = _HIGHLIGHTS.get(str(highlight), str(highlight))
+    else:
+        props["background"] = shading
+    return props
+
+
+def _target(part, rid: str) -> str:
+    rel = part.rels.get(rid)
+    return rel.target_ref if rel is not None and rel.reltype == RT.HYPERLINK else rid
 
 
 def _field_link(instruction: str) -> str | None:
