@@ -251,6 +251,55 @@ def _element(tag: str, val: str):
 
 # --- LibreOffice itself ---------------------------------------------------------------------------
 
+# A reviewer's formatting of every kind, as Word writes it: (text, rPr children, link)
+FORMATTED = [
+    ("Bold ", [("w:b", {})], None), ("italic ", [("w:i", {})], None),
+    ("double ", [("w:u", {"w:val": "double"})], None), ("struck ", [("w:strike", {})], None),
+    ("marked ", [("w:highlight", {"w:val": "yellow"})], None),
+    ("shaded ", [("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": "D9E2F3"})], None),
+    ("red ", [("w:color", {"w:val": "C00000"})], None), ("big ", [("w:sz", {"w:val": "28"})], None),
+    ("serif", [("w:rFonts", {"w:ascii": "Times New Roman", "w:hAnsi": "Times New Roman"})], None),
+    ("2", [("w:vertAlign", {"w:val": "superscript"})], None),
+    (" and a ", [("w:b", {"w:val": "0"}), ("w:color", {"w:val": "1F2A30"})], None),
+    ("site", [("w:rStyle", {"w:val": "Hyperlink"})], "https://kebumenkab.go.id/"),
+    (" or the ", [], None), ("summary", [("w:rStyle", {"w:val": "Hyperlink"})], "#_Toc_cr_1"),
+    (", code", [("w:rStyle", {"w:val": "Code"})], None), (" in ", [], None),
+    ("two ", [("w:b", {}), ("w:i", {})], None), ("runs", [("w:b", {}), ("w:i", {})], None), (".", [], None),
+]
+
+
+def _formatted(source: Path, target: Path) -> None:
+    """A copy of ``source`` whose 'markets' block's first paragraph is ``FORMATTED``."""
+    reviewed = _open(source)
+    p = reviewed.reading.blocks["markets"].elements[0]
+    end = p.find(qn("w:bookmarkEnd"))
+    for run in p.findall(qn("w:r")):
+        p.remove(run)
+    for text, props, href in FORMATTED:
+        run = OxmlElement("w:r")
+        if props:
+            r_pr = OxmlElement("w:rPr")
+            for tag, attrs in props:
+                el = OxmlElement(tag)
+                for key, value in attrs.items():
+                    el.set(qn(key), value)
+                r_pr.append(el)
+            run.append(r_pr)
+        t = OxmlElement("w:t")
+        t.text = text
+        t.set(qn("xml:space"), "preserve")
+        run.append(t)
+        if href:
+            link = OxmlElement("w:hyperlink")
+            if href.startswith("#"):
+                link.set(qn("w:anchor"), href[1:])
+            else:
+                link.set(qn("r:id"), reviewed.word.part.relate_to(href, RT.HYPERLINK, is_external=True))
+            link.append(run)
+            run = link
+        end.addprevious(run)
+    reviewed.word.save(str(target))
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -279,7 +328,8 @@ def libreoffice(tmp_path_factory):
     out = tmp_path_factory.mktemp("fmt-lo")
     _render(out, ["profile", "action-plan"], ["en", "id"])
     folder = out / CLUSTER
-    names = ["profile.en", "profile.id", "action-plan.en", "action-plan.id"]
+    _formatted(folder / "profile.en.docx", folder / "formatted.en.docx")
+    names = ["profile.en", "profile.id", "action-plan.en", "action-plan.id", "formatted.en"]
     edits = {"profile.en": ("markets", "bold"), "action-plan.id": ("budget", "italic")}
     jobs, words = [], {}
     for name in names:
@@ -310,7 +360,8 @@ def libreoffice(tmp_path_factory):
 
 
 @pytest.mark.clients
-@pytest.mark.parametrize("name", ["profile.en", "profile.id", "action-plan.en", "action-plan.id"])
+@pytest.mark.parametrize("name", ["profile.en", "profile.id", "action-plan.en", "action-plan.id",
+                                  "formatted.en"])
 def test_a_libreoffice_resave_without_edit_changes_no_digest(libreoffice, name):
     folder, out, _edits, _words = libreoffice
     generated, resaved = _open(folder / f"{name}.docx"), _open(out / "resaved" / f"{name}.docx")
@@ -319,6 +370,13 @@ def test_a_libreoffice_resave_without_edit_changes_no_digest(libreoffice, name):
     assert len(before) > 20 and after == before
     if name.startswith("action-plan"):
         assert before["vision-statement"] != ""  # generated bold, kept as such
+    if name == "formatted.en":  # a reviewer's formatting of every kind, re-saved, reads the same
+        pieces = describe(resaved.reading.blocks["markets"].elements, resaved.word)[0]
+        assert [text for text, _props in pieces] == [
+            "Bold", "italic", "double", "struck", "marked", "shaded", "red", "big", "serif", "2",
+            "site", "summary", ", code", "two runs"]
+        assert pieces[10][1]["link"] == "https://kebumenkab.go.id/"
+        assert pieces[4][1] == {"background": "FFFF00"}
     # every paragraph of the document, tables' cells and the contents included, reads the same
     # (LibreOffice writes a table style's header bold into the runs)
     ps = [list(doc.word.element.body.iter(qn("w:p"))) for doc in (generated, resaved)]
