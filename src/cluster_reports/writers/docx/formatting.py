@@ -106,7 +106,8 @@ class _Context:
     styles: dict[str, _Style]
     default_paragraph: str | None
     default_character: str | None
-    part: object  # the document part: its relationships say where a link goes
+    part: weakref.ref  # the document part (its relationships say where a link goes); weak, as
+    # the part is the key of the cache this context is kept in
     theme: dict[str, str]  # minor/major -> the theme's Latin font
     chains: dict[tuple, dict[str, object]] = field(default_factory=dict)
 
@@ -157,7 +158,7 @@ def _context(word) -> _Context:
     styles_el = part.styles.element
     try:
         size, context = _CONTEXTS[part]
-        if size == len(styles_el):  # styles added since: read them again
+        if size == len(styles_el):  # else styles were added since: read them again
             return context
     except (KeyError, TypeError):
         pass
@@ -185,7 +186,7 @@ def _context(word) -> _Context:
                 default_paragraph = ident
             elif kind == "character":
                 default_character = ident
-    context = _Context(defaults, styles, default_paragraph, default_character, part, theme)
+    context = _Context(defaults, styles, default_paragraph, default_character, weakref.ref(part), theme)
     try:
         _CONTEXTS[part] = (len(styles_el), context)
     except TypeError:
@@ -409,7 +410,7 @@ def _link(run: etree._Element, p: etree._Element, context: _Context) -> str | No
     while ancestor is not None and ancestor is not p.getparent():
         if ancestor.tag == qn("w:hyperlink"):
             rid = ancestor.get(_R_ID)
-            target = _target(context.part, rid) if rid else None
+            target = _target(context.part(), rid) if rid else None
             anchor = ancestor.get(qn("w:anchor"))
             if target and anchor:
                 return f"{target}#{anchor}"
@@ -437,7 +438,7 @@ def _background(props: dict[str, object]) -> dict[str, object]:
 
 
 def _target(part, rid: str) -> str:
-    rel = part.rels.get(rid)
+    rel = part.rels.get(rid) if part is not None else None
     return rel.target_ref if rel is not None and rel.reltype == RT.HYPERLINK else rid
 
 
