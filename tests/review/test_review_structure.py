@@ -203,3 +203,23 @@ def test_history_only_for_reviewer_work_and_kept_to_the_limit(params, doc, monke
     monkeypatch.setenv("CLUSTER_REPORTS_HISTORY", "2")
     merge.keep_history(doc)
     assert len(list((doc.parent / HISTORY).glob("profile.en.*.docx"))) == 2
+
+
+def test_formatting_alone_is_an_edit_kept_like_text(params, doc):
+    reviewed = _blocks(doc)
+    [first, *_] = reviewed.reading.blocks["markets"].elements
+    run = first.find(qn("w:r"))
+    rpr = run.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        run.insert(0, rpr)
+    rpr.append(OxmlElement("w:b"))  # the reviewer makes the first words bold; the text is unchanged
+    before = paragraph_text(first)
+    reviewed.word.save(str(doc))
+
+    review = _regenerate(params, doc)
+    assert "markets" in review.kept and review.formatted == ["markets"]
+    again = _blocks(doc).reading.blocks["markets"].elements[0]
+    assert paragraph_text(again) == before
+    assert again.find(qn("w:r")).find(qn("w:rPr")).find(qn("w:b")) is not None
+    assert review.history is not None  # the reviewer's file is kept before it is replaced

@@ -319,7 +319,7 @@ def reviewer_work(reviewed: reviewed_file.Reviewed) -> bool:
     comments): from its ``cr_written`` fingerprint, else from its record of what was generated."""
     written = reviewed.properties.get(WRITTEN_PROPERTY)
     if written:
-        return fingerprint(reviewed.reading) != written
+        return fingerprint(reviewed.reading, reviewed.word) != written
     generated = reviewed.generated
     if generated is None:
         return True  # no record: nothing says the file holds no one's work
@@ -330,7 +330,7 @@ def reviewer_work(reviewed: reviewed_file.Reviewed) -> bool:
     formats = reviewed.formats
     return (texts != generated
             or any(docx_blocks.annotations(span.elements) for span in reading.blocks.values())
-            or any(b in formats and format_of(span.elements) != formats[b]
+            or any(b in formats and format_of(span.elements, reviewed.word) != formats[b]
                    for b, span in reading.blocks.items())
             or _outside_texts(reading) != _filled(outside)
             or bool(reading.annotated_outside))
@@ -345,12 +345,12 @@ def _filled(texts: list[str]) -> list[str]:
     return [t for t in texts if t.strip()]
 
 
-def fingerprint(reading: Reading) -> str:
+def fingerprint(reading: Reading, word) -> str:
     """A short digest of a document's text as a reader sees it: its blocks' paragraphs and their
     formatting, the paragraphs outside them, and where tracked changes and comments are."""
     content = {
         "blocks": {block: span.texts() for block, span in reading.blocks.items()},
-        "formats": {block: format_of(span.elements) for block, span in reading.blocks.items()},
+        "formats": {block: format_of(span.elements, word) for block, span in reading.blocks.items()},
         "annotated": {block: docx_blocks.annotations(span.elements)
                       for block, span in reading.blocks.items()},
         "outside": [t for _h, t in reading.outside_texts()],
@@ -364,7 +364,7 @@ def mark_written(word) -> str:
     """Record in a document about to be saved (``cr_written``) the fingerprint of its text as
     written, blocks kept from a reviewer included: a later ``find`` then tells a file nobody
     touched since from one edited again. Returns the fingerprint."""
-    value = fingerprint(reviewed_file.reading_of(Path(), word).reading)
+    value = fingerprint(reviewed_file.reading_of(Path(), word).reading, word)
     set_custom_properties(word, {WRITTEN_PROPERTY: value})
     return value
 
@@ -383,7 +383,7 @@ def _choose(found: Found, edited: Edited, text: dict[str, str]) -> None:
             continue
         if edited(opened):
             found.worked.append(candidate)
-            prints[candidate] = fingerprint(opened.reading)
+            prints[candidate] = fingerprint(opened.reading, opened.word)
     if not found.worked:
         canonical = found.path if found.path in found.candidates else _latest(found.candidates)
         _read(found, canonical, [canonical])

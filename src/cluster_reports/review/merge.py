@@ -253,7 +253,7 @@ def _carry(previous: reviewed_file.Reviewed, word, prefixes: dict[str, str], new
     annotated = {b: docx_blocks.annotations(span.elements) for b, span in blocks.items()}
     formats = previous.formats
     formatted = frozenset(b for b, span in blocks.items()
-                          if b in formats and fingerprint(span.elements) != formats[b])
+                          if b in formats and fingerprint(span.elements, previous.word) != formats[b])
     review.headings = {b: span.heading for b, span in blocks.items()}
     review.moved_in = dict(previous.reading.moved_in)
     for block in previous.generated:

@@ -102,6 +102,7 @@ def record(word: docx.document.Document, prefixes: dict[str, str]) -> dict[str, 
     return {
         BLOCKS_PROPERTY: _compact(prefixes),
         GENERATED_PROPERTY: _compact({b: span.texts() for b, span in reading.blocks.items()}),
-        FORMAT_PROPERTY: _compact({b: fingerprint(span.elements) for b, span in reading.blocks.items()}),
+        FORMAT_PROPERTY: _compact({b: fingerprint(span.elements, word)
+                                   for b, span in reading.blocks.items()}),
         LAYOUT_PROPERTY: _compact(layout),
     }
