@@ -61,10 +61,10 @@ from pathlib import Path
 from lxml import etree
 
 from cluster_reports.atomic import write_atomic
+from cluster_reports.review import outside
 from cluster_reports.review import reviewed as reviewed_file
 from cluster_reports.review.outcome import HISTORY
 from cluster_reports.writers.docx import blocks as docx_blocks
-from cluster_reports.writers.docx.blocks import paragraph_text, paragraphs
 from cluster_reports.writers.docx.formatting import fingerprint as format_of
 from cluster_reports.writers.docx.properties import read_custom_properties, set_custom_properties
 from cluster_reports.writers.docx.reading import Reading
@@ -326,19 +326,14 @@ def reviewer_work(reviewed: reviewed_file.Reviewed) -> bool:
     reading = reviewed.reading
     texts = {block: span.texts() for block, span in reading.blocks.items()}
     layout = reviewed.layout
-    outside = layout["outside"] if layout is not None else (reviewed.generated_outside or [])
     formats = reviewed.formats
     return (texts != generated
             or any(docx_blocks.annotations(span.elements) for span in reading.blocks.values())
             or any(b in formats and format_of(span.elements, reviewed.word) != formats[b]
                    for b, span in reading.blocks.items())
-            or _outside_texts(reading) != _filled(outside)
+            or bool(outside.recorded_edits(reading, layout, set()) if layout is not None
+                    else outside.outside_edits(reading.outside_texts(), reviewed.generated_outside or []))
             or bool(reading.annotated_outside))
-
-
-def _outside_texts(reading: Reading) -> list[str]:
-    return _filled(["\n".join(paragraph_text(p) for p in paragraphs(o.element)) for o in reading.outside]
-                   if reading.recorded else [t for _h, t in reading.outside_texts()])
 
 
 def _filled(texts: list[str]) -> list[str]:

@@ -20,7 +20,6 @@ source: an overrides file beside the cluster's params that later renders use for
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
 import shutil
@@ -31,14 +30,14 @@ from cluster_reports.compose import tree as d
 from cluster_reports.review import copies
 from cluster_reports.review import reviewed as reviewed_file
 from cluster_reports.review.outcome import HISTORY, Conflict, Edit, Review, ReviewConflict, sibling
+from cluster_reports.review.outside import outside_edits, recorded_edits
 from cluster_reports.review.report import write_report
 from cluster_reports.writers import docx as docx_writer
 from cluster_reports.writers.docx import blocks as docx_blocks
-from cluster_reports.writers.docx.blocks import paragraph_text, paragraphs
+from cluster_reports.writers.docx.blocks import paragraphs
 from cluster_reports.writers.docx.formatting import fingerprint
 from cluster_reports.writers.docx.properties import custom_properties
 from cluster_reports.writers.docx.reading import Reading
-from cluster_reports.writers.docx.recording import table_cells
 
 HISTORY_DEFAULT = 10  # previous files kept per document in history/
 
@@ -76,70 +75,6 @@ def decide(reviewer: dict[str, list[str]], annotated: dict[str, list[str]],
             review.conflicts.append(Conflict(block, text, before, new.get(block)))
     review.annotated = {b: a for b, a in annotated.items() if a}
     return keep
-
-
-def outside_edits(reviewer: list[tuple[str, str]], generated: list[str]) -> list[Edit]:
-    """Older files (no layout record): paragraphs added, changed or removed outside the blocks,
-    found by aligning the texts, each with the heading it is under."""
-    texts = [t for _h, t in reviewer]
-    edits = []
-    matcher = difflib.SequenceMatcher(a=generated, b=texts, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
-        where = reviewer[b1][0] if b1 < len(reviewer) else (reviewer[-1][0] if reviewer else "")
-        for old_text in generated[a1:a2]:
-            if old_text.strip():
-                edits.append(Edit("removed", where, old_text) if op == "delete"
-                             else Edit("changed", where, "", was=old_text))
-        for new_text in texts[b1:b2]:
-            if new_text.strip():
-                edits.append(Edit("added", where, new_text))
-    return edits
-
-
-def recorded_edits(reading: Reading, layout: dict, joined: set[int]) -> list[Edit]:
-    """Edits of the generated elements outside the blocks (by their marks: a paragraph changed or
-    removed, a computed table's cell changed), and what the reviewer put where no block holds it."""
-    edits = []
-    present = {o.number: o for o in reading.outside if o.number is not None}
-    heading = ""
-    for number, generated in enumerate(layout["outside"]):
-        element = present.get(number)
-        if element is not None:
-            heading = element.heading
-        table = layout["tables"].get(str(number))
-        if element is None:
-            if number not in joined and (generated.strip() or table):
-                what = table["caption"] if table else generated
-                edits.append(Edit("removed", heading, what))
-        elif table is not None:
-            edits += _cell_edits(element, table, heading)
-        else:
-            text = "\n".join(paragraph_text(p) for p in paragraphs(element.element))
-            if text != generated:
-                edits.append(Edit("changed", heading, text, was=generated))
-    for element in reading.outside:
-        if element.number is None:
-            text = "\n".join(paragraph_text(p) for p in paragraphs(element.element))
-            if text.strip():
-                edits.append(Edit("moved" if element.moved_from else "added", element.heading, text,
-                                  block=element.moved_from))
-    return edits
-
-
-def _cell_edits(element, table: dict, heading: str) -> list[Edit]:
-    cells = table_cells(element.element)
-    generated = table["cells"]
-    caption = table["caption"]
-    if len(cells) != len(generated) or any(len(a) != len(b) for a, b in zip(cells, generated, strict=False)):
-        return [Edit("cell", heading, "", where=caption)]  # rows or columns added or removed
-    edits = []
-    for r, (row, old_row) in enumerate(zip(cells, generated, strict=True)):
-        for c, (text, old) in enumerate(zip(row, old_row, strict=True)):
-            if text != old and f"{r}.{c}" not in table["blocks"]:
-                edits.append(Edit("cell", heading, text, was=old, where=f"{caption}|{r + 1}|{c + 1}"))
-    return edits
 
 
 def _joined_out(previous: reviewed_file.Reviewed,
@@ -199,7 +134,6 @@ def write_docx_keeping_edits(word, prefixes: dict[str, str], path: Path, lang: s
 
 def _merge_and_write(word, prefixes: dict[str, str], path: Path, lang: str, found: copies.Found) -> Review:
     review = Review(path, lang=lang, problems=list(found.problems))
-    copies.mark_written(word)
 
     def save(tmp: Path) -> None:
         word.save(str(tmp))
@@ -231,6 +165,8 @@ def _merge_and_write(word, prefixes: dict[str, str], path: Path, lang: str, foun
         raise ReviewConflict(review)
     if worked and path.exists():
         review.history = keep_history(path)
+    if review.kept:  # what the file holds is no longer what was generated: record what it is
+        copies.mark_written(word)
     write_atomic(path, save)
     sibling(path, "new").unlink(missing_ok=True)  # a conflict's new version, now out of date
     if found.renamed:
