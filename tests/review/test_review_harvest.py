@@ -337,3 +337,44 @@ def test_bold_italic_and_links_survive_harvest_in_word_and_html(params, tmp_path
     text = flat(html.unescape(re.sub(r"<[^>]+>", "", page)))
     assert ("Tiles from Sokka, fired twice, sold far <script>alert(1)</script> {{ x }} &amp; "
             "see the study.") in text
+
+
+def test_a_batch_prints_the_warning_and_keeps_it_in_the_manifest(tmp_path):
+    import io
+
+    from distributed import LocalCluster
+    from rich.console import Console
+
+    from cluster_reports.batch import manifest
+    from cluster_reports.batch import run as batch
+    from cluster_reports.batch.run import BatchOptions
+
+    target = tmp_path / "params"
+    shutil.copytree(ROOT / "params" / "programmes", target / "programmes")
+    (target / "clusters" / "jawa-tengah").mkdir(parents=True)
+    for path in (ROOT / "params" / "clusters" / "jawa-tengah").glob(f"{CLUSTER_ID}.*"):
+        shutil.copy2(path, target / "clusters" / "jawa-tengah" / path.name)
+    params, out = target / "clusters", tmp_path / "out"
+
+    def run(scheduler: str) -> tuple[int, str]:
+        stderr = io.StringIO()
+        code = batch.main(BatchOptions(params_dir=params, out=out, kinds=["profile"], langs=["en"],
+                                       formats=["docx"], scheduler=scheduler),
+                          Console(file=io.StringIO(), width=300), Console(file=stderr, width=300))
+        return code, flat(stderr.getvalue())
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        assert run(cluster.scheduler_address)[0] == 0
+        edit_block(_docx(out), "summary", "Reviewed: 2,400 workers in 2003.")
+        harvest(_docx(out), params)
+        _set(params, "workers", 2500)
+        code, stderr = run(cluster.scheduler_address)
+    assert code == 0, stderr
+    assert (f"warning jawa-tengah/{CLUSTER_ID}.yaml: the reviewed wording of 'Summary' (profile, en, block "
+            "summary) still says 2,400 where the data now gives 2,500") in stderr
+    book = manifest.Manifest(out)
+    try:
+        row = book.documents()[(f"jawa-tengah/{CLUSTER_ID}.yaml", "profile", "en", "docx")]
+    finally:
+        book.close()
+    assert row.status == manifest.RENDERED and "still says 2,400" in row.error
