@@ -3,6 +3,8 @@
 Reads reviewed Word reports, takes each block whose text differs from what was generated into it,
 and writes it into ``<cluster-id>.overrides.yaml`` beside the cluster's params (merged with what is
 already there). Later renders use it for Word and HTML alike (``compose.apply_overrides``).
+With each block goes the text generated into it (its basis), whose figures later renders compare
+with the data's; the bold, italic and links of the reviewer's words go as spans.
 """
 
 from __future__ import annotations
@@ -81,7 +83,13 @@ def harvest(docx_path: Path, params_root: Path) -> Harvested:
         if before is None or _plain(before) != generated.get(block):
             return list(generated.get(block, []))
         if not now:
-            now.append(_template_blocks(params_file, kind, lang, params_root))
+            try:
+                now.append(_template_blocks(params_file, kind, lang, params_root))
+            except ParamsError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a template or data error, said plainly
+                raise HarvestError(f"{docx_path}: the {kind} could not be composed to record what it "
+                                   f"generates now beside the wording ({exc})") from None
         return now[0].get(block, [])
 
     rels = reviewed.word.part.rels
