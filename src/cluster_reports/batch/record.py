@@ -164,7 +164,7 @@ class Recorder:
                 self.tally.unavailable += 1
             else:
                 self.tally.rendered += 1
-        for warning in dict.fromkeys(w for d in result.docs for w in d.warnings):  # one per language
+        for warning in dict.fromkeys(w for d in result.docs for w in d.warnings):  # once, not per format
             self.err.print(f"[yellow]warning[/yellow] {escape(result.source)}: {escape(warning)}")
         errors = list(dict.fromkeys(d.error for d in result.docs if d.status == FAILED))
         if errors:
