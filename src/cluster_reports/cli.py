@@ -276,6 +276,8 @@ def _show(outcome: render.Outcome) -> bool:
         out.print(f"wrote {escape(str(path))}")
     for reason in outcome.unavailable:
         out.print(f"[yellow]not available:[/yellow] {escape(reason)}")
+    for stale in outcome.stale:
+        out.print(f"[yellow]warning:[/yellow] {escape(outcome.cluster_id)}: {escape(stale.message())}")
     for review in outcome.reviews:
         if not review.conflicts:
             out.print(f"[yellow]reviewed:[/yellow] {escape(str(review.path))}: "
@@ -356,6 +358,28 @@ def harvest(
     from cluster_reports.review import harvest as harvest_module
 
     raise typer.Exit(harvest_module.main(docx_files, params_root, out, err))
+
+
+@app.command()
+def release(
+    target: Annotated[str, typer.Argument(help="The cluster: its id, or its params file")],
+    doc: Annotated[str, typer.Option("--doc", help="The document: profile, strategy, action-plan, ...")],
+    block: Annotated[
+        list[str] | None, typer.Option("--block", help="Blocks to release (default: all the document's)")
+    ] = None,
+    lang: Annotated[list[str] | None, typer.Option("--lang", help="Languages: id,en (default: both)")] = None,
+    params_root: Annotated[
+        Path, typer.Option("--params-root", help="Where the clusters' params files are looked up")
+    ] = DEFAULT_PARAMS,
+) -> None:
+    """Return harvested blocks to the generated text: removes them from the overrides file.
+
+    The next render writes those blocks from the data again, in Word and HTML alike.
+    """
+    from cluster_reports.review import release as release_module
+
+    raise typer.Exit(release_module.main(target, doc, _split(block or []), _split(lang or []),
+                                         params_root, out, err))
 
 
 @app.command()

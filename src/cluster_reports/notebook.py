@@ -177,6 +177,8 @@ class Session:
             )
         if outcome.error:
             raise ParameterError(f"rendering {outcome.cluster_id} failed: {outcome.error}")
+        for stale in outcome.stale:  # shown in the executed notebook, the run's audit trail
+            print(f"warning: {stale.message()}")
         # The pages link back to the list of the output folder's documents (a batch writes its own).
         from cluster_reports.batch import index_page
 

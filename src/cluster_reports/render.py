@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cluster_reports.compose import composer
-from cluster_reports.compose.tree import Document
+from cluster_reports.compose.tree import Document, StaleWording
 from cluster_reports.documents import i18n, province_summary, registry
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
@@ -29,6 +29,7 @@ class Outcome:
     unavailable: list[str] = field(default_factory=list)  # reasons, one per document kind skipped
     error: str | None = None
     reviews: list[Review] = field(default_factory=list)  # reviewed .docx files regenerated
+    stale: list[StaleWording] = field(default_factory=list)  # reviewed wording quoting old figures
 
 
 def output_path(out: Path, params: ClusterParams | None, kind: str, lang: str, fmt: str) -> Path:
@@ -132,6 +133,7 @@ def render_cluster(loaded: LoadedParams, kinds: list[str], langs: list[str], for
                 continue
             for lang in langs:
                 documents.append((kind, lang, composer.compose(loaded, kind, lang, peers, templates)))
+                outcome.stale += documents[-1][2].stale
         _write_all(documents, formats, templates, outcome,
                    lambda kind, lang, fmt: output_path(out, loaded.params, kind, lang, fmt))
     except Exception as exc:  # noqa: BLE001 - reported per cluster, the others go on

@@ -47,6 +47,7 @@ class DocResult:
     status: str
     duration: float
     error: str | None = None
+    warnings: tuple[str, ...] = ()  # a written document's: reviewed wording quoting old figures
 
 
 def _message(exc: BaseException) -> str:
@@ -88,7 +89,8 @@ def render_direct(
                 results.append(DocResult(job.kind, job.lang, fmt, None, FAILED, 0.0, _message(exc)))
                 continue
             results.append(
-                DocResult(job.kind, job.lang, fmt, path, RENDERED, compose_time + time.perf_counter() - start)
+                DocResult(job.kind, job.lang, fmt, path, RENDERED, compose_time + time.perf_counter() - start,
+                          warnings=tuple(stale.message() for stale in doc.stale))
             )
     return results
 

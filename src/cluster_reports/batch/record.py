@@ -151,8 +151,11 @@ class Recorder:
         for d in result.docs:
             path = str(d.path.relative_to(self.out)) if d.path is not None else None
             key = keys[(result.source, d.kind, d.lang, d.fmt)] if d.status != FAILED else None
+            # A written document's warnings stay in its row (its error column), for whoever reads
+            # the manifest after the run; the index shows errors of documents not written only.
+            error = d.error or ("\n".join(d.warnings) or None)
             docs.append(
-                DocumentRow(result.source, d.kind, d.lang, d.fmt, key, path, d.status, d.duration, d.error,
+                DocumentRow(result.source, d.kind, d.lang, d.fmt, key, path, d.status, d.duration, error,
                             self.run_id)
             )
             if d.status == FAILED:
@@ -161,6 +164,8 @@ class Recorder:
                 self.tally.unavailable += 1
             else:
                 self.tally.rendered += 1
+        for warning in dict.fromkeys(w for d in result.docs for w in d.warnings):  # once, not per format
+            self.err.print(f"[yellow]warning[/yellow] {escape(result.source)}: {escape(warning)}")
         errors = list(dict.fromkeys(d.error for d in result.docs if d.status == FAILED))
         if errors:
             self.tally.clusters_failed += 1

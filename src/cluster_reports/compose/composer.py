@@ -22,13 +22,27 @@ from cluster_reports.documents.registry import (
     NotAvailable,
     unavailable_reason,
 )
+from cluster_reports.domain import figures
 from cluster_reports.domain.summary import ClusterSummary
 from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import Publication
+from cluster_reports.inputs.schema.overrides import Span, Wording
 from cluster_reports.inputs.schema.publication import image_type
 
 from . import charts, markdown, templating
-from .tree import Block, Cover, Document, Figure, Paragraph, Properties, Run, number_headings
+from .tree import (
+    Block,
+    Cover,
+    Document,
+    Figure,
+    Heading,
+    Paragraph,
+    Properties,
+    Run,
+    StaleWording,
+    number_headings,
+    plain,
+)
 
 
 def generation_date() -> dt.date:
@@ -58,21 +72,65 @@ def compose(loaded: LoadedParams | None, kind: str, lang: str, peers: list[Clust
                          templates, cover_publication(loaded, publication))
     overrides = loaded.parts.get("overrides") if loaded is not None else None
     if overrides is not None:
-        apply_overrides(document.nodes, overrides.blocks(kind, lang),
-                        f"{loaded.path.stem}.overrides.yaml: documents.{kind}")
+        stale = apply_overrides(document.nodes, overrides.wording(kind, lang),
+                                f"{loaded.path.stem}.overrides.yaml: documents.{kind}", lang)
+        document.stale = [StaleWording(kind, block, lang, heading, found)
+                          for block, heading, found in stale]
     return document
 
 
-def apply_overrides(nodes: list, reviewed: dict[str, list[str]], where: str) -> None:
+def apply_overrides(nodes: list, reviewed: dict[str, Wording | list[str]], where: str,
+                    lang: str = "en") -> list[tuple[str, str, tuple[tuple[str, str | None], ...]]]:
     """Blocks take a reviewer's wording (from ``harvest``) in place of the generated text. It is
-    plain text: a line break stays a line break, and nothing is read as markup."""
+    plain text, with the bold, italic and links of its spans: a line break stays a line break, and
+    nothing is read as markup.
+
+    Returns the blocks whose wording still quotes figures that the text generated when it was
+    harvested gave and the one generated now (about to be replaced) no longer gives: (block, its
+    heading, ((old figure, new figure or None), ...))."""
     blocks = {node.id: node for node in nodes if isinstance(node, Block)}
-    for block_id, paragraphs in reviewed.items():
+    stale = []
+    for block_id, wording in reviewed.items():
         if block_id not in blocks:
             raise ComposeError(
                 f"{where}.{block_id}: the document has no such block (its blocks: {', '.join(blocks)})"
             )
-        blocks[block_id].children = [Paragraph(_lines(text)) for text in paragraphs]
+        block = blocks[block_id]
+        if isinstance(wording, list):  # plain paragraphs, as the first overrides files gave them
+            block.children = [Paragraph(_lines(text)) for text in wording]
+            continue
+        if wording.generated is not None:
+            changed = figures.stale(wording.generated, block_texts(block), wording.plain(), lang)
+            if changed:
+                stale.append((block_id, _heading_of(nodes, block), tuple(changed)))
+        block.children = [Paragraph(_runs(spans)) for spans in wording.text]
+    return stale
+
+
+def block_texts(block: Block) -> list[str]:
+    """A block's paragraphs and list items as plain text, as the Word record gives them."""
+    texts = []
+    for child in block.children:
+        if isinstance(child, Paragraph):
+            texts.append(plain(child.runs))
+        else:
+            texts += [plain(item) for item in child.items]
+    return texts
+
+
+def _heading_of(nodes: list, block: Block) -> str:
+    heading = ""
+    for node in nodes:
+        if node is block:
+            return heading
+        if isinstance(node, Heading):
+            heading = plain(node.runs).replace("\n", " ")
+    return heading
+
+
+def _runs(spans: list[Span]) -> list[Run]:
+    return [Run(run.text, span.bold, span.italic, href=span.href)
+            for span in spans for run in _lines(span.text)]
 
 
 def _lines(text: str) -> list[Run]:

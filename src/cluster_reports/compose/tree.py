@@ -182,12 +182,33 @@ class Properties:
         return {"id": "id-ID", "en": "en-US"}[self.lang]
 
 
+@dataclass(frozen=True)
+class StaleWording:
+    """A block whose reviewed wording (harvested) still quotes figures the data no longer gives."""
+
+    kind: str
+    block: str
+    lang: str
+    heading: str  # the heading the block is under, as the reader sees it ("" before the first)
+    figures: tuple[tuple[str, str | None], ...]  # (old figure, the one in its place now or None)
+
+    def message(self) -> str:
+        old = " and ".join(o for o, _n in self.figures)
+        new = " and ".join(n or "nothing" for _o, n in self.figures)
+        where = f"'{self.heading}' " if self.heading else ""
+        return (
+            f"the reviewed wording of {where}({self.kind}, {self.lang}, block {self.block}) still says "
+            f"{old} where the data now gives {new}: update it in Word and harvest again, or release it"
+        )
+
+
 @dataclass
 class Document:
     nodes: list[Node]
     charts: dict[str, Chart]
     properties: Properties
     labels: dict[str, str] = field(default_factory=dict)  # writer words: "Table", "Figure", "Contents"
+    stale: list[StaleWording] = field(default_factory=list)  # reviewed wording quoting old figures
 
     def headings(self) -> list[Heading]:
         return [n for n in self.nodes if isinstance(n, Heading)]
