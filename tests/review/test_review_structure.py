@@ -223,3 +223,32 @@ def test_formatting_alone_is_an_edit_kept_like_text(params, doc):
     assert paragraph_text(again) == before
     assert again.find(qn("w:r")).find(qn("w:rPr")).find(qn("w:b")) is not None
     assert review.history is not None  # the reviewer's file is kept before it is replaced
+
+
+def test_formatting_alone_is_harvested_and_shown_in_word_and_html(params, doc):
+    import yaml
+
+    reviewed = _blocks(doc)
+    first = reviewed.reading.blocks["markets"].elements[0]
+    run = first.find(qn("w:r"))
+    rpr = run.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        run.insert(0, rpr)
+    rpr.append(OxmlElement("w:i"))
+    reviewed.word.save(str(doc))
+    overrides = params / "jawa-tengah" / "kebumen-roof-tile.overrides.yaml"
+    try:
+        result = harvest(doc, params.parent)
+        assert result.blocks == ["markets"]
+        data = yaml.safe_load(overrides.read_text(encoding="utf-8"))
+        wording = data["documents"]["profile"]["markets"]["en"]
+        assert any(span.get("italic") for span in wording["text"][0])
+        outcome = render.render_cluster(
+            params_io.load_file(params / f"{CLUSTER}.yaml"), ["profile"], ["en"], ["html"],
+            doc.parents[2], [], resources.templates())
+        assert outcome.error is None
+        page = (doc.parent / "profile.en.html").read_text(encoding="utf-8")
+        assert "<em>" in page.split('data-block-id="markets"')[1].split("</section>")[0]
+    finally:
+        overrides.unlink(missing_ok=True)  # the module's other tests render without it

@@ -336,10 +336,6 @@ def reviewer_work(reviewed: reviewed_file.Reviewed) -> bool:
             or bool(reading.annotated_outside))
 
 
-def _filled(texts: list[str]) -> list[str]:
-    return [t for t in texts if t.strip()]
-
-
 def fingerprint(reading: Reading, word) -> str:
     """A short digest of a document's text as a reader sees it: its blocks' paragraphs and their
     formatting, the paragraphs outside them, and where tracked changes and comments are."""

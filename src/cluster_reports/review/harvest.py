@@ -48,6 +48,7 @@ def harvest(docx_path: Path, params_root: Path) -> Harvested:
     ParamsError with the file and the reason."""
     from cluster_reports.review.reviewed import open_reviewed
     from cluster_reports.writers.docx.blocks import annotations
+    from cluster_reports.writers.docx.formatting import fingerprint
 
     try:
         reviewed = open_reviewed(docx_path)
@@ -93,12 +94,15 @@ def harvest(docx_path: Path, params_root: Path) -> Harvested:
         return now[0].get(block, [])
 
     rels = reviewed.word.part.rels
+    formats = reviewed.formats
     for block, span in reviewed.reading.blocks.items():
         texts = span.texts()
         notes = annotations(span.elements)
         if notes:
             result.notes.append(f"{block}: {', '.join(notes)} (read with tracked changes accepted)")
-        if texts != generated.get(block):
+        # Formatting alone is an edit too: the block's record says how it was generated.
+        formatted = block in formats and fingerprint(span.elements, reviewed.word) != formats[block]
+        if texts != generated.get(block) or formatted:
             read = [spans.read_paragraph(p, rels) for p in spans.paragraphs(span.elements)]
             unshown = sorted({name for r in read for name in r.unshown})
             if unshown:
