@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -41,6 +42,17 @@ ProgrammesOption = Annotated[
     typer.Option("--programmes", help="Programme library for the plans; default: the programmes/ folder "
                  "nearest above each params file, else the shipped one (or $CLUSTER_REPORTS_PROGRAMMES)"),
 ]
+HistoryOption = Annotated[
+    int | None,
+    typer.Option("--history", min=0, help="Previous versions of a reviewed Word file kept in history/ "
+                 "beside it, per document (default 10, or $CLUSTER_REPORTS_HISTORY; 0 keeps all)"),
+]
+
+
+def _keep_history(history: int | None) -> None:
+    """The retention rule reaches the writers (a batch's workers too) through the environment."""
+    if history is not None:
+        os.environ["CLUSTER_REPORTS_HISTORY"] = str(history)
 
 
 def _library(what, given: Path | None) -> Path | None:
@@ -166,6 +178,7 @@ def render_command(
                      "LibreOffice lays the pages out, so that they show in LibreOffice and its PDFs "
                      "(Word updates them itself); needs LibreOffice and pdftotext"),
     ] = False,
+    history: HistoryOption = None,
 ) -> None:
     """Render documents to OUT/<province>/<cluster-id>/<doc>.<lang>.<docx|html>.
 
@@ -173,6 +186,7 @@ def render_command(
     available and skipped; it does not fail the run.
     """
     kinds, langs, formats = _split(doc), _split(lang), _split(fmt)
+    _keep_history(history)
     choice_problems = render.check_choices(kinds, langs, formats)
     if not targets:
         choice_problems += [
@@ -319,6 +333,7 @@ def batch(
         str, typer.Option("--engine", help="direct (in the worker) or papermill (notebooks)")
     ] = "direct",
     force: Annotated[bool, typer.Option("--force", help="Render all, even what is up to date")] = False,
+    history: HistoryOption = None,
     templates_dir: TemplatesOption = None,
     programmes_dir: ProgrammesOption = None,
     notebooks_dir: Annotated[
@@ -332,6 +347,8 @@ def batch(
     A re-run renders only what changed; a failed cluster is recorded and the rest goes on (exit 1).
     """
     from cluster_reports.batch import run as batch_module  # Dask is imported only for batches
+
+    _keep_history(history)
 
     options = batch_module.BatchOptions(
         params_dir=params_dir, out=out_dir, kinds=_split(doc), langs=_split(lang), formats=_split(fmt),

@@ -252,3 +252,23 @@ def test_formatting_alone_is_harvested_and_shown_in_word_and_html(params, doc):
         assert "<em>" in page.split('data-block-id="markets"')[1].split("</section>")[0]
     finally:
         overrides.unlink(missing_ok=True)  # the module's other tests render without it
+
+
+def test_the_history_option_keeps_the_last_copies(params, doc, monkeypatch):
+    from typer.testing import CliRunner
+
+    from cluster_reports.cli import app
+
+    monkeypatch.setenv("CLUSTER_REPORTS_HISTORY", "10")  # undone after the test: the option sets it
+    reviewed = _blocks(doc)
+    _set_text(reviewed.reading.blocks["products"].elements[0], "The reviewer's account of the products.")
+    reviewed.word.save(str(doc))
+    command = ["render", str(params / f"{CLUSTER}.yaml"), "--doc", "profile", "--lang", "en",
+               "--format", "docx", "--out", str(doc.parents[2]), "--params-root", str(params),
+               "--history", "1"]
+    for _ in range(2):
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 0, result.output
+    assert "reviewed:" in result.output
+    assert len(list((doc.parent / HISTORY).glob("profile.en.*.docx"))) == 1
+    assert reviewed_file.block_texts(doc)["products"] == ["The reviewer's account of the products."]
