@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HISTORY = "history"
+CONFLICT = "conflict in the reviewed report"  # how the console and the batch name a ReviewConflict
 
 
 @dataclass
@@ -60,6 +61,15 @@ class Review:
     history: Path | None = None
     new_version: Path | None = None
     report: Path | None = None
+    trail_closed: bool = False  # this generation found no reviewer's work and closed the review trail
+
+    def heading(self, block: str) -> str:
+        """The heading the reviewer sees a block under; a readable form of its id where none is known."""
+        known = self.headings.get(block)
+        if known:
+            return known
+        words = block.replace("-", " ").replace("_", " ")
+        return words[:1].upper() + words[1:]
 
     @property
     def worth_reporting(self) -> bool:
@@ -72,11 +82,12 @@ class ReviewConflict(Exception):
 
     def __init__(self, review: Review):
         self.review = review
-        blocks = ", ".join(c.block for c in review.conflicts)
+        n = len(review.conflicts)
+        names = ", ".join(f"'{review.heading(c.block)}'" for c in review.conflicts)
         super().__init__(
-            f"{review.path}: block(s) edited by a reviewer and changed by the new data: {blocks}; "
-            f"the document was not replaced. New version: {review.new_version}; "
-            f"report: {review.report}"
+            f"{CONFLICT} {review.path}: {n} section{'s' if n != 1 else ''} edited by the reviewer "
+            f"({names}) {'were' if n != 1 else 'was'} changed by the new data; not replaced; "
+            f"new version {review.new_version}; see {review.report}"
         )
 
 
