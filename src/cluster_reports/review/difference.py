@@ -7,6 +7,9 @@ import difflib
 import re
 
 CONTEXT = 4  # words of unchanged text shown on each side of a change
+# Below this share of words in common a text was rewritten rather than edited: a difference would
+# only scatter the few words the two happen to share.
+REWRITTEN = 0.5
 BREAK = "¶"  # a paragraph break, as a word of its own, so that a change of paragraphs shows
 # Characters Markdown would read as markup in a reviewer's words.
 _MARKUP = re.compile(r"([\\`*_~\[\]<>#|])")
@@ -27,6 +30,11 @@ def escape(text: str) -> str:
 
 def _join(words: list[str]) -> str:
     return escape(" ".join(words))
+
+
+def rewritten(old: list[str], new: list[str]) -> bool:
+    a, b = _words(old), _words(new)
+    return bool(a and b) and difflib.SequenceMatcher(a=a, b=b, autojunk=False).ratio() < REWRITTEN
 
 
 def hunks(old: list[str], new: list[str]) -> list[str]:

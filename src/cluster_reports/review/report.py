@@ -15,7 +15,7 @@ from cluster_reports import resources
 from cluster_reports.atomic import write_text_atomic
 from cluster_reports.documents import i18n
 from cluster_reports.review import trail
-from cluster_reports.review.difference import escape, hunks
+from cluster_reports.review.difference import escape, hunks, rewritten
 from cluster_reports.review.outcome import HISTORY, Edit, Review
 
 MAX_HUNKS = 8  # changed stretches shown per text; a longer list ends with "… and N more changes"
@@ -99,7 +99,12 @@ def _edited_block(w: _Words, review: Review, block: str, old: list[str] | None,
         lines += [w("review.change.moved_in", headings=_headings(w, review, review.moved_in[block])), ""]
     if mine is not None and old is not None:
         lines += [w("review.change.yours"), ""]
-        lines += [w("review.change.removed_all"), ""] if old and not mine else _difference(w, old, mine)
+        if old and not mine:
+            lines += [w("review.change.removed_all"), ""]
+        elif rewritten(old, mine):
+            lines += [w("review.change.rewritten"), ""] + _quote("\n\n".join(mine))
+        else:
+            lines += _difference(w, old, mine)
     if block in review.formatted:
         lines += [w("review.change.formatted"), ""]
     if review.annotated.get(block):
@@ -129,7 +134,7 @@ def describe(w: _Words, review: Review, edit: Edit) -> list[str]:
     elif edit.what in ("moved", "merged"):
         lines = [w(f"review.outside.{edit.what}", heading=escape(block), place=place), ""]
     else:
-        lines = [w("review.outside.other", place=place), ""]
+        lines = [w("review.outside.unknown", place=place), ""]
     if edit.was is not None:
         return lines + _difference(w, [edit.was], [edit.text] if edit.text else [])
     return lines + _quote(edit.text)
