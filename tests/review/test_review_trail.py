@@ -134,31 +134,39 @@ def test_a_report_has_no_word_of_the_other_language(tmp_path, lang):
         assert not found, f"{other} words in the {lang} report: {found}\n{text}"
 
 
+def _labels_used(folder: Path, lang: str, monkeypatch) -> set[str]:
+    """The label keys the reports of every state ask for."""
+    used = set()
+    call, count = report._Words.__call__, report._Words.count
+
+    def recording_call(self, key, **values):
+        used.add(key)
+        return call(self, key, **values)
+
+    def recording_count(self, key, n, **values):
+        used.add(key)
+        return count(self, key, n, **values)
+
+    monkeypatch.setattr(report._Words, "__call__", recording_call)
+    monkeypatch.setattr(report._Words, "count", recording_count)
+    folder.mkdir()
+    _states(folder, lang)
+    monkeypatch.undo()
+    return used
+
+
 def test_every_label_is_used_in_both_languages(tmp_path, monkeypatch):
-    catalogues = {lang: set(_flat_keys(yaml.safe_load((LABELS / f"review.{lang}.yaml").read_text("utf-8"))))
-                  for lang in ("id", "en")}
-    forms = re.compile(r"\.(one|other|single|zero)$")
-    assert {forms.sub("", k) for k in catalogues["id"]} == {forms.sub("", k) for k in catalogues["en"]}
+    forms = re.compile(r"\.(one|other|single|zero)$")  # a count label's forms are one label
+    catalogues = {
+        lang: {forms.sub("", k) for k in _flat_keys(yaml.safe_load((LABELS / f"review.{lang}.yaml")
+                                                                   .read_text("utf-8")))}
+        for lang in ("id", "en")
+    }
+    assert catalogues["id"] == catalogues["en"]
     for lang in ("id", "en"):
-        used = set()
-        call, count = report._Words.__call__, report._Words.count
-
-        def recording_call(self, key, _call=call, **values):
-            used.add(key)
-            return _call(self, key, **values)
-
-        def recording_count(self, key, n, _count=count, **values):
-            used.add(key)
-            return _count(self, key, n, **values)
-
-        monkeypatch.setattr(report._Words, "__call__", recording_call)
-        monkeypatch.setattr(report._Words, "count", recording_count)
-        (tmp_path / lang).mkdir()
-        _states(tmp_path / lang, lang)
-        monkeypatch.undo()
-        keys = {forms.sub("", k) for k in catalogues[lang]}
-        assert keys - used == set(), f"{lang}: labels never used"
-        assert used - keys == set(), f"{lang}: labels used and not in the catalogue"
+        used = _labels_used(tmp_path / lang, lang, monkeypatch)
+        assert catalogues[lang] - used == set(), f"{lang}: labels never used"
+        assert used - catalogues[lang] == set(), f"{lang}: labels used and not in the catalogue"
 
 
 def test_indonesian_sentences_read_as_written(tmp_path):
@@ -213,7 +221,8 @@ def test_the_next_step_is_in_plain_words_with_the_command_on_its_own_line(tmp_pa
     text = report.render_report(_every_kind(path, "en"), T0)
     assert ("Next step: bring the new figures into your text in Word, then ask the operator to harvest "
             "it; or use the new version (`profile.en.new.docx`) instead of your file.") in text
-    assert f'For the operator:\n\n```sh\ncluster-reports harvest "{path.with_name("salinan.docx")}"\n```' in text
+    command = f'cluster-reports harvest "{path.with_name("salinan.docx")}"'
+    assert f"For the operator:\n\n```sh\n{command}\n```" in text
     prose = re.sub(r"```.*?```", " ", text, flags=re.S)
     assert "cluster-reports" not in prose
 
@@ -253,7 +262,7 @@ def test_the_trail_accumulates_and_a_render_with_nothing_new_adds_no_entry(tmp_p
     assert "Catatan penelaah tentang data." in now
     assert log.strip().splitlines() == [
         "- **1 Desember 2026, pukul 22.40 UTC**: Teks Anda dipertahankan pada “Produk dan proses”; "
-        "1 suntingan tidak terbawa; berkas sebelumnya disimpan sebagai "
+        "satu suntingan tidak terbawa; berkas sebelumnya disimpan sebagai "
         "`history/profile.id.20261201T224000000000Z.docx`.",
         "- **2 Desember 2026, pukul 22.40 UTC**: Konflik pada “Ringkasan”; tidak diganti; keadaan yang "
         "sama ditemukan sekali lagi, pada 2 Desember 2026, pukul 23.40 UTC.",
