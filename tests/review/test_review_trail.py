@@ -260,6 +260,10 @@ def test_the_trail_accumulates_and_a_render_with_nothing_new_adds_no_entry(tmp_p
     assert ("Ditemukan pada 1 Desember 2026, pukul 22.40 UTC; suntingan itu masih ada dalam "
             "`history/profile.id.20261201T224000000000Z.docx`.") in now
     assert "Catatan penelaah tentang data." in now
+    # The HTML twin, for a reviewer whose computer shows Markdown as code.
+    page = (tmp_path / "profile.id.review.html").read_text(encoding="utf-8")
+    assert '<html lang="id">' in page and "<title>Riwayat penelaahan profile.id.docx</title>" in page
+    assert "<s>264</s> <strong>300</strong>" in page
     assert log.strip().splitlines() == [
         "- **1 Desember 2026, pukul 22.40 UTC**: Teks Anda dipertahankan pada “Produk dan proses”; "
         "satu suntingan tidak terbawa; berkas sebelumnya disimpan sebagai "
@@ -279,6 +283,7 @@ def test_the_trail_closes_into_history_when_no_reviewer_work_is_left(tmp_path):
     assert closed.parent == tmp_path / HISTORY and closed.name.startswith("profile.id.review.20261202T")
     assert not (tmp_path / "profile.id.review.md").exists()
     assert not (tmp_path / "profile.id.review.jsonl").exists()
+    assert not (tmp_path / "profile.id.review.html").exists() and closed.with_suffix(".html").is_file()
     kept = closed.with_suffix(".jsonl")
     assert [json.loads(line).get("closed") for line in kept.read_text().splitlines()] == [None, True]
     text = closed.read_text(encoding="utf-8")
@@ -289,7 +294,7 @@ def test_the_trail_closes_into_history_when_no_reviewer_work_is_left(tmp_path):
         "no reviewer's work left: the review trail is closed and kept in history/")
     # Nothing open and nothing found: nothing written. New work starts a new trail.
     assert report.record(Review(path, lang="id"), T0 + dt.timedelta(days=2)) is None
-    assert len(list((tmp_path / HISTORY).glob("*.review.*"))) == 2
+    assert sorted(p.suffix for p in (tmp_path / HISTORY).glob("*.review.*")) == [".html", ".jsonl", ".md"]
     report.record(_conflict(path, NEW), T0 + dt.timedelta(days=3))
     assert len((tmp_path / "profile.id.review.jsonl").read_text().splitlines()) == 1
 
@@ -390,3 +395,16 @@ def test_a_real_conflict_is_recorded_reported_and_named_on_the_console(tmp_path)
             "You rewrote the whole section; your text:\n\n"
             "> Kebumen, in the reviewer's words: 2,400 workers.\n") in text
     assert text.count("- **") == 2  # two dated entries in the log
+
+
+def test_the_reviewers_words_are_text_in_both_reports_not_markup(tmp_path):
+    path = tmp_path / "profile.en.docx"
+    review = Review(path, kept=["products"], headings={"products": "Products *and* <i>processes</i>"},
+                    generated={"products": ["Tiles are fired in a kiln."]},
+                    reviewer={"products": ["Tiles are <b>fired</b> in a *wood* kiln."]})
+    report.record(review, T0)
+    text = trail.report_path(path).read_text(encoding="utf-8")
+    assert r"~~fired~~ **\<b\>fired\</b\>** in a **\*wood\*** kiln." in text
+    page = trail.report_path(path, ".html").read_text(encoding="utf-8")
+    assert "<b>" not in page and "<i>" not in page and "&lt;b&gt;fired&lt;/b&gt;" in page
+    assert "Products *and* &lt;i&gt;processes&lt;/i&gt;" in page

@@ -9,7 +9,10 @@ its own, for whoever runs the tool. Every sentence comes from ``templates/labels
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
+
+from markdown_it import MarkdownIt
 
 from cluster_reports import resources
 from cluster_reports.atomic import write_text_atomic
@@ -268,26 +271,45 @@ def render_report(review: Review, now: dt.datetime | None = None) -> str:
     return render_trail([trail.to_entry(review, now or dt.datetime.now(dt.UTC))], review.path)
 
 
+def to_html(markdown: str, lang: str) -> str:
+    """The report as a page any browser opens, for a reviewer whose computer shows Markdown as code."""
+    body = MarkdownIt("commonmark", {"html": False}).enable("strikethrough").render(markdown)
+    title = html.escape(markdown.splitlines()[0].removeprefix("# "))
+    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n")
+
+
+STYLE = ("body{font-family:sans-serif;max-width:46em;margin:2em auto;padding:0 1em;line-height:1.5}"
+         "blockquote{border-left:4px solid #ccc;margin-left:0;padding-left:1em}"
+         "s{color:#a00}strong{color:#060}pre{background:#f4f4f4;padding:.5em}")
+
+
+def _reports(entries: list[dict], document: Path) -> dict[str, str]:
+    markdown = render_trail(entries, document)
+    return {".md": markdown, ".html": to_html(markdown, entries[-1].get("lang", "en"))}
+
+
 def record(review: Review, now: dt.datetime | None = None) -> Path | None:
-    """Add what this generation found to the document's trail and write its report; returns the
-    report's path (in ``history/`` when this generation closed the trail), or None when there is no
-    trail and nothing to record. Call it after every generation over an existing file."""
+    """Add what this generation found to the document's trail and write its report (Markdown, and
+    an HTML twin); returns the report's path (in ``history/`` when this generation closed the
+    trail), or None when there is no trail and nothing to record. Call it after every generation
+    over an existing file."""
     now = now or dt.datetime.now(dt.UTC)
     document = review.path
     entries = trail.load(document)
     if not trail.has_work(review):
-        if not entries and not trail.report_path(document).is_file():
+        if not entries and not any(trail.report_path(document, s).is_file() for s in trail.REPORTS):
             return None
         if entries:
             entries.append(trail.closing_entry(review, now))
-        text = render_trail(entries, document) if entries else None
-        review.report = trail.archive(document, entries, text, now)
+        review.report = trail.archive(document, entries, _reports(entries, document) if entries else {}, now)
         review.trail_closed = True
         return review.report
     trail.add(entries, trail.to_entry(review, now))
     trail.save(document, entries)
+    for suffix, text in _reports(entries, document).items():
+        write_text_atomic(trail.report_path(document, suffix), text)
     review.report = trail.report_path(document)
-    write_text_atomic(review.report, render_trail(entries, document))
     return review.report
 
 

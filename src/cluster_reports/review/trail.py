@@ -28,8 +28,12 @@ def trail_path(document: Path) -> Path:
     return sibling(document, "review", ".jsonl")
 
 
-def report_path(document: Path) -> Path:
-    return sibling(document, "review", ".md")
+def report_path(document: Path, suffix: str = ".md") -> Path:
+    """The review report (``.md``) or its HTML twin (``.html``)."""
+    return sibling(document, "review", suffix)
+
+
+REPORTS = (".md", ".html")
 
 
 def has_work(review: Review) -> bool:
@@ -137,20 +141,21 @@ def stamp(at: dt.datetime) -> str:
     return at.strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def archive(document: Path, entries: list[dict], report: str | None, at: dt.datetime) -> Path | None:
-    """Move a closed trail (and its report) into ``history/``; the report's new path, if any."""
+def archive(document: Path, entries: list[dict], reports: dict[str, str], at: dt.datetime) -> Path | None:
+    """Move a closed trail and its reports (suffix -> text) into ``history/``; the Markdown report's
+    new path, if there is one. A report of an older version, written without a trail, moves too."""
     folder = document.parent / HISTORY
     name = f"{document.stem}.review.{stamp(at)}"
     if entries:
         write_text_atomic(folder / f"{name}.jsonl",
                           "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries))
-    target = None
-    old_report = report_path(document)
-    if report is None and old_report.is_file():  # a report of an older version, without its trail
-        report = old_report.read_text(encoding="utf-8")
-    if report is not None:
-        target = folder / f"{name}.md"
-        write_text_atomic(target, report)
+    for suffix in REPORTS:
+        old = report_path(document, suffix)
+        if suffix not in reports and old.is_file():
+            reports = {**reports, suffix: old.read_text(encoding="utf-8")}
+    for suffix, text in reports.items():
+        write_text_atomic(folder / f"{name}{suffix}", text)
     trail_path(document).unlink(missing_ok=True)
-    old_report.unlink(missing_ok=True)
-    return target
+    for suffix in REPORTS:
+        report_path(document, suffix).unlink(missing_ok=True)
+    return folder / f"{name}.md" if ".md" in reports else None
