@@ -81,6 +81,7 @@ def _states(folder: Path, lang: str) -> list[str]:
     texts.append(trail.report_path(path).read_text(encoding="utf-8"))
     texts.append(report.record(Review(path, lang=lang), T0 + dt.timedelta(hours=4)).read_text("utf-8"))
     texts.append(report.render_report(Review(path, lang=lang, formatted=["products"]), T0))
+    texts.append(report.render_report(Review(path, lang=lang), T0))
     texts.append(report.render_report(Review(path, lang=lang, kept=["summary"], generated={"summary": OLD},
                                              reviewer={"summary": ["Teks penelaah sendiri.", "Kedua."]}), T0))
     return texts
@@ -214,6 +215,9 @@ def test_the_reviewers_change_is_a_word_level_difference(tmp_path):
     assert "The words are as generated; only the formatting or the layout differs." in text
     assert "You changed the formatting of this section (bold, italic, font and the like)." in text
     assert "This section holds paragraphs that you moved here from “Growth seeds”." in text
+    only = report.render_report(Review(tmp_path / "p.en.docx", formatted=["markets"],
+                                       headings=HEADINGS["en"]))
+    assert "### Your work in “Markets”\n\nYou changed the formatting of this section" in only
 
 
 def test_the_next_step_is_in_plain_words_with_the_command_on_its_own_line(tmp_path):

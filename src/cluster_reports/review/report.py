@@ -185,6 +185,13 @@ def _state(w: _Words, review: Review, document: Path) -> list[str]:
         lines += [f"### {w('review.kept.title', heading=escape(heading(review, block)))}", ""]
         lines += _edited_block(w, review, block, review.generated.get(block), review.reviewer.get(block))
         lines += [w("review.kept.step"), ""]
+    # Formatting, moves or annotations in a block neither kept nor in conflict: still the reviewer's
+    # work, described without saying what became of it.
+    shown = set(review.kept) | {c.block for c in review.conflicts}
+    others = [*review.formatted, *review.moved_in, *review.annotated]
+    for block in dict.fromkeys(b for b in others if b not in shown):
+        lines += [f"### {w('review.other.title', heading=escape(heading(review, block)))}", ""]
+        lines += _edited_block(w, review, block, review.generated.get(block), review.reviewer.get(block))
     if review.conflicts or review.kept:  # the command once, for whoever runs the tool
         lines += _operator(_harvest(document, review), w)
     if review.updated:
