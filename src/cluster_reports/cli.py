@@ -18,6 +18,7 @@ from cluster_reports.documents import registry
 from cluster_reports.domain import summary
 from cluster_reports.inputs import params_io, programmes, publication
 from cluster_reports.inputs.schema import PARTS, ClusterParams, Library, Publication
+from cluster_reports.review.outcome import CONFLICT
 from cluster_reports.review.report import review_summary
 
 app = typer.Typer(
@@ -297,8 +298,14 @@ def _show(outcome: render.Outcome) -> bool:
             out.print(f"[yellow]reviewed:[/yellow] {escape(str(review.path))}: "
                       f"{escape(review_summary(review))}; report {escape(str(review.report))}")
     if outcome.error:
-        where = outcome.source or outcome.cluster_id
-        err.print(f"[red]error[/red] {escape(f'{where}: (render): {outcome.error}')}")
+        # A reviewer's edits meeting new data is a conflict in that report, not an error in the params.
+        lines = outcome.error.splitlines()
+        for line in (line for line in lines if line.startswith(CONFLICT)):
+            err.print(f"[red]conflict[/red]{escape(line.removeprefix('conflict'))}")
+        rest = "\n".join(line for line in lines if not line.startswith(CONFLICT))
+        if rest:
+            where = outcome.source or outcome.cluster_id
+            err.print(f"[red]error[/red] {escape(f'{where}: (render): {rest}')}")
     return outcome.error is None
 
 

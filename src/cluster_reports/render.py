@@ -111,7 +111,7 @@ def _write_all(documents: list[tuple[str, str, Document]], formats: list[str], t
                 conflicts.append(str(exc))
                 continue
             outcome.written.append(path)
-            if review is not None and review.worth_reporting:
+            if review is not None and (review.worth_reporting or review.trail_closed):
                 outcome.reviews.append(review)
     if conflicts:
         outcome.error = "\n".join(conflicts)

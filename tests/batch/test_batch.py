@@ -509,11 +509,13 @@ def test_a_batch_keeps_reviewers_edits_and_records_conflicts(tmp_path, inproc_sc
 
     code, _, stderr = run_batch(params, out, formats=("docx",), scheduler=inproc_scheduler)
     assert code == 1  # a conflict is a failure of that document
-    assert "kebumen-roof-tile" in stderr and "summary" in stderr and "profile.en.new.docx" in stderr
+    assert "conflict in the reviewed report" in stderr and "kebumen-roof-tile" in stderr
+    assert "profile.en.new.docx" in stderr and "profile.en.review.md" in stderr
+    assert not re.search(r"(?m)^error", stderr)  # a conflict in a reviewed report, not an error
     assert kebumen.read_bytes() == before and kebumen.with_name("profile.en.new.docx").is_file()
     texts = block_texts(tegal)
     assert texts["products"] == ["Tegal's products, as the reviewer wrote them."]  # kept
     assert (tegal.parent / "history").is_dir()
     row = rows(out)[("jawa-tengah/kebumen-roof-tile.yaml", "profile", "en", "docx")]
-    assert row.status == "failed" and "edited by a reviewer" in row.error
-    assert "edited by a reviewer" in html_text(out / "index.html")[0]
+    assert row.status == "failed" and "edited by the reviewer" in row.error
+    assert "edited by the reviewer" in html_text(out / "index.html")[0]

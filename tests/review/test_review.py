@@ -90,10 +90,12 @@ def test_outside_edits_are_described_under_their_heading():
     reviewer = [("", "Title"), ("Basic data", "Basic data"), ("Basic data", "Table 1"),
                 ("Basic data", "Cell, corrected"), ("Basic data", "A note of mine"),
                 ("Sources", "Sources")]
-    edits = [report._describe(e) for e in merge.outside_edits(reviewer, generated)]
-    assert "changed (under 'Basic data'): was: Cell" in edits
-    assert "added (under 'Basic data'): Cell, corrected" in edits
-    assert "added (under 'Basic data'): A note of mine" in edits
+    edits = [(e.what, e.heading, e.text, e.was) for e in merge.outside_edits(reviewer, generated)]
+    assert ("changed", "Basic data", "", "Cell") in edits
+    assert ("added", "Basic data", "Cell, corrected", None) in edits
+    assert ("added", "Basic data", "A note of mine", None) in edits
+    text = report.render_report(Review(Path("x.docx"), outside=merge.outside_edits(reviewer, generated)))
+    assert "A paragraph added under “Basic data”:\n\n> A note of mine" in text
 
 
 # --- regenerating a reviewed document -----------------------------------------------------------------
@@ -124,7 +126,8 @@ def test_kept_updated_and_outside_edits_with_history(params, tmp_path):
     history = list((path.parent / HISTORY).iterdir())
     assert len(history) == 1 and history[0].read_bytes() == reviewed_bytes
     report = result.report.read_text(encoding="utf-8")
-    assert "`products`" in report and "A remark the reviewer added" in report
+    assert f"Your text kept in “{result.heading('products')}”" in report and "`products`" not in report
+    assert "A remark the reviewer added" in report
     # Kept again on the next regeneration: the record still says what was generated.
     _set_workers(params, 2550)
     assert _render(params, out).error is None
@@ -147,16 +150,15 @@ def test_a_conflict_leaves_the_document_alone_and_writes_the_new_version(params,
         capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "summary" in result.stderr and "profile.en.new.docx" in result.stderr
+    assert "conflict in the reviewed report" in result.stderr and "profile.en.new.docx" in result.stderr
     assert path.read_bytes() == before  # not overwritten
     assert (out / CLUSTER / "profile.en.html").is_file()  # the rest was written
     new = path.with_name("profile.en.new.docx")
     assert "2,500 workers" in _texts(new)["summary"][0]
     report = path.with_name("profile.en.review.md").read_text(encoding="utf-8")
-    assert "Conflict in block `summary`" in report
+    assert "### Conflict in “" in report and "`summary`" not in report
     assert "in the reviewer's words" in report  # the reviewer's text
-    assert SUMMARY_NUMBER in report and "2,500 workers" in report  # old and new generated
-    assert "What the new data changed: 2,400 -> 2,500" in report
+    assert "~~2,400~~ **2,500** workers" in report  # what the new data changes, word by word
     assert not (path.parent / HISTORY).exists()  # nothing was replaced
 
 
@@ -189,7 +191,7 @@ def test_tracked_changes_and_comments_are_kept_and_reported(params, tmp_path):
     body = regenerated.element.body
     assert body.findall(f".//{qn('w:del')}") and body.findall(f".//{qn('w:commentReference')}")
     assert [c.text for c in regenerated.comments] == ["Check the share of traders."]
-    assert "Tracked changes and comments" in result.report.read_text(encoding="utf-8")
+    assert "This section holds tracked changes and comments." in result.report.read_text(encoding="utf-8")
 
 
 def test_a_file_without_a_generation_record_is_kept_in_history(params, tmp_path):

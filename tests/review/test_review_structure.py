@@ -272,3 +272,22 @@ def test_the_history_option_keeps_the_last_copies(params, doc, monkeypatch):
     assert "reviewed:" in result.output
     assert len(list((doc.parent / HISTORY).glob("profile.en.*.docx"))) == 1
     assert reviewed_file.block_texts(doc)["products"] == ["The reviewer's account of the products."]
+
+
+def test_a_reviewed_copy_under_another_name_is_read_and_set_aside(params, doc):
+    copy_path = doc.with_name("profile.en (reviewed).docx")
+    shutil.copy2(doc, copy_path)
+    reviewed = _blocks(copy_path)
+    _set_text(reviewed.reading.blocks["products"].elements[0], "Products as the reviewer sees them.")
+    reviewed.word.save(str(copy_path))
+
+    review = _regenerate(params, doc)
+    assert review.source == copy_path and "products" in review.kept
+    assert reviewed_file.block_texts(doc)["products"] == ["Products as the reviewer sees them."]
+    assert not copy_path.exists()  # set aside, so that it is not read again
+    [aside] = review.set_aside
+    assert aside.parent.name == HISTORY and aside.name.startswith("profile.en (reviewed).")
+    assert "profile.en (reviewed).docx" in review.report.read_text(encoding="utf-8")
+    # The next render reads the document's own file, which now holds the reviewer's text.
+    again = _regenerate(params, doc)
+    assert again.source is None and "products" in again.kept

@@ -11,6 +11,7 @@ from pathlib import Path
 from rich.markup import escape
 
 from cluster_reports import render
+from cluster_reports.review.outcome import CONFLICT
 
 from .manifest import FAILED, RENDERED, UNAVAILABLE, ClusterRow, DocumentRow, Manifest
 from .rollups import Rollup
@@ -170,7 +171,10 @@ class Recorder:
         if errors:
             self.tally.clusters_failed += 1
             for error in errors:
-                self.err.print(f"[red]error[/red] {escape(result.source)}: {escape(error)}")
+                if error.startswith(CONFLICT):  # a reviewer's edits met new data: not a params error
+                    self.err.print(f"[red]conflict[/red]{escape(error.removeprefix('conflict'))}")
+                else:
+                    self.err.print(f"[red]error[/red] {escape(result.source)}: {escape(error)}")
         else:
             self.tally.clusters_rendered += 1
         # The params are valid ("ok") even when a document failed: the summary stays cached, and the

@@ -31,7 +31,7 @@ from cluster_reports.review import copies
 from cluster_reports.review import reviewed as reviewed_file
 from cluster_reports.review.outcome import HISTORY, Conflict, Edit, Review, ReviewConflict, sibling
 from cluster_reports.review.outside import outside_edits, recorded_edits
-from cluster_reports.review.report import write_report
+from cluster_reports.review.report import record
 from cluster_reports.writers import docx as docx_writer
 from cluster_reports.writers.docx import blocks as docx_blocks
 from cluster_reports.writers.docx.blocks import paragraphs
@@ -161,7 +161,7 @@ def _merge_and_write(word, prefixes: dict[str, str], path: Path, lang: str, foun
         # Reviewer work that conflicts, or that cannot be read or told apart: nothing is replaced.
         review.new_version = sibling(path, "new")
         write_atomic(review.new_version, save)
-        review.report = write_report(review)
+        record(review)
         raise ReviewConflict(review)
     if worked and path.exists():
         review.history = keep_history(path)
@@ -171,10 +171,9 @@ def _merge_and_write(word, prefixes: dict[str, str], path: Path, lang: str, foun
     sibling(path, "new").unlink(missing_ok=True)  # a conflict's new version, now out of date
     if found.renamed:
         review.set_aside = copies.set_aside(found)
-    if review.worth_reporting:
-        review.report = write_report(review)
-    else:
-        sibling(path, "review", ".md").unlink(missing_ok=True)  # an old report would mislead
+    # The trail gets an entry while there is reviewer work, and is closed (moved to history/) by
+    # the first render that finds none.
+    record(review)
     return review
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HISTORY = "history"
+CONFLICT = "conflict in the reviewed report"  # how the console and the batch name a ReviewConflict
 
 
 @dataclass
@@ -63,6 +64,15 @@ class Review:
     history: Path | None = None
     new_version: Path | None = None
     report: Path | None = None
+    trail_closed: bool = False  # this generation found no reviewer's work and closed the review trail
+
+    def heading(self, block: str) -> str:
+        """The heading the reviewer sees a block under; a readable form of its id where none is known."""
+        known = self.headings.get(block)
+        if known:
+            return known
+        words = block.replace("-", " ").replace("_", " ")
+        return words[:1].upper() + words[1:]
 
     @property
     def worth_reporting(self) -> bool:
@@ -75,12 +85,16 @@ class ReviewConflict(Exception):
 
     def __init__(self, review: Review):
         self.review = review
-        blocks = ", ".join(c.block for c in review.conflicts)
-        why = (f"block(s) edited by a reviewer and changed by the new data: {blocks}" if blocks
-               else "; ".join(review.problems))
+        n = len(review.conflicts)
+        names = ", ".join(f"'{review.heading(c.block)}'" for c in review.conflicts)
+        if n:
+            why = (f"{n} section{'s' if n != 1 else ''} edited by the reviewer ({names}) "
+                   f"{'were' if n != 1 else 'was'} changed by the new data")
+        else:  # reviewer's files that could not be read or told apart
+            why = "; ".join(review.problems)
         super().__init__(
-            f"{review.path}: {why}; the document was not replaced. New version: "
-            f"{review.new_version}; report: {review.report}"
+            f"{CONFLICT} {review.path}: {why}; not replaced; "
+            f"new version {review.new_version}; see {review.report}"
         )
 
 
