@@ -21,8 +21,7 @@ import yaml
 from conftest import SAMPLE
 from docx.oxml.ns import qn
 
-from cluster_reports import resources
-from cluster_reports.compose import composer
+from cluster_reports.compose import composer, markdown
 from cluster_reports.compose import tree as d
 from cluster_reports.documents.registry import KINDS, NotAvailable
 from cluster_reports.domain import summary
@@ -241,3 +240,13 @@ def test_the_vision_statement_is_a_block_that_keeps_its_box(pilot, sample, templ
     assert re.search(r'<section class="block note note-vision" id="vision-statement" '
                      r'data-block-id="vision-statement">\s*<p>' + re.escape(wording) + "</p>", page)
 
+
+
+def test_a_block_boxed_as_a_note_is_read_and_checked():
+    [block] = markdown.parse("::: block vision-statement note vision\n**A vision.**\n:::\n")
+    assert (block.id, block.note, block.children[0].runs[0].bold) == ("vision-statement", "vision", True)
+    [plain_block] = markdown.parse("::: block summary\nText.\n:::\n")
+    assert plain_block.note is None
+    for source in ("::: block x note\nText.\n:::\n", "::: block x box vision\nText.\n:::\n"):
+        with pytest.raises(markdown.MarkdownError, match="block 'x' takes only the option 'note KIND'"):
+            markdown.parse(source)

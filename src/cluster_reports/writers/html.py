@@ -93,7 +93,8 @@ class Item:
     alt: str = ""
     width: int | None = None
     height: int | None = None
-    css_class: str = ""  # notes (and blocks boxed as notes): note-<kind>; tables: "wide" when printed on a landscape page
+    # notes and blocks boxed as notes: note-<kind>; tables: "wide" when printed on a landscape page
+    css_class: str = ""
     columns: int = 0  # tables: the number of columns
 
 
