@@ -250,3 +250,19 @@ def test_a_block_boxed_as_a_note_is_read_and_checked():
     for source in ("::: block x note\nText.\n:::\n", "::: block x box vision\nText.\n:::\n"):
         with pytest.raises(markdown.MarkdownError, match="block 'x' takes only the option 'note KIND'"):
             markdown.parse(source)
+
+
+@pytest.mark.parametrize("kind", ["strategy", "action-plan"])
+def test_every_block_reads_back_from_word_long_ids_too(pilot, sample, templates, tmp_path, kind):
+    """The longest new ids ('programme-cooperative-revitalisation-activities') exceed Word's
+    40 characters for a bookmark: each block is read back from the file all the same."""
+    peers = [summary.summarise(item) for item in sample]
+    document = composer.compose(pilot, kind, "id", peers, templates)
+    path = tmp_path / f"{kind}.id.docx"
+    write_docx(document, path, templates / "reference.docx")
+    texts = reviewed_file.block_texts(path)
+    assert sorted(texts) == sorted(b.id for b in document.nodes if isinstance(b, d.Block) and b.children)
+    if kind == "strategy":
+        actions = _block_of(document, "condition-demand-actions")
+        assert texts["condition-demand-actions"] == [d.plain(actions.children[0].runs)] + [
+            d.plain(item) for item in actions.children[1].items]
