@@ -8,6 +8,7 @@ annexes), and fenced containers for the document's structures::
                          ``{.status}`` or ``{.mark}`` is that part, ``![alt](logo:)`` the logo
     ::: toc              the table of contents
     ::: block ID         a narrative block (a reviewer's unit of editing)
+    ::: block ID note KIND   the same, boxed as a note of that kind (the strategy's vision)
     ::: table ID         first paragraph is the caption, then a pipe table
                          ("::: table ID landscape": on a landscape page whatever its width)
     ::: table ID form    the same, a form to fill in by hand (tall rows, all borders)
@@ -243,7 +244,11 @@ def _container(reader: _Reader) -> d.Node:
             f"{kind} '{ident}' may hold only paragraphs and lists (line {_line(opening)})"
         )
     if kind == "block":
-        return d.Block(ident, flow)
+        options = words[2:]
+        if options and (len(options) != 2 or options[0] != "note" or not _ID.match(options[1])):
+            raise MarkdownError(f"block '{ident}' takes only the option 'note KIND' "
+                                f"(line {_line(opening)})")
+        return d.Block(ident, flow, options[1] if options else None)
     return d.Note(ident, flow)
 
 

@@ -75,6 +75,9 @@ class Block:
 
     id: str
     children: list[Paragraph | BulletList]
+    # Shown boxed as a note of this kind, e.g. the strategy's vision statement: a note's look, a
+    # block's review (``::: block ID note KIND``). None: an ordinary block.
+    note: str | None = None
 
 
 @dataclass

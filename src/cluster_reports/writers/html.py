@@ -93,7 +93,8 @@ class Item:
     alt: str = ""
     width: int | None = None
     height: int | None = None
-    css_class: str = ""  # notes: note-<kind>; tables: "wide" when printed on a landscape page
+    # notes and blocks boxed as notes: note-<kind>; tables: "wide" when printed on a landscape page
+    css_class: str = ""
     columns: int = 0  # tables: the number of columns
 
 
@@ -239,7 +240,10 @@ def build_items(doc: d.Document) -> tuple[list[Item], list[TocEntry]]:
                 alt=node.alt or chart.alt, width=width, height=height,
             ))
         elif isinstance(node, d.Block):
-            items.append(Item("block", node, id=node.id))
+            # A block boxed as a note takes the note's classes, so it looks like that note.
+            note = _CLASS_UNSAFE.sub("-", node.note.lower()).strip("-") if node.note else ""
+            items.append(Item("block", node, id=node.id,
+                              css_class=f"note note-{note or 'note'}" if node.note else ""))
         elif isinstance(node, d.Note):
             kind = _CLASS_UNSAFE.sub("-", node.kind.lower()).strip("-") or "note"
             items.append(Item("note", node, css_class=f"note-{kind}"))

@@ -359,7 +359,8 @@ class BodyWriter:
     def block(self, block: d.Block) -> None:
         prefix = bookmark_prefix(block.id, self.block_prefixes)
         self.block_prefixes[prefix] = block.id
-        self.flow(block.children, bookmark=prefix)
+        # A block boxed as a note looks like one: the Note style, whatever its kind.
+        self.flow(block.children, style="Note" if block.note else None, bookmark=prefix)
 
     def note(self, note: d.Note) -> None:
         self.flow(note.children, style="Note")
