@@ -201,7 +201,8 @@ def test_a_reviewed_swot_quadrant_reaches_word_and_html(sample, templates, tmp_p
     loaded = _with_overrides(tmp_path, {"profile": {"swot-strengths": {"en": wording}}})
     peers = [summary.summarise(item) for item in sample]
     document = composer.compose(loaded, "profile", "en", peers, templates)
-    assert [d.plain(p.runs) for p in _block_of(document, "swot-strengths").children] == wording
+    [items] = _block_of(document, "swot-strengths").children  # still a list: the block's shape
+    assert isinstance(items, d.BulletList) and [d.plain(i) for i in items.items] == wording
     generated = composer.compose(loaded, "profile", "id", peers, templates)
     assert isinstance(_block_of(generated, "swot-strengths").children[0], d.BulletList)  # id: as generated
 

@@ -291,3 +291,21 @@ def test_a_reviewed_copy_under_another_name_is_read_and_set_aside(params, doc):
     # The next render reads the document's own file, which now holds the reviewer's text.
     again = _regenerate(params, doc)
     assert again.source is None and "products" in again.kept
+
+
+def test_harvested_wording_keeps_the_shape_of_a_block_with_a_list():
+    from cluster_reports.compose.composer import apply_overrides
+    from cluster_reports.compose.tree import Block, BulletList, Paragraph, Run
+
+    def block():
+        return Block("condition-x-actions", [Paragraph([Run("Actions:", bold=True)]),
+                                             BulletList([[Run("One")], [Run("Two")]])])
+
+    items = block()
+    apply_overrides([items], {"condition-x-actions": ["Actions:", "One", "Two", "Three, added"]}, "f")
+    label, actions = items.children
+    assert isinstance(label, Paragraph) and isinstance(actions, BulletList)
+    assert [item[0].text for item in actions.items] == ["One", "Two", "Three, added"]
+    plain = Block("summary", [Paragraph([Run("Old.")])])
+    apply_overrides([plain], {"summary": ["New.", "Second."]}, "f")
+    assert all(isinstance(child, Paragraph) for child in plain.children)

@@ -32,6 +32,7 @@ from cluster_reports.inputs.schema.publication import image_type
 from . import charts, markdown, templating
 from .tree import (
     Block,
+    BulletList,
     Cover,
     Document,
     Figure,
@@ -97,14 +98,33 @@ def apply_overrides(nodes: list, reviewed: dict[str, Wording | list[str]], where
             )
         block = blocks[block_id]
         if isinstance(wording, list):  # plain paragraphs, as the first overrides files gave them
-            block.children = [Paragraph(_lines(text)) for text in wording]
+            block.children = _shaped(block, [_lines(text) for text in wording])
             continue
         if wording.generated is not None:
             changed = figures.stale(wording.generated, block_texts(block), wording.plain(), lang)
             if changed:
                 stale.append((block_id, _heading_of(nodes, block), tuple(changed)))
-        block.children = [Paragraph(_runs(spans)) for spans in wording.text]
+        block.children = _shaped(block, [_runs(spans) for spans in wording.text])
     return stale
+
+
+def _shaped(block: Block, paragraphs: list[list[Run]]) -> list:
+    """The reviewer's paragraphs in the shape the block was generated in: the paragraphs before
+    its list and after it stay paragraphs, those between are the list's items (a reviewer adds or
+    removes items, rarely the sentences around a list)."""
+    children = block.children
+    lists = [i for i, child in enumerate(children) if isinstance(child, BulletList)]
+    if not lists:
+        return [Paragraph(runs) for runs in paragraphs]
+    lead = sum(isinstance(child, Paragraph) for child in children[:lists[0]])
+    trail = sum(isinstance(child, Paragraph) for child in children[lists[-1] + 1:])
+    if len(paragraphs) < lead + trail:
+        return [Paragraph(runs) for runs in paragraphs]
+    end = len(paragraphs) - trail
+    items = paragraphs[lead:end]
+    return ([Paragraph(runs) for runs in paragraphs[:lead]]
+            + ([BulletList(items, ordered=children[lists[0]].ordered)] if items else [])
+            + [Paragraph(runs) for runs in paragraphs[end:]])
 
 
 def block_texts(block: Block) -> list[str]:
