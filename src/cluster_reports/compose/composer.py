@@ -10,6 +10,8 @@ import datetime as dt
 import hashlib
 import json
 import os
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from cluster_reports import __version__
@@ -28,7 +30,7 @@ from cluster_reports.inputs.schema import Publication
 from cluster_reports.inputs.schema.publication import image_type
 
 from . import charts, markdown, templating
-from .tree import Block, Cover, Document, Figure, Paragraph, Properties, Run, number_headings
+from .tree import Block, Cover, Document, Figure, Paragraph, Properties, Run, Table, number_headings
 
 
 def generation_date() -> dt.date:
@@ -65,14 +67,42 @@ def compose(loaded: LoadedParams | None, kind: str, lang: str, peers: list[Clust
 
 def apply_overrides(nodes: list, reviewed: dict[str, list[str]], where: str) -> None:
     """Blocks take a reviewer's wording (from ``harvest``) in place of the generated text. It is
-    plain text: a line break stays a line break, and nothing is read as markup."""
-    blocks = {node.id: node for node in nodes if isinstance(node, Block)}
+    plain text: a line break stays a line break, and nothing is read as markup.
+
+    Captions and narrative table cells are blocks too: a caption takes the words after its number
+    (its paragraphs joined by a space), a cell its paragraphs as lines."""
+    blocks = _reviewable(nodes)
     for block_id, paragraphs in reviewed.items():
         if block_id not in blocks:
             raise ComposeError(
                 f"{where}.{block_id}: the document has no such block (its blocks: {', '.join(blocks)})"
             )
-        blocks[block_id].children = [Paragraph(_lines(text)) for text in paragraphs]
+        blocks[block_id](paragraphs)
+
+
+def _reviewable(nodes: list) -> dict[str, Callable[[list[str]], None]]:
+    """Every block of the document, by id, with how a reviewer's paragraphs replace its text."""
+    blocks: dict[str, Callable[[list[str]], None]] = {}
+    for node in nodes:
+        if isinstance(node, Block):
+            blocks[node.id] = partial(_set_children, node)
+        elif isinstance(node, Table | Figure):
+            blocks[node.caption_block] = partial(_set_caption, node)
+            for (row, column), block_id in getattr(node, "cell_blocks", {}).items():
+                blocks[block_id] = partial(_set_cell, node, row, column)
+    return blocks
+
+
+def _set_children(block: Block, paragraphs: list[str]) -> None:
+    block.children = [Paragraph(_lines(text)) for text in paragraphs]
+
+
+def _set_caption(node: Table | Figure, paragraphs: list[str]) -> None:
+    node.caption = _lines(" ".join(p.replace("\n", " ") for p in paragraphs))
+
+
+def _set_cell(table: Table, row: int, column: int, paragraphs: list[str]) -> None:
+    table.rows[row][column] = _lines("\n".join(paragraphs))
 
 
 def _lines(text: str) -> list[Run]:
