@@ -23,8 +23,9 @@ from cluster_reports.compose import markdown
 from cluster_reports.compose import tree as d
 from cluster_reports.compose.composer import apply_overrides
 from cluster_reports.documents import i18n
-from cluster_reports.domain import budget
+from cluster_reports.documents.registry import ComposeError
 from cluster_reports.documents.strategy import condition_plans
+from cluster_reports.domain import budget
 from cluster_reports.inputs import params_io
 from cluster_reports.inputs.schema.overrides import BlockId
 from cluster_reports.writers.docx.blocks import BLOCKS_PROPERTY, BOOKMARK_MAX
@@ -208,8 +209,9 @@ def test_harvested_wording_of_a_cell_and_a_caption_is_rendered(loaded, tmp_path)
 
 
 def test_an_override_of_a_cell_the_document_lacks_names_the_blocks():
-    nodes = markdown.parse("::: table tbl-a narrative=-n\nCaption\n\n| a | b |\n| --- | --- |\n| x | y |\n:::\n")
-    with pytest.raises(Exception, match=r"where\.tbl-a\.1\.3: the document has no such block"):
+    nodes = markdown.parse(
+        "::: table tbl-a narrative=-n\nCaption\n\n| a | b |\n| --- | --- |\n| x | y |\n:::\n")
+    with pytest.raises(ComposeError, match=r"where\.tbl-a\.1\.3: the document has no such block"):
         apply_overrides(nodes, {"tbl-a.1.3": ["z"]}, "where")
     apply_overrides(nodes, {"tbl-a.1.2": ["z"], "caption-tbl-a": []}, "where")
     assert nodes[0].rows == [[[d.Run("x")], [d.Run("z")]]] and nodes[0].caption == []
@@ -256,7 +258,8 @@ def test_macro_marks_narrative_columns(templates):
     env = templating.environment(templates, "en")
     source = env.from_string(
         '{% import "markdown/macros.md.j2" as m %}'
-        '{{ m.table("tbl-x", "Cap", ["A", "B"], [["a", "b"], ["c", "d"]], narrative="-n", keys=["k-1", none]) }}'
+        '{{ m.table("tbl-x", "Cap", ["A", "B"], [["a", "b"], ["c", "d"]],'
+        ' narrative="-n", keys=["k-1", none]) }}'
     ).render()
     [table] = markdown.parse(source)
     assert table.cell_blocks == {(0, 1): "tbl-x.k-1.2"}
@@ -291,9 +294,10 @@ def test_a_caption_reads_the_same_whatever_its_number():
     assert caption_text(three) == caption_text(twelve) == caption_text(simple) == "Firms by size"
     assert all(is_caption(p) for p in (three, twelve, simple))
     # Tracked deletions are left out; a caption whose number the reviewer removed reads whole.
-    deleted = _caption_paragraph(_r("Table ") + _complex("3") + _r(": Firms")
-                                 + '<w:del w:id="1" w:author="R"><w:r><w:delText> old</w:delText></w:r></w:del>'
-                                 + '<w:del w:id="2" w:author="R">' + _r(" gone") + "</w:del>")
+    deleted = _caption_paragraph(
+        _r("Table ") + _complex("3") + _r(": Firms")
+        + '<w:del w:id="1" w:author="R"><w:r><w:delText> old</w:delText></w:r></w:del>'
+        + '<w:del w:id="2" w:author="R">' + _r(" gone") + "</w:del>")
     assert caption_text(deleted) == "Firms"
     plain = _caption_paragraph(_r("Firms by size, my title"))
     assert not is_caption(plain) and caption_text(plain) == "Firms by size, my title"
