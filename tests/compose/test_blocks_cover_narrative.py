@@ -262,7 +262,10 @@ def test_every_block_reads_back_from_word_long_ids_too(pilot, sample, templates,
     path = tmp_path / f"{kind}.id.docx"
     write_docx(document, path, templates / "reference.docx")
     texts = reviewed_file.block_texts(path)
-    assert sorted(texts) == sorted(b.id for b in document.nodes if isinstance(b, d.Block) and b.children)
+    # Every block comes back (captions and narrative cells are blocks of their own besides).
+    blocks = {b.id for b in document.nodes if isinstance(b, d.Block) and b.children}
+    assert blocks <= set(texts)
+    assert all(b in blocks or b.startswith("caption-") or b.startswith("tbl-") for b in texts)
     if kind == "strategy":
         actions = _block_of(document, "condition-demand-actions")
         assert texts["condition-demand-actions"] == [d.plain(actions.children[0].runs)] + [

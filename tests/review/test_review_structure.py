@@ -309,3 +309,22 @@ def test_harvested_wording_keeps_the_shape_of_a_block_with_a_list():
     plain = Block("summary", [Paragraph([Run("Old.")])])
     apply_overrides([plain], {"summary": ["New.", "Second."]}, "f")
     assert all(isinstance(child, Paragraph) for child in plain.children)
+
+
+def test_a_narrative_cell_and_a_caption_edited_are_kept_in_their_places(params, doc, generated):
+    reviewed = _blocks(doc)
+    [cell] = reviewed.reading.blocks["tbl-constraints.1.2"].elements
+    _set_text(cell, "Quality differs between kilns, as the reviewer puts it.")
+    [caption] = reviewed.reading.blocks["caption-tbl-constraints"].elements
+    last = [t for t in caption.iter(qn("w:t"))][-1]
+    last.text = last.text + " (reviewed)"
+    reviewed.word.save(str(doc))
+
+    review = _regenerate(params, doc)
+    assert {"tbl-constraints.1.2", "caption-tbl-constraints"} <= set(review.kept)
+    texts = reviewed_file.block_texts(doc)
+    assert texts["tbl-constraints.1.2"] == ["Quality differs between kilns, as the reviewer puts it."]
+    assert texts["caption-tbl-constraints"][0].endswith("(reviewed)")
+    assert not texts["caption-tbl-constraints"][0].startswith("Table")  # its number is the writer's
+    assert _structure(doc) == _structure(generated)
+    assert not [e for e in review.outside if e.what == "cell"]

@@ -46,24 +46,28 @@ def test_core_and_custom_properties(written):
     assert core.created is not None and core.modified is not None
     custom = read_custom_properties(written)
     # What was generated, in the blocks and outside them: a reviewer's edits are told from it.
-    assert json.loads(custom.pop("cr_generated")) == sample.expected_blocks()
+    generated = json.loads(custom.pop("cr_generated"))
+    assert {b: t for b, t in generated.items() if not b.startswith("caption-")} == sample.expected_blocks()
+    # Captions are blocks too (tests/writers/test_cell_blocks.py).
+    assert json.loads(custom.pop("cr_blocks")) == {
+        "cr_summary_intro": "summary.intro", "cr_basic_data": "basic-data", "cr_closing": "closing",
+        "cr_caption_tbl_basic": "caption-tbl-basic", "cr_caption_tbl_wide": "caption-tbl-wide",
+        "cr_caption_fig_size": "caption-fig-size",
+    }
     layout = json.loads(custom.pop("cr_layout"))
     outside = layout["outside"]
     assert "Laporan Profil Klaster" in outside and not any("Terima kasih" in t for t in outside)
     # The body in order: blocks by id, the elements outside them by their number.
-    in_order = dict.fromkeys(e for e in layout["body"] if isinstance(e, str))
+    in_order = dict.fromkeys(e for e in layout["body"] if isinstance(e, str) and not e.startswith("caption-"))
     assert list(in_order) == list(sample.expected_blocks())
     assert [e for e in layout["body"] if isinstance(e, int)] == list(range(len(outside)))
-    assert set(json.loads(custom.pop("cr_format"))) == set(sample.expected_blocks())
+    assert set(json.loads(custom.pop("cr_format"))) == set(generated)
     assert custom == {
         "cluster_id": "jateng-tegal-logam",
         "params_hash": "sha256:" + "ab" * 32,
         "generator_version": "0.1.0",
         "document_kind": "profile",
         "language": "id",
-        "cr_blocks": json.dumps({"cr_summary_intro": "summary.intro",
-                                 "cr_basic_data": "basic-data", "cr_closing": "closing"},
-                                separators=(",", ":")),
     }
     with zipfile.ZipFile(written) as archive:
         types = archive.read("[Content_Types].xml").decode()

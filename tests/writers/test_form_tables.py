@@ -40,7 +40,7 @@ def test_the_dialect_marks_a_form_and_refuses_other_options():
     assert form.form and not plain.form
     # empty cells parse as empty cells, not as missing ones
     assert [len(r) for r in form.rows] == [3, 3] and form.rows[0][1:] == [[], []]
-    with pytest.raises(markdown.MarkdownError, match="takes only the options 'form' and 'landscape'"):
+    with pytest.raises(markdown.MarkdownError, match="takes only the options 'form', 'landscape'"):
         markdown.parse("::: table tbl-c wide\nCaption\n\n| a |\n| --- |\n| 1 |\n:::\n")
 
 

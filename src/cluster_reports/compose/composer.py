@@ -10,6 +10,8 @@ import datetime as dt
 import hashlib
 import json
 import os
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from cluster_reports import __version__
@@ -41,6 +43,7 @@ from .tree import (
     Properties,
     Run,
     StaleWording,
+    Table,
     number_headings,
     plain,
 )
@@ -84,28 +87,71 @@ def apply_overrides(nodes: list, reviewed: dict[str, Wording | list[str]], where
                     lang: str = "en") -> list[tuple[str, str, tuple[tuple[str, str | None], ...]]]:
     """Blocks take a reviewer's wording (from ``harvest``) in place of the generated text. It is
     plain text, with the bold, italic and links of its spans: a line break stays a line break, and
-    nothing is read as markup.
+    nothing is read as markup. Captions and narrative table cells are blocks too: a caption takes
+    the words after its number (its paragraphs joined by a space), a cell its paragraphs as lines.
 
     Returns the blocks whose wording still quotes figures that the text generated when it was
     harvested gave and the one generated now (about to be replaced) no longer gives: (block, its
     heading, ((old figure, new figure or None), ...))."""
-    blocks = {node.id: node for node in nodes if isinstance(node, Block)}
+    blocks = _reviewable(nodes)
     stale = []
     for block_id, wording in reviewed.items():
         if block_id not in blocks:
             raise ComposeError(
                 f"{where}.{block_id}: the document has no such block (its blocks: {', '.join(blocks)})"
             )
-        block = blocks[block_id]
+        node, texts, replace = blocks[block_id]
         if isinstance(wording, list):  # plain paragraphs, as the first overrides files gave them
-            block.children = _shaped(block, [_lines(text) for text in wording])
+            replace([_lines(text) for text in wording])
             continue
         if wording.generated is not None:
-            changed = figures.stale(wording.generated, block_texts(block), wording.plain(), lang)
+            changed = figures.stale(wording.generated, texts(), wording.plain(), lang)
             if changed:
-                stale.append((block_id, _heading_of(nodes, block), tuple(changed)))
-        block.children = _shaped(block, [_runs(spans) for spans in wording.text])
+                stale.append((block_id, _heading_of(nodes, node), tuple(changed)))
+        replace([_runs(spans) for spans in wording.text])
     return stale
+
+
+Reviewable = tuple[object, Callable[[], list[str]], Callable[[list[list[Run]]], None]]
+
+
+def _reviewable(nodes: list) -> dict[str, Reviewable]:
+    """Every block of the document, by id: its node, its generated text, and how a reviewer's
+    paragraphs replace it."""
+    blocks: dict[str, Reviewable] = {}
+    for node in nodes:
+        if isinstance(node, Block):
+            blocks[node.id] = (node, partial(block_texts, node), partial(_set_children, node))
+        elif isinstance(node, Table | Figure):
+            blocks[node.caption_block] = (node, partial(lambda n: [plain(n.caption)], node),
+                                          partial(_set_caption, node))
+            for (row, column), block_id in getattr(node, "cell_blocks", {}).items():
+                blocks[block_id] = (node, partial(lambda t, r, c: plain(t.rows[r][c]).split("\n"),
+                                                  node, row, column),
+                                    partial(_set_cell, node, row, column))
+    return blocks
+
+
+def _set_children(block: Block, paragraphs: list[list[Run]]) -> None:
+    block.children = _shaped(block, paragraphs)
+
+
+def _set_caption(node: Table | Figure, paragraphs: list[list[Run]]) -> None:
+    runs: list[Run] = []
+    for i, paragraph in enumerate(paragraphs):
+        if i:
+            runs.append(Run(" "))
+        runs += [Run(" ", r.bold, r.italic, href=r.href) if r.text == "\n" else r for r in paragraph]
+    node.caption = runs
+
+
+def _set_cell(table: Table, row: int, column: int, paragraphs: list[list[Run]]) -> None:
+    runs: list[Run] = []
+    for i, paragraph in enumerate(paragraphs):
+        if i:
+            runs.append(Run("\n"))
+        runs += paragraph
+    table.rows[row][column] = runs
 
 
 def _shaped(block: Block, paragraphs: list[list[Run]]) -> list:
@@ -138,7 +184,7 @@ def block_texts(block: Block) -> list[str]:
     return texts
 
 
-def _heading_of(nodes: list, block: Block) -> str:
+def _heading_of(nodes: list, block) -> str:
     heading = ""
     for node in nodes:
         if node is block:

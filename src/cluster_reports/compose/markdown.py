@@ -12,6 +12,10 @@ annexes), and fenced containers for the document's structures::
     ::: table ID         first paragraph is the caption, then a pipe table
                          ("::: table ID landscape": on a landscape page whatever its width)
     ::: table ID form    the same, a form to fill in by hand (tall rows, all borders)
+                         (options may be combined; "narrative=-n" marks the columns flagged
+                         "n" as narrative: each body cell of them is a block; "keys=K1,K2,-"
+                         gives the rows' keys for their cells' block ids, "-" a row of no
+                         narrative cell; without keys the rows are numbered from 1)
     ::: figure ID        first paragraph is the caption, then ![alt](chart:NAME)
     ::: note KIND        a boxed remark
     ::: pagebreak
@@ -34,6 +38,8 @@ from . import tree as d
 _ESCAPE = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:&^=\"'$@%])")
 _ID = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 _KINDS = {"cover", "toc", "block", "table", "figure", "note", "pagebreak"}
+_ROW_KEY = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+NO_ROW_KEY = "-"  # in ``keys=``: a row none of whose cells is narrative
 
 
 class MarkdownError(ValueError):
@@ -199,6 +205,32 @@ def _table(reader: _Reader, table_id: str, caption: d.Inline) -> d.Table:
     return d.Table(table_id, caption, header, rows, align)
 
 
+def _cell_blocks(table: d.Table, narrative: str, keys: str | None, line: str) -> dict[tuple[int, int], str]:
+    """The block ids of a table's narrative cells: the cells of the columns flagged "n" in
+    ``narrative``, in the rows that have a key (``keys``, comma-separated; without it every row,
+    keyed by its number from 1)."""
+    columns = [i for i, flag in enumerate(narrative) if flag == "n"]
+    if not columns:
+        return {}
+    row_keys = keys.split(",") if keys is not None else [str(n) for n in range(1, len(table.rows) + 1)]
+    if len(row_keys) != len(table.rows):
+        raise MarkdownError(f"table '{table.id}' has {len(table.rows)} rows but {len(row_keys)} "
+                            f"row keys (line {line})")
+    given = [k for k in row_keys if k != NO_ROW_KEY]
+    bad = next((k for k in given if not _ROW_KEY.match(k)), None)
+    if bad is not None:
+        raise MarkdownError(f"table '{table.id}': row key '{bad}' is not lower-case letters and "
+                            f"digits joined by '-' or '_' (line {line})")
+    twice = next((k for k in given if given.count(k) > 1), None)
+    if twice is not None:
+        raise MarkdownError(f"table '{table.id}': row key '{twice}' is used twice (line {line})")
+    return {
+        (r, c): d.cell_block_id(table.id, key, c)
+        for r, key in enumerate(row_keys) if key != NO_ROW_KEY
+        for c in columns if c < len(table.rows[r])
+    }
+
+
 def _container(reader: _Reader) -> d.Node:
     opening = reader.next()
     words = opening.info.split()
@@ -211,13 +243,17 @@ def _container(reader: _Reader) -> d.Node:
         raise MarkdownError(f"container '{kind}' needs an id (line {_line(opening)})")
     if kind == "table":
         options = words[2:]
-        if any(o not in ("form", "landscape") for o in options):
-            raise MarkdownError(f"table '{ident}' takes only the options 'form' and 'landscape' "
-                                f"(line {_line(opening)})")
+        values = dict(o.split("=", 1) for o in options if "=" in o)
+        flags = [o for o in options if "=" not in o]
+        if any(o not in ("form", "landscape") for o in flags) or set(values) - {"narrative", "keys"}:
+            raise MarkdownError(f"table '{ident}' takes only the options 'form', 'landscape', "
+                                f"'narrative=' and 'keys=' (line {_line(opening)})")
         caption = _paragraph(reader).runs
         node: d.Node = _table(reader, ident, caption)
-        node.landscape = "landscape" in options
-        node.form = "form" in options
+        node.landscape = "landscape" in flags
+        node.form = "form" in flags
+        node.cell_blocks = _cell_blocks(node, values.get("narrative", ""), values.get("keys"),
+                                        _line(opening))
         reader.expect("container_div_close")
         return node
     if kind == "figure":
@@ -315,4 +351,11 @@ def parse(source: str) -> list[d.Node]:
             if ident in seen:
                 raise MarkdownError(f"id '{ident}' is used twice in one document")
             seen.add(ident)
+    blocks = {n.id for n in nodes if isinstance(n, d.Block)}
+    for node in nodes:  # a caption's or a narrative cell's block id names no other block
+        if isinstance(node, d.Table | d.Figure):
+            for ident in [node.caption_block, *getattr(node, "cell_blocks", {}).values()]:
+                if ident in blocks:
+                    raise MarkdownError(f"block id '{ident}' is used twice in one document")
+                blocks.add(ident)
     return nodes

@@ -59,6 +59,13 @@ class Table:
     landscape: bool = False
     # A form filled in by hand: tall rows, every border, kept on one page where it fits.
     form: bool = False
+    # The narrative cells, each a block a reviewer edits like a narrative block: (row, column)
+    # -> block id, row counted in ``rows`` and column from 0 (see ``cell_block_id``).
+    cell_blocks: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    @property
+    def caption_block(self) -> str:
+        return caption_block_id(self.id)
 
 
 @dataclass
@@ -67,6 +74,21 @@ class Figure:
     caption: Inline
     chart: str  # key into the document's charts
     alt: str
+
+    @property
+    def caption_block(self) -> str:
+        return caption_block_id(self.id)
+
+
+def caption_block_id(node_id: str) -> str:
+    """The block id of a table's or figure's caption: a reviewer edits a caption as a block."""
+    return f"caption-{node_id}"
+
+
+def cell_block_id(table_id: str, row_key: str, column: int) -> str:
+    """The block id of a narrative cell: ``<table id>.<row key>.<column number from 1>``, the row
+    key one the template gives (a programme's id, a level of the logframe) or the row's number."""
+    return f"{table_id}.{row_key}.{column + 1}"
 
 
 @dataclass

@@ -29,6 +29,9 @@ class LogframeRow:
     target: str
     verification: str
     assumptions: str
+    # The row's key in its cells' block ids: "goal", "purpose-2", "output-<programme id>",
+    # "activities-<programme id>" (stable when rows are added or removed around it).
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ def logframe_rows(plan: Plan, views: list, labels: Labels, vision_end: int) -> l
          if goal.target_cases is not None else labels(L + "not_recorded")),
         _or_not_recorded(goal.verification, labels),
         _or_not_recorded(goal.assumptions, labels),
+        key="goal",
     )]
     years = [plan.year, plan.year + 1, plan.year + 2]
     for n, g in enumerate(plan.medium_plan, start=1):
@@ -79,6 +83,7 @@ def logframe_rows(plan: Plan, views: list, labels: Labels, vision_end: int) -> l
                 targets=targets, baseline=_figure(fmt, g.indicator.baseline)),
             _or_not_recorded(g.indicator.verification, labels),
             _or_not_recorded(g.assumptions, labels),
+            key=f"purpose-{n}",
         ))
     given = {p.id: p for p in plan.programmes}
     for v in views:
@@ -91,6 +96,7 @@ def logframe_rows(plan: Plan, views: list, labels: Labels, vision_end: int) -> l
                 targets=f"{_figure(fmt, ind.target)} ({plan.year})", baseline=_figure(fmt, ind.baseline)),
             _or_not_recorded(ind.verification, labels),
             _or_not_recorded(given[v.p.id].assumptions, labels),
+            key=f"output-{v.p.id}",
         ))
     for v in views:
         content = [c.get(lang) for c in v.p.content]
@@ -103,6 +109,7 @@ def logframe_rows(plan: Plan, views: list, labels: Labels, vision_end: int) -> l
             f"{v.months}; {v.cost}",
             labels(L + "activity_verification"),
             _activity_assumption(v, plan.year, labels),
+            key=f"activities-{v.p.id}",
         ))
     return rows
 

@@ -103,7 +103,7 @@ def harvest(docx_path: Path, params_root: Path) -> Harvested:
         # Formatting alone is an edit too: the block's record says how it was generated.
         formatted = block in formats and fingerprint(span.elements, reviewed.word) != formats[block]
         if texts != generated.get(block) or formatted:
-            read = [spans.read_paragraph(p, rels) for p in spans.paragraphs(span.elements)]
+            read = [_read(p, rels) for p in spans.paragraphs(span.elements)]
             unshown = sorted({name for r in read for name in r.unshown})
             if unshown:
                 result.notes.append(f"{block}: {', '.join(unshown)} kept in the Word file only "
@@ -122,6 +122,17 @@ def harvest(docx_path: Path, params_root: Path) -> Harvested:
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
     write_text_atomic(target, HEADER + text)
     return result
+
+
+def _read(p, rels) -> spans.Read:
+    """A reviewed paragraph's wording; a caption's without the label and number the writer puts
+    before it (plain text: the caption is written in the caption's own style)."""
+    from cluster_reports.writers.docx.captions import caption_text, is_caption
+
+    read = spans.read_paragraph(p, rels)
+    if is_caption(p):
+        read.paragraph = caption_text(p)
+    return read
 
 
 def _plain(wording: object) -> list[str] | None:

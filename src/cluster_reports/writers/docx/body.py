@@ -1,11 +1,12 @@
 """The body of the Word file: the tree's nodes as paragraphs, runs, links, lists, tables, figures and
 captions, with a TOC field, a bookmark on each heading (the TOC's, its page numbers' and links'
-anchor) and on each paragraph of a narrative block, and section breaks after the cover and around
-the landscape pages."""
+anchor) and on each paragraph of a narrative block, of a caption and of a narrative table cell, and
+section breaks after the cover and around the landscape pages."""
 
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from io import BytesIO
 from pathlib import Path
 
@@ -356,28 +357,59 @@ class BodyWriter:
             else:
                 counter = self.list_items(child.items, child.ordered, style, bookmark, counter)
 
+    def block_prefix(self, block_id: str) -> str:
+        """The bookmark prefix of a block (a narrative block, a caption, a narrative cell),
+        registered for ``cr_blocks``."""
+        prefix = bookmark_prefix(block_id, self.block_prefixes)
+        self.block_prefixes[prefix] = block_id
+        return prefix
+
     def block(self, block: d.Block) -> None:
-        prefix = bookmark_prefix(block.id, self.block_prefixes)
-        self.block_prefixes[prefix] = block.id
         # A block boxed as a note looks like one: the Note style, whatever its kind.
-        self.flow(block.children, style="Note" if block.note else None, bookmark=prefix)
+        self.flow(block.children, style="Note" if block.note else None, bookmark=self.block_prefix(block.id))
 
     def note(self, note: d.Note) -> None:
         self.flow(note.children, style="Note")
 
     def caption(self, label: str, sequence: str, number: int, caption: d.Inline,
-                keep_with_next: bool) -> None:
+                keep_with_next: bool, block_id: str) -> None:
+        """A caption paragraph, a block of its own: its bookmark spans the whole paragraph, label
+        and number field too (a reviewer retyping the caption's words keeps it); the block's text
+        is the words after the number (``captions.caption_text``)."""
         paragraph = self.paragraph("caption")
         if keep_with_next:
             paragraph.paragraph_format.keep_with_next = True
+        ident = self.bookmark(paragraph, f"{self.block_prefix(block_id)}_1")
         add_text_run(paragraph._p, f"{label} ")
         add_field(paragraph._p, seq_instruction(sequence), str(number))
         add_text_run(paragraph._p, ": ")
         self.runs(paragraph, caption)
+        self.close_bookmark(paragraph, ident)
+
+    def cell_block(self, p: etree._Element, runs: d.Inline, block_id: str) -> None:
+        """A narrative cell's text, a block: each of its lines a paragraph of the cell (as a
+        reviewer's Enter makes one), each with its bookmark ``<prefix>_<n>``."""
+        prefix = self.block_prefix(block_id)
+        lines: list[d.Inline] = [[]]
+        for run in runs:
+            if run.text == "\n":
+                lines.append([])
+            else:
+                lines[-1].append(run)
+        for n, line in enumerate(lines, start=1):
+            if n > 1:
+                following = deepcopy(p)
+                for child in list(following):
+                    if child.tag != qn("w:pPr"):
+                        following.remove(child)
+                p.addnext(following)
+                p = following
+            self.flow_runs(WordParagraph(p, None), line, prefix, n - 1)
 
     def table(self, node: d.Table) -> None:
         self.tables += 1
-        self.caption(self.labels["table"], "Table", self.tables, node.caption, keep_with_next=True)
+        self.caption(self.labels["table"], "Table", self.tables, node.caption, keep_with_next=True,
+                     block_id=node.caption_block)
         count = columns(node)
         width = sections.text_width(self.word)
         size = font_size(node, width)
@@ -398,8 +430,13 @@ class BodyWriter:
             keep = n < last and (whole or n <= 1 or n == last - 1)
             height = FORM_ROW_TWIPS if node.form and not header else None
             paragraphs = add_row(tbl, widths, align, header, text_style, keep, height)
-            for p, cell in zip(paragraphs, cells, strict=False):  # a short row leaves cells empty
-                self.runs(WordParagraph(p, None), cell)
+            # a short row leaves cells empty
+            for column, (p, cell) in enumerate(zip(paragraphs, cells, strict=False)):
+                block_id = None if header else node.cell_blocks.get((n - 1, column))
+                if block_id is not None:
+                    self.cell_block(p, cell, block_id)
+                else:
+                    self.runs(WordParagraph(p, None), cell)
         if size != TABLE_PT:
             set_font_size(tbl, size)
         self.after_table = True
@@ -431,7 +468,7 @@ class BodyWriter:
         doc_pr = run._r.find(f".//{qn('wp:docPr')}")
         doc_pr.set("name", f"{self.labels['figure']} {self.figures}")
         self.caption(self.labels["figure"], "Figure", self.figures, node.caption,
-                     keep_with_next=False)
+                     keep_with_next=False, block_id=node.caption_block)
 
     def section_break(self, landscape: bool, restart_numbering: bool = False) -> None:
         sections.add_section_break(self.word, landscape, restart_numbering)

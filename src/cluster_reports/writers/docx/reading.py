@@ -40,6 +40,7 @@ from .blocks import (
     paragraph_text,
     paragraphs,
 )
+from .captions import caption_text, is_caption
 
 
 @dataclass
@@ -52,7 +53,9 @@ class Span:
     heading: str = ""  # the heading the block stands under, as the reviewer sees it
 
     def texts(self) -> list[str]:
-        return [paragraph_text(p) for top in self.elements for p in paragraphs(top)]
+        # A caption's text is its own words, without the label and number the writer puts first.
+        return [caption_text(p) if is_caption(p) else paragraph_text(p)
+                for top in self.elements for p in paragraphs(top)]
 
 
 @dataclass
@@ -165,32 +168,43 @@ def read(body: etree._Element, prefixes: dict[str, str], layout: dict | None = N
 def _own_region(labels: list[_Label], indices: range, own: list[str], owner: list[str | None],
                 reading: Reading) -> None:
     """Give each element of one region (between two generated outside elements) its block."""
+    marked = {labels[i].blocks[0] for i in indices if labels[i].blocks}
+    lost = [b for b in own if b not in marked]  # own blocks whose every mark went (retyped whole)
     current: str | None = None
     closed: set[str] = set()
-    pending: list[int] = []
+    tail: list[int] = []  # unmarked elements since the last marked one
     for i in indices:
         blocks = labels[i].blocks
         first = blocks[0] if blocks else None
         if first is not None and first in own and first not in closed:
-            if current is not None and current != first:
-                closed.add(current)
-            current = first
-            for j in pending:  # what stood before the region's first block paragraph
-                owner[j] = current
-                _moved(reading, current, labels[j])
-            pending = []
+            if current != first:
+                # Unmarked text just before a block, where a block generated between the two
+                # lost its marks, is that block's text retyped; else, before the region's first
+                # block paragraph, it goes with that block.
+                between = [b for b in lost
+                           if own.index(b) < own.index(first)
+                           and (current is None or own.index(b) > own.index(current))]
+                target = between[0] if between else (first if current is None else None)
+                for j in tail if target is not None else ():
+                    owner[j] = target
+                if current is not None:
+                    closed.add(current)
+                current = first
+            tail = []
             owner[i] = current
-            for other in blocks[1:]:  # joined with the next block's paragraph
-                reading.moved_in.setdefault(current, []).append(other)
-        elif current is not None:
+        elif first is not None:  # another block's paragraph, moved here
+            tail = [i] if current is None else []
             owner[i] = current
-            _moved(reading, current, labels[i])
         else:
-            pending.append(i)
-    if pending and own:  # the region's blocks lost every mark: the reviewer retyped them
-        for j in pending:
-            owner[j] = own[0]
-            _moved(reading, own[0], labels[j])
+            owner[i] = current
+            tail.append(i)
+    if current is None and own:  # the region's blocks lost every mark: the reviewer retyped them
+        current = (lost or own)[0]
+        for j in tail:
+            owner[j] = current
+    for i in indices:  # paragraphs moved in, or joined with another block's
+        if owner[i] is not None:
+            _moved(reading, owner[i], labels[i])
 
 
 def _moved(reading: Reading, block: str, label: _Label) -> None:

@@ -91,14 +91,15 @@ def record(word: docx.document.Document, prefixes: dict[str, str]) -> dict[str, 
         last_text = outside[-1]
     layout = {"body": entries, "outside": outside, "tables": tables}
     reading = read(body, prefixes, layout, annotated=False)
-    in_cell = {id(span.elements[0].getparent()): b for b, span in reading.blocks.items()
+    # Keyed by the cell elements themselves: lxml keeps one proxy per node while it is referenced.
+    in_cell = {span.elements[0].getparent(): b for b, span in reading.blocks.items()
                if span.elements and span.elements[0].getparent().tag == qn("w:tc")}
     elements = {o.number: o.element for o in reading.outside}
     for number, table in tables.items():
         for r, row in enumerate(elements[int(number)].findall(qn("w:tr"))):
             for c, cell in enumerate(row.findall(qn("w:tc"))):
-                if id(cell) in in_cell:
-                    table["blocks"][f"{r}.{c}"] = in_cell[id(cell)]
+                if cell in in_cell:
+                    table["blocks"][f"{r}.{c}"] = in_cell[cell]
     return {
         BLOCKS_PROPERTY: _compact(prefixes),
         GENERATED_PROPERTY: _compact({b: span.texts() for b, span in reading.blocks.items()}),
