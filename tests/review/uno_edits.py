@@ -13,7 +13,7 @@ the document is closed without saving. Every operation finds its target by a tex
 first occurrence, in the body or a table cell) or by a table's position.
 
 Operations (``find`` is the snippet; ``text`` what is typed):
-  replace        the snippet becomes ``with``
+  replace        the snippet becomes ``with`` (``heading``: true looks in headings only)
   rewrite        the whole paragraph holding the snippet becomes ``text``
   type_after     Enter at the end of the paragraph, then ``text`` (a new paragraph)
   insert_before  ``text`` and Enter at the start of the paragraph (a new paragraph before it)
@@ -85,11 +85,13 @@ def _paragraphs(text):
             yield item
 
 
-def find(doc, snippet: str):
+def find(doc, snippet: str, heading: bool = False):
     """A cursor selecting the first occurrence of ``snippet`` in a paragraph (of the body or a table
     cell). Walks the paragraphs rather than using LibreOffice's search, which needs a layout that a
     document loaded without a window does not have."""
     for para in _paragraphs(doc.getText()):
+        if heading and not para.getPropertyValue("OutlineLevel"):
+            continue  # the contents list repeats the headings' text: skip it
         at = para.getString().find(snippet)
         if at < 0:
             continue
@@ -133,7 +135,7 @@ def dispatch(ctx, doc, command: str, args=()):
 def run_op(ctx, doc, op: dict) -> str:
     kind = op["op"]
     if kind == "replace":
-        find(doc, op["find"]).setString(op["with"])
+        find(doc, op["find"], bool(op.get("heading"))).setString(op["with"])
     elif kind == "rewrite":
         cursor = paragraph(doc, op["find"])
         cursor.setString(op["text"])
