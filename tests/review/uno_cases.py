@@ -355,6 +355,14 @@ def classify(case: Case, path: Path, before: bytes, outcome: render.Outcome, fre
     notes += missing
     traces = [*case.traces, *case.markers(), *([case.save_as] if case.save_as else [])]
     named = [t for t in traces if t and (t in report_text or t in console)]
+    # Edits the review records by kind rather than by text: comments outside the blocks (by the
+    # heading they are under) and blocks whose formatting changed.
+    edits = [e for r in outcome.reviews for e in r.outside]
+    if any("comment" in c for c in case.expect) and report_text:
+        named += [f"comments under {e.heading!r}" for e in edits
+                  if e.what == "annotation" and "comment" in e.where]
+    if any("format" in c for c in case.expect) and report_text:
+        named += [f"formatting of {b!r}" for r in outcome.reviews for b in r.formatted]
     if named:
         return Fate(REPORTED, notes + [f"report names {named[0][:50]!r}"])
     return Fate(LOST, notes)
