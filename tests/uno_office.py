@@ -81,7 +81,11 @@ class Office:
                     raise ClientError(f"LibreOffice did not listen on port {self.port} within "
                                       f"{self.start_timeout:g} s") from None
                 time.sleep(0.3)
-        self.run([])  # the UNO bridge answers, not just the socket
+        try:
+            self.run([])  # the UNO bridge answers, not just the socket
+        except BaseException:
+            self.stop()  # __exit__ does not run when __enter__ fails
+            raise
 
     def _output(self) -> str:
         self._log.seek(0)
@@ -100,6 +104,9 @@ class Office:
                 except subprocess.TimeoutExpired:
                     continue
         self.proc = None
+        if getattr(self, "_log", None) is not None:
+            self._log.close()
+            self._log = None
         if self.profile is not None:
             shutil.rmtree(self.profile, ignore_errors=True)
             self.profile = None

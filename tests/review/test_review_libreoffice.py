@@ -27,11 +27,15 @@ CHOSEN = [
     "swot-strength", "vision-statement-strategy", "strategy-demand", "action-factor",
     "add-after-vision-statement", "cell-process-text", "cell-basic-data", "heading-products",
     "tracked-constraints", "comment-markets", "accept-all-products",
+    "comment-swot", "tracked-add-routine", "vision-statement-plan-id",
     "another-name", "as-odt", "as-doc", "resave-profile",
 ]
 FORMATTING = [n for n in CHOSEN if BY_NAME[n].issue == "formatting only" or n == "swot-weakness-bold"]
 ELSEWHERE = ["another-name", "as-odt", "as-doc"]
 MOVES = [n for n in CHOSEN if n.startswith("move-")]
+ADDED_AT_END = ["add-after-markets", "add-after-vision-statement", "tracked-add-routine"]
+NARRATIVE_OUTSIDE = ["swot-strength", "vision-statement-strategy", "vision-statement-plan-id",
+                     "strategy-demand", "action-factor"]
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +96,19 @@ def test_moving_a_paragraph_between_blocks_never_duplicates(fates, name):
     for fate in result.values():
         assert fate.verdict != CORRUPTED, _say(result)
         assert fate.verdict in (KEPT, REPORTED, CONFLICT), _say(result)
+
+
+@pytest.mark.parametrize("name", ADDED_AT_END)
+def test_a_paragraph_added_at_a_blocks_end_stays_with_the_block(fates, name):
+    """Enter at the end of a block's last paragraph, then text: the new paragraph is the block's."""
+    result = fates(name)
+    assert result["same"].verdict == KEPT, _say(result)
+    assert result["changed"].verdict in (KEPT, CONFLICT), _say(result)
+
+
+@pytest.mark.parametrize("name", NARRATIVE_OUTSIDE)
+def test_swot_items_visions_strategies_and_actions_are_reviewable(fates, name):
+    """Every narrative piece is a block: the reviewer's wording is carried, not only reported."""
+    result = fates(name)
+    assert result["same"].verdict == KEPT, _say(result)
+    assert result["changed"].verdict in (KEPT, CONFLICT), _say(result)
