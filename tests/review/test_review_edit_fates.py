@@ -40,7 +40,7 @@ def test_a_section_printed_twice_is_corruption(fresh, tmp_path):
     word = docx.Document(str(fresh))
     body = word.element.body
     tops = [el for el in body if el.tag != qn("w:sectPr")]
-    headings = [i for i, el in enumerate(tops) if el.tag == qn("w:p") and uno_cases._is_heading(el)]
+    headings = [i for i, el in enumerate(tops) if el.tag == qn("w:p") and uno_cases.is_heading(el)]
     start, end = headings[1], headings[2]  # the vision section, with its text
     for el in tops[start:end]:
         tops[end - 1].addnext(copy.deepcopy(el))

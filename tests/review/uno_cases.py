@@ -33,7 +33,7 @@ from cluster_reports import render, resources
 from cluster_reports.domain import summary
 from cluster_reports.inputs import params_io
 from cluster_reports.review.harvest import harvest
-from cluster_reports.writers.docx.blocks import _is_heading, paragraph_text
+from cluster_reports.writers.docx.blocks import is_heading, paragraph_text
 
 CLUSTER = "jawa-tengah/kebumen-roof-tile"
 CLUSTER_ID = "kebumen-roof-tile"
@@ -92,7 +92,7 @@ def read_docx(path: Path) -> Read:
     for p in body.iter(qn("w:p")):
         text = paragraph_text(p)
         paragraphs.append(text)
-        if p.getparent() is body and _is_heading(p):
+        if p.getparent() is body and is_heading(p):
             headings.append(text)
         if any(a.tag == qn("w:tc") for a in p.iterancestors()):
             cells.append(text)

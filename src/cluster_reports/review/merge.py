@@ -77,6 +77,32 @@ def decide(reviewer: dict[str, list[str]], annotated: dict[str, list[str]],
     return keep
 
 
+def _moved_together(keep: list[str], review: Review, old: dict[str, list[str]],
+                    new: dict[str, list[str]]) -> list[str]:
+    """Blocks the reviewer moved text between stand or fall together: when one is in conflict, the
+    others are too, or the new version would hold the moved text twice (in the block it went to,
+    and generated again in the block it came from) or not at all."""
+    linked: dict[str, set[str]] = {}
+    for target, sources in review.moved_in.items():
+        for source in sources:
+            linked.setdefault(target, set()).add(source)
+            linked.setdefault(source, set()).add(target)
+    conflicted = {c.block for c in review.conflicts}
+    changed = True
+    while changed:
+        changed = False
+        for block in list(keep):
+            if linked.get(block, set()) & conflicted:
+                keep.remove(block)
+                review.kept.remove(block)
+                review.generated.pop(block, None)
+                review.conflicts.append(Conflict(block, review.reviewer.pop(block, []), old.get(block),
+                                                 new.get(block)))
+                conflicted.add(block)
+                changed = True
+    return keep
+
+
 def _joined_out(previous: reviewed_file.Reviewed,
                 layout: dict | None) -> tuple[dict[str, list[str]], list[Edit]]:
     """A block's paragraph joined with a generated one outside the blocks (a heading, a note): the
@@ -194,7 +220,8 @@ def _carry(previous: reviewed_file.Reviewed, word, prefixes: dict[str, str], new
     for block in previous.generated:
         if block not in reviewer:  # the reviewer deleted a whole block (its bookmarks too)
             reviewer[block], annotated[block] = [], []
-    for block in decide(reviewer, annotated, previous.generated, new, review, formatted):
+    keep = decide(reviewer, annotated, previous.generated, new, review, formatted)
+    for block in _moved_together(keep, review, previous.generated, new):
         if block in blocks:
             reviewed_file.transplant(word, new_reading.blocks[block], blocks[block],
                                    _prefix_of(prefixes, block), previous.word)
