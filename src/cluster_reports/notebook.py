@@ -30,6 +30,14 @@ class ParameterError(Exception):
         return [f"\x1b[31mParameterError\x1b[0m: {self}"]
 
 
+class ReviewConflictError(Exception):
+    """A reviewed Word report conflicts with the new data: it was left alone (the message says
+    where the new version and the review report are)."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"\x1b[33mReview conflict\x1b[0m: {self}"]
+
+
 def _as_list(value: str | list[str], name: str, allowed: tuple[str, ...]) -> list[str]:
     items = [v.strip() for v in value.split(",")] if isinstance(value, str) else list(value)
     bad = [v for v in items if v not in allowed]
@@ -175,8 +183,15 @@ class Session:
                 self.loaded, self.documents, self.languages, self.formats, self.output_dir,
                 self.peers, self.templates,
             )
+        from cluster_reports.review.outcome import CONFLICT
+        from cluster_reports.review.report import review_summary
+
+        if outcome.error and all(line.startswith(CONFLICT) for line in outcome.error.splitlines()):
+            raise ReviewConflictError(outcome.error)  # the reviewer's file is left alone
         if outcome.error:
             raise ParameterError(f"rendering {outcome.cluster_id} failed: {outcome.error}")
+        for review in outcome.reviews:  # what became of a reviewer's work, as the console says it
+            print(f"reviewed: {review.path}: {review_summary(review)}; report {review.report}")
         for stale in outcome.stale:  # shown in the executed notebook, the run's audit trail
             print(f"warning: {stale.message()}")
         # The pages link back to the list of the output folder's documents (a batch writes its own).

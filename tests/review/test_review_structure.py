@@ -187,8 +187,10 @@ def test_edits_outside_the_blocks_are_reported_with_their_cell_and_heading(param
     review = _regenerate(params, doc)
     [cell_edit] = [e for e in review.outside if e.what == "cell"]
     assert cell_edit.was == was and cell_edit.text == "corrected by the reviewer"
-    caption, row, column = cell_edit.where.split("|")
+    caption, row, column, header = cell_edit.where.split("|")
     assert caption.endswith("Basic data of the cluster") and (row, column) == ("2", "2")
+    assert header == "Value"
+    assert f"{caption}, row 2, column “Value”" in review.report.read_text(encoding="utf-8")
     [changed] = [e for e in review.outside if e.what == "changed"]
     assert changed.was.endswith("Basic data") and changed.text.endswith("Basic facts")
     assert review.history is not None and review.report.exists()

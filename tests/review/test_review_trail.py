@@ -28,9 +28,9 @@ WORD = re.compile(r"[^\W\d_]{3,}")
 
 HEADINGS = {
     "id": {"summary": "Ringkasan", "products": "Produk dan proses", "growth-seeds": "Benih pertumbuhan",
-           "markets": "Pasar"},
+           "markets": "Pasar", "swot": "Analisis SWOT"},
     "en": {"summary": "Summary", "products": "Products and processes", "growth-seeds": "Growth seeds",
-           "markets": "Markets"},
+           "markets": "Markets", "swot": "SWOT analysis"},
 }
 # What the data generated and what the reviewer wrote: user text, the same in both languages' tests.
 OLD = ["Sentra ini memiliki 264 unit usaha yang mempekerjakan 2.400 tenaga kerja dan menjual genteng "
@@ -46,11 +46,12 @@ def _every_kind(path: Path, lang: str) -> Review:
     return Review(
         path, lang=lang, kept=["products"], updated=["markets"],
         conflicts=[Conflict("summary", MINE, OLD, NEW), Conflict("growth-seeds", [], OLD, None),
+                   Conflict("swot", [], OLD, NEW),
                    Conflict("extra-note", ["Catatan"], None, ["Catatan baru"])],
         outside=[Edit("added", "Data dasar", "Catatan penelaah tentang data."),
                  Edit("changed", "Data dasar", "Teks baru", was="Teks lama"),
                  Edit("removed", "", "Teks awal"),
-                 Edit("cell", "Data dasar", "280", was="264", where="Tabel 1, Kebumen, Unit usaha"),
+                 Edit("cell", "Data dasar", "280", was="264", where="Tabel 1, Kebumen|2|3|Unit usaha"),
                  Edit("moved", "Sumber", "Paragraf benih.", block="growth-seeds"),
                  Edit("merged", "Visi", "Visi 2035.", block="summary"),
                  Edit("annotation", "Sumber", where="tracked changes"),
@@ -98,7 +99,7 @@ def _prose(text: str) -> str:
     text = re.sub(r"```.*?```", " ", text, flags=re.S)
     text = re.sub(r"(?m)^>.*$", " ", text)
     text = re.sub(r"“[^”]*”|`[^`]*`", " ", text)
-    for given in ("Tabel 1, Kebumen, Unit usaha", "File is not a zip file", "profile.id.docx",
+    for given in ("Tabel 1, Kebumen", "Unit usaha", "File is not a zip file", "profile.id.docx",
                   "profile.en.docx"):
         text = text.replace(given, " ")
     return text
@@ -180,13 +181,13 @@ def test_indonesian_sentences_read_as_written(tmp_path):
     text = report.render_report(_every_kind(path, "id"), T0)
     assert "# Riwayat penelaahan profile.id.docx" in text
     assert "## Keadaan terkini (1 Desember 2026, pukul 22.40 UTC)" in text
-    assert ("**Tidak diganti.** Data baru mengubah teks yang disusun pada 3 bagian yang telah Anda "
+    assert ("**Tidak diganti.** Data baru mengubah teks yang disusun pada 4 bagian yang telah Anda "
             "sunting.") in text
     assert "### Konflik pada bagian “Ringkasan”" in text
     assert ("Suntingan Anda dibaca dari `salinan.docx`, salinan dokumen ini dengan nama atau format "
             "lain.") in text
     assert "Paragraf ditambahkan di bawah judul “Data dasar”:" in text
-    assert "Sel tabel hasil perhitungan diubah (Tabel 1, Kebumen, Unit usaha):" in text
+    assert "Sel tabel hasil perhitungan diubah (Tabel 1, Kebumen, baris 2, kolom “Unit usaha”):" in text
     assert "Anda menghapus seluruh bagian ini." in text
     assert "Data baru tidak lagi menyusun bagian ini." in text
     assert "Bagian ini memuat perubahan terlacak dan komentar." in text
@@ -205,7 +206,7 @@ def test_sections_are_named_by_their_headings_never_by_ids(tmp_path):
         assert f"`{block}`" not in text and re.search(rf"(?<![\w-]){block}(?![\w-])", text) is None
     assert "“Extra note”" in text  # no heading known: a readable form of the id
     line = report.review_summary(review)
-    assert "'Summary', 'Growth seeds', 'Extra note'" in line and "growth-seeds" not in line
+    assert "'Summary', 'Growth seeds', 'SWOT analysis', 'Extra note'" in line and "growth-seeds" not in line
     assert "\n" not in line
 
 

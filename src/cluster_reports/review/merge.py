@@ -215,7 +215,9 @@ def _carry(previous: reviewed_file.Reviewed, word, prefixes: dict[str, str], new
     formats = previous.formats
     formatted = frozenset(b for b, span in blocks.items()
                           if b in formats and fingerprint(span.elements, previous.word) != formats[b])
-    review.headings = {b: span.heading for b, span in blocks.items()}
+    # Sections by the headings the reviewer sees; a section they emptied, by the new document's.
+    review.headings = {**{b: span.heading for b, span in new_reading.blocks.items()},
+                       **{b: span.heading for b, span in blocks.items()}}
     review.moved_in = dict(previous.reading.moved_in)
     for block in previous.generated:
         if block not in reviewer:  # the reviewer deleted a whole block (its bookmarks too)

@@ -36,7 +36,7 @@ class Edit:
     heading: str = ""  # the heading it is under, as the reviewer sees it ("" before the first)
     text: str = ""  # the reviewer's text ("added", "changed", "cell", "moved", "merged"), else the generated
     was: str | None = None  # the generated text, where the reviewer changed it
-    where: str = ""  # "cell": the table's caption, row and column; "annotation": what was left
+    where: str = ""  # "cell": "caption|row|column|column heading"; "annotation": what was left
     block: str | None = None  # "moved", "merged": the block concerned
 
 

@@ -70,10 +70,14 @@ def _cell_edits(element, table: dict, heading: str) -> list[Edit]:
     if len(cells) != len(generated) or any(len(a) != len(b) for a, b in zip(cells, generated, strict=False)):
         return [Edit("cell", heading, "", where=caption)]  # rows or columns added or removed
     edits = []
+    header = generated[0] if generated else []
     for r, (row, old_row) in enumerate(zip(cells, generated, strict=True)):
         for c, (text, old) in enumerate(zip(row, old_row, strict=True)):
             if text != old and f"{r}.{c}" not in table["blocks"]:
-                edits.append(Edit("cell", heading, text, was=old, where=f"{caption}|{r + 1}|{c + 1}"))
+                # caption|row|column|the column's heading (the first row), as the report names it
+                name = header[c].replace("|", "/").replace("\n", " ") if r and c < len(header) else ""
+                edits.append(Edit("cell", heading, text, was=old,
+                                  where=f"{caption.replace('|', '/')}|{r + 1}|{c + 1}|{name}"))
     return edits
 
 

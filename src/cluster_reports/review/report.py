@@ -102,7 +102,10 @@ def _edited_block(w: _Words, review: Review, block: str, old: list[str] | None,
     lines = []
     if review.moved_in.get(block):
         lines += [w("review.change.moved_in", headings=_headings(w, review, review.moved_in[block])), ""]
-    if mine is not None and old is not None:
+    moved_to = [target for target, sources in review.moved_in.items() if block in sources]
+    if moved_to:
+        lines += [w("review.change.moved_out", headings=_headings(w, review, moved_to)), ""]
+    if mine is not None and old is not None and not (old and not mine and moved_to):
         lines += [w("review.change.yours"), ""]
         if old and not mine:
             lines += [w("review.change.removed_all"), ""]
@@ -115,6 +118,16 @@ def _edited_block(w: _Words, review: Review, block: str, old: list[str] | None,
     if review.annotated.get(block):
         lines += [w("review.change.annotated", what=_annotations(w, review.annotated[block])), ""]
     return lines
+
+
+def _cell_at(w: _Words, where: str) -> str:
+    """"caption|row|column|header" (as the merge records a cell) in the reviewer's words."""
+    parts = where.split("|")
+    if len(parts) != 4:
+        return escape(where)
+    caption, row, column, header = parts
+    return w("review.outside.cell_at", caption=escape(caption), row=row,
+             column=escape(header) if header.strip() else column)
 
 
 def _place(w: _Words, edit: Edit) -> str:
@@ -133,7 +146,7 @@ def describe(w: _Words, review: Review, edit: Edit) -> list[str]:
         what = i18n.capfirst(_annotations(w, [edit.where]))
         return [w("review.outside.annotation", what=what, place=place), ""]
     if edit.what == "cell":
-        lines = [w("review.outside.cell", where=escape(edit.where)), ""]
+        lines = [w("review.outside.cell", where=_cell_at(w, edit.where)), ""]
     elif edit.what in ("added", "changed", "removed"):
         lines = [w(f"review.outside.{edit.what}", place=place), ""]
     elif edit.what in ("moved", "merged"):
