@@ -158,7 +158,9 @@ def read(body: etree._Element, prefixes: dict[str, str], layout: dict | None = N
         if annotated:
             reading.annotated_outside += [(heading, what) for what in annotations([top])]
         if top.tag == qn("w:tbl"):
-            _cells(top, prefixes, layout, number[i] if reading.recorded else None, heading, reading)
+            caption = paragraph_text(tops[i - 1]) if i and tops[i - 1].tag == qn("w:p") else ""
+            _cells(top, prefixes, layout, number[i] if reading.recorded else None,
+                   caption or heading, reading)
     for block, sources in reading.moved_in.items():
         reading.moved_in[block] = [s for s in dict.fromkeys(sources) if s != block]
     reading.moved_in = {b: s for b, s in reading.moved_in.items() if s}
@@ -243,14 +245,28 @@ def _cells(table: etree._Element, prefixes: dict[str, str], layout: dict, number
     that was generated holding one, is that block's."""
     tables = layout.get("tables") or {}
     generated = tables.get(str(number), {}).get("blocks", {}) if number is not None else {}
-    for r, row in enumerate(table.findall(qn("w:tr"))):
-        for c, cell in enumerate(row.findall(qn("w:tc"))):
+    rows = table.findall(qn("w:tr"))
+    header = [_cell_text(cell) for cell in rows[0].findall(qn("w:tc"))] if rows else []
+    for r, row in enumerate(rows):
+        cells = row.findall(qn("w:tc"))
+        for c, cell in enumerate(cells):
             cell_paragraphs = [p for p in cell if p.tag == qn("w:p")]
             found = [lab.blocks[0] for lab in (label_of(p, prefixes) for p in cell_paragraphs) if lab.blocks]
             block = found[0] if found else generated.get(f"{r}.{c}")
             if block is None or block in reading.blocks:
                 continue
+            # Named as the reviewer finds it: the table's caption, the row's first cell, the column.
+            where = [_short(_cell_text(cells[0])) if c else "", header[c] if c < len(header) and r else ""]
+            name = f"{heading} ({'; '.join(w for w in where if w)})" if any(where) else heading
             reading.blocks[block] = Span(block, [el for el in cell if el.tag in (qn("w:p"), qn("w:tbl"))],
-                                         heading)
+                                         name)
             if any(f != block for f in found):
                 reading.moved_in.setdefault(block, []).extend(f for f in found if f != block)
+
+
+def _cell_text(cell: etree._Element) -> str:
+    return " ".join(paragraph_text(p) for p in cell.findall(qn("w:p"))).strip()
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
