@@ -30,6 +30,7 @@ from cluster_reports.writers.docx.blocks import (
     LAYOUT_PROPERTY,
     OUTSIDE_MARK,
     OUTSIDE_PROPERTY,
+    is_deleted,
     paragraph_text,
 )
 from cluster_reports.writers.docx.properties import custom_properties
@@ -148,7 +149,7 @@ def cut_text(paragraph: etree._Element, text: str) -> bool:
     visible = paragraph_text(paragraph)
     if not text or not (visible.endswith(text) or visible.startswith(text)):
         return False
-    nodes = [t for t in paragraph.iter(qn("w:t")) if not _deleted(t, paragraph)]
+    nodes = [t for t in paragraph.iter(qn("w:t")) if not is_deleted(t, paragraph)]
     if not visible.endswith(text):
         nodes.reverse()
     left = len(text)
@@ -161,14 +162,6 @@ def cut_text(paragraph: etree._Element, text: str) -> bool:
         left -= take
     return left <= 0
 
-
-def _deleted(node: etree._Element, paragraph: etree._Element) -> bool:
-    ancestor = node.getparent()
-    while ancestor is not None and ancestor is not paragraph:
-        if ancestor.tag in (qn("w:del"), qn("w:moveFrom")):
-            return True
-        ancestor = ancestor.getparent()
-    return False
 
 
 def _max_bookmark_id(body: etree._Element) -> int:

@@ -13,9 +13,8 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from cluster_reports.inputs.schema.overrides import HREF
-from cluster_reports.writers.docx.blocks import paragraph_text
+from cluster_reports.writers.docx.blocks import is_deleted, paragraph_text
 
-_DELETED = {qn("w:del"), qn("w:moveFrom")}
 _ON = (None, "1", "true", "on")
 # Direct formatting the tree has no place for, by its name in the harvest's note.
 _UNSHOWN = {
@@ -69,21 +68,13 @@ def _link(run: etree._Element, p: etree._Element, rels) -> tuple[bool, str | Non
     return False, None
 
 
-def _deleted(run: etree._Element, p: etree._Element) -> bool:
-    ancestor = run.getparent()
-    while ancestor is not None and ancestor is not p:
-        if ancestor.tag in _DELETED:
-            return True
-        ancestor = ancestor.getparent()
-    return False
-
 
 def read_paragraph(p: etree._Element, rels=None) -> Read:
     """``rels``: the part's relationships (``part.rels``), where links find their addresses."""
     result = Read(paragraph_text(p))
     spans: list[dict] = []
     for run in p.iter(qn("w:r")):
-        if _deleted(run, p):
+        if is_deleted(run, p):
             continue
         text = _run_text(run)
         if not text:

@@ -47,19 +47,24 @@ def bookmark_prefix(block_id: str, taken: dict[str, str] | None = None) -> str:
     return f"{cut}_{hashlib.sha1(block_id.encode('utf-8')).hexdigest()[:6]}"
 
 
+DELETED = {qn("w:del"), qn("w:moveFrom")}  # text a tracked change took out (or moved away)
+
+
+def is_deleted(node: etree._Element, paragraph: etree._Element) -> bool:
+    """Whether a node of the paragraph is inside text a tracked change deleted."""
+    ancestor = node.getparent()
+    while ancestor is not None and ancestor is not paragraph:
+        if ancestor.tag in DELETED:
+            return True
+        ancestor = ancestor.getparent()
+    return False
+
+
 def paragraph_text(p: etree._Element) -> str:
     """A paragraph's text as it reads with tracked changes accepted (deleted text left out)."""
     parts = []
-    skip = {qn("w:del"), qn("w:moveFrom")}
     for el in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
-        ancestor = el.getparent()
-        deleted = False
-        while ancestor is not None and ancestor is not p:
-            if ancestor.tag in skip:
-                deleted = True
-                break
-            ancestor = ancestor.getparent()
-        if deleted:
+        if is_deleted(el, p):
             continue
         if el.tag == qn("w:t"):
             parts.append(el.text or "")

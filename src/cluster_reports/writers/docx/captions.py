@@ -17,21 +17,14 @@ import re
 from docx.oxml.ns import qn
 from lxml import etree
 
-_DELETED = {qn("w:del"), qn("w:moveFrom")}
+from .blocks import is_deleted
+
 _SEPARATOR = re.compile(r"^\s*[:.]?\s*")
 
 
 def _instruction_is_seq(text: str) -> bool:
     return text.split()[:1] == ["SEQ"]
 
-
-def _deleted(el: etree._Element, p: etree._Element) -> bool:
-    ancestor = el.getparent()
-    while ancestor is not None and ancestor is not p:
-        if ancestor.tag in _DELETED:
-            return True
-        ancestor = ancestor.getparent()
-    return False
 
 
 def _text_of(el: etree._Element) -> str:
@@ -89,7 +82,7 @@ def caption_text(p: etree._Element) -> str:
             continue
         if inside_simple is not None and _within(el, inside_simple):
             continue  # the number itself, as a simple field's result
-        if not _deleted(el, p):
+        if not is_deleted(el, p):
             parts.append(_text_of(el))
     text = "".join(parts)
     return _SEPARATOR.sub("", text, count=1) if end is not None else text

@@ -25,9 +25,10 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
 
+from .blocks import is_deleted
+
 _A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _R_ID = qn("r:id")
-_DELETED = {qn("w:del"), qn("w:moveFrom")}
 _TOGGLES = {  # on/off properties: tag -> key
     qn("w:b"): "bold", qn("w:i"): "italic", qn("w:strike"): "strike", qn("w:dstrike"): "dstrike",
     qn("w:caps"): "caps", qn("w:smallCaps"): "smallcaps", qn("w:vanish"): "hidden",
@@ -280,7 +281,7 @@ def _segments(p: etree._Element, context: _Context) -> list[tuple[int, str, Prop
     run_cache: dict[etree._Element, Props] = {}  # holds the runs, so their proxies stay the same
     for el in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:fldChar"),
                      qn("w:instrText")):
-        if _deleted(el, p):
+        if is_deleted(el, p):
             continue
         if el.tag == qn("w:fldChar"):
             kind = el.get(qn("w:fldCharType"))
@@ -313,14 +314,6 @@ def _segments(p: etree._Element, context: _Context) -> list[tuple[int, str, Prop
         chars.extend((c, run_cache[run]) for c in text)
     return _merge(chars)
 
-
-def _deleted(el: etree._Element, p: etree._Element) -> bool:
-    ancestor = el.getparent()
-    while ancestor is not None and ancestor is not p:
-        if ancestor.tag in _DELETED:
-            return True
-        ancestor = ancestor.getparent()
-    return False
 
 
 _LOOK_BITS = {"firstRow": 0x20, "lastRow": 0x40, "firstColumn": 0x80, "lastColumn": 0x100,
