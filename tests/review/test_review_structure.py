@@ -330,3 +330,26 @@ def test_a_narrative_cell_and_a_caption_edited_are_kept_in_their_places(params, 
     assert not texts["caption-tbl-constraints"][0].startswith("Table")  # its number is the writer's
     assert _structure(doc) == _structure(generated)
     assert not [e for e in review.outside if e.what == "cell"]
+
+
+@pytest.mark.clients
+def test_a_libreoffice_resave_of_every_kind_is_no_edit(params, tmp_path):
+    """Page and section breaks, landscape pages, forms and captions of every document kind come
+    through a plain LibreOffice save without counting as a reviewer's work."""
+    import clients
+
+    cluster = "sulawesi-tengah/palu-cacao-processing"
+    loaded = params_io.load_file(params / f"{cluster}.yaml")
+    everyone, _ = params_io.load_many([params])
+    peers = [summary.summarise(item) for item in everyone]
+    kinds = ["profile", "strategy", "action-plan", "monitoring", "guideline"]
+    out = tmp_path / "out"
+    assert render.render_cluster(loaded, kinds, ["id"], ["docx"], out, peers,
+                                 resources.templates()).error is None
+    folder = out / cluster
+    for path in sorted(folder.glob("*.docx")):
+        shutil.copy2(clients.docx_resave(path, tmp_path / "resaved"), path)
+    outcome = render.render_cluster(loaded, kinds, ["id"], ["docx"], out, peers, resources.templates())
+    assert outcome.error is None
+    assert [(r.path.name, r.kept, [e.what for e in r.outside]) for r in outcome.reviews] == []
+    assert not (folder / HISTORY).exists()

@@ -117,6 +117,8 @@ def _joined_out(previous: reviewed_file.Reviewed,
             continue
         for number in numbers:
             generated = outside[number] if number < len(outside) else ""
+            if not generated.strip():  # a mark that moved, with no words of its own
+                continue
             done = any(reviewed_file.cut_text(p, generated) for top in span.elements
                        for p in paragraphs(top))
             edits.append(Edit("merged", span.heading, generated, block=block,

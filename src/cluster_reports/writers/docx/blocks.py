@@ -91,6 +91,17 @@ def paragraphs(top: etree._Element) -> list[etree._Element]:
     return [top] if top.tag == qn("w:p") else list(top.iter(qn("w:p")))
 
 
+_SHOWN = (qn("w:drawing"), qn("w:pict"), qn("w:object"))
+
+
+def is_layout(top: etree._Element) -> bool:
+    """An empty paragraph: a page or section break, a spacer. It is layout, not anyone's words:
+    a word processor may drop it or move its bookmarks to the next paragraph on saving."""
+    if top.tag != qn("w:p") or paragraph_text(top).strip():
+        return False
+    return next(top.iter(*_SHOWN), None) is None
+
+
 def is_contents(top: etree._Element) -> bool:
     """The table of contents: Word and LibreOffice fill it in on their own, it is nobody's edit."""
     if top.tag == qn("w:sdt"):

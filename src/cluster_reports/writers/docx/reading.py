@@ -37,6 +37,7 @@ from .blocks import (
     annotations,
     is_contents,
     is_heading,
+    is_layout,
     paragraph_text,
     paragraphs,
 )
@@ -118,7 +119,7 @@ def read(body: etree._Element, prefixes: dict[str, str], layout: dict | None = N
     """The blocks and the outside of a document body, given the ``cr_blocks`` prefix map and the
     ``cr_layout`` record (None for an older file); if ``annotated``, the tracked changes and
     comments outside the blocks too."""
-    tops = [el for el in body if el.tag != qn("w:sectPr") and not is_contents(el)]
+    tops = [el for el in body if el.tag != qn("w:sectPr") and not is_contents(el) and not is_layout(el)]
     labels = [label_of(top, prefixes) for top in tops]
     reading = Reading(recorded=layout is not None)
     if layout is None:  # an older file: every unmarked element is generated and bounds a region

@@ -24,6 +24,7 @@ from .blocks import (
     LAYOUT_PROPERTY,
     OUTSIDE_MARK,
     is_contents,
+    is_layout,
     paragraph_text,
     paragraphs,
 )
@@ -69,7 +70,7 @@ def record(word: docx.document.Document, prefixes: dict[str, str]) -> dict[str, 
     tables: dict[str, dict] = {}
     last_text = ""
     for top in body:
-        if top.tag == qn("w:sectPr") or is_contents(top):
+        if top.tag == qn("w:sectPr") or is_contents(top) or is_layout(top):
             continue
         label = label_of(top, prefixes)
         if label.blocks:
