@@ -353,3 +353,16 @@ def test_a_libreoffice_resave_of_every_kind_is_no_edit(params, tmp_path):
     assert outcome.error is None
     assert [(r.path.name, r.kept, [e.what for e in r.outside]) for r in outcome.reviews] == []
     assert not (folder / HISTORY).exists()
+
+
+def test_a_generated_file_nobody_saved_is_seen_at_once_and_any_save_is_read(params, doc):
+    assert merge.untouched(doc)  # sealed: generated text only, as written
+    docx.Document(str(doc)).save(str(doc))  # a save, even with no edit, rewrites the body
+    assert not merge.untouched(doc)
+    assert _regenerate(params, doc) is None  # read in full, and no edit found
+    assert merge.untouched(doc)
+    reviewed = _blocks(doc)
+    _set_text(reviewed.reading.blocks["products"].elements[0], "Kept by the reviewer.")
+    reviewed.word.save(str(doc))
+    _regenerate(params, doc)
+    assert not merge.untouched(doc)  # it holds the reviewer's work: read again next time

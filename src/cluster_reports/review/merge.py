@@ -1,28 +1,32 @@
 """Reviewers' edits survive regeneration.
 
-When a .docx is written where one already exists, its narrative blocks are compared three ways: the
-reviewer's text (read from the file), the text generated into it last time (recorded in the file)
-and the text generated now.
+When a .docx is written where one already exists (or a copy of it under another name or format:
+``copies``), its blocks (narrative paragraphs and lists, captions, the cells of word-only columns)
+are compared three ways: the reviewer's text and formatting (read from the file by ``reading``:
+each paragraph belongs to the block of the region it stands in), what was generated into it last
+time (recorded in the file) and what is generated now.
 
 - untouched by the reviewer: the new text;
-- edited, and generated the same as last time: the reviewer's text (their paragraphs, with their
-  formatting, tracked changes and comments, are carried into the new document);
+- edited (words, formatting, tracked changes, comments), and generated the same as last time: the
+  reviewer's paragraphs, carried into the new document as they are;
 - edited, and generated differently now: a conflict. The file is left alone; the new version is
-  written beside it (``<name>.new.docx``) and the report says, per block, what the reviewer wrote,
-  what was generated then and what is generated now.
+  written beside it (``<name>.new.docx``) and the review trail says what the reviewer changed and
+  what the new data changes. Blocks the reviewer moved text between stand or fall together.
 
-Edits outside the blocks (a paragraph added between them, a table cell changed) cannot be carried
-into a regenerated document; they are listed in the report, and the previous file is kept in
-``history/`` beside it before anything is replaced. ``harvest`` turns reviewed blocks into the
-source: an overrides file beside the cluster's params that later renders use for Word and HTML.
+Edits outside the blocks (a heading, a computed table's cell, a paragraph where no block can hold
+it) cannot be carried; ``outside`` lists them for the trail, and a file that held reviewer work is
+copied to ``history/`` before it is replaced. A document that holds generated text only is sealed
+(``cr_body``), so that regenerating it when nobody saved it since reads nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 from cluster_reports.atomic import write_atomic
@@ -36,10 +40,15 @@ from cluster_reports.writers import docx as docx_writer
 from cluster_reports.writers.docx import blocks as docx_blocks
 from cluster_reports.writers.docx.blocks import paragraphs
 from cluster_reports.writers.docx.formatting import fingerprint
-from cluster_reports.writers.docx.properties import custom_properties
+from cluster_reports.writers.docx.properties import (
+    custom_properties,
+    read_custom_properties,
+    set_custom_properties,
+)
 from cluster_reports.writers.docx.reading import Reading
 
 HISTORY_DEFAULT = 10  # previous files kept per document in history/
+BODY_PROPERTY = "cr_body"  # digest of the body of a document holding generated text only
 
 
 def write_docx(doc: d.Document, path: Path, reference: Path) -> Review:
@@ -167,7 +176,15 @@ def _merge_and_write(word, prefixes: dict[str, str], path: Path, lang: str, foun
         word.save(str(tmp))
 
     if found.reviewed is None and not found.problems:
+        _seal(word)
         write_atomic(path, save)
+        return review
+    if found.reviewed == path and not (found.problems or found.ambiguous) and untouched(path):
+        # Nobody opened and saved it since it was generated: nothing to read, nothing to keep.
+        _seal(word)
+        write_atomic(path, save)
+        sibling(path, "new").unlink(missing_ok=True)
+        record(review)
         return review
     if found.renamed:
         review.source = found.origin
@@ -195,6 +212,8 @@ def _merge_and_write(word, prefixes: dict[str, str], path: Path, lang: str, foun
         review.history = keep_history(path)
     if review.kept:  # what the file holds is no longer what was generated: record what it is
         copies.mark_written(word)
+    else:
+        _seal(word)
     write_atomic(path, save)
     sibling(path, "new").unlink(missing_ok=True)  # a conflict's new version, now out of date
     if found.renamed:
@@ -239,6 +258,27 @@ def _carry(previous: reviewed_file.Reviewed, word, prefixes: dict[str, str], new
     review.outside += [Edit("annotation", where, where=what)
                        for where, what in previous.reading.annotated_outside]
     return review.worth_reporting
+
+
+def _seal(word) -> None:
+    """Record the digest of the body of a document that holds nothing but generated text: the next
+    render sees at once whether anyone saved it since (``untouched``). A document holding a
+    reviewer's kept work gets none, so it is always read again."""
+    set_custom_properties(word, {BODY_PROPERTY: hashlib.sha256(word.part.blob).hexdigest()})
+
+
+def untouched(path: Path) -> bool:
+    """Whether the body of a generated .docx is byte for byte as written (no word processor saved
+    it since: a save rewrites the body, even with no edit)."""
+    try:
+        sealed = read_custom_properties(path).get(BODY_PROPERTY)
+        if not sealed:
+            return False
+        with zipfile.ZipFile(path) as archive:
+            body = archive.read("word/document.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return hashlib.sha256(body).hexdigest() == sealed
 
 
 def _prefix_of(prefixes: dict[str, str], block: str) -> str:
