@@ -47,7 +47,7 @@ def harvest(docx_path: Path, params_root: Path) -> Harvested:
     """Harvest one reviewed .docx into its cluster's overrides file; raises HarvestError or
     ParamsError with the file and the reason."""
     from cluster_reports.review.reviewed import open_reviewed
-    from cluster_reports.writers.docx.blocks import annotations
+    from cluster_reports.writers.docx.blocks import annotations, paragraphs
     from cluster_reports.writers.docx.formatting import fingerprint
 
     try:
@@ -103,7 +103,7 @@ def harvest(docx_path: Path, params_root: Path) -> Harvested:
         # Formatting alone is an edit too: the block's record says how it was generated.
         formatted = block in formats and fingerprint(span.elements, reviewed.word) != formats[block]
         if texts != generated.get(block) or formatted:
-            read = [_read(p, rels) for p in spans.paragraphs(span.elements)]
+            read = [_read(p, rels) for top in span.elements for p in paragraphs(top)]
             unshown = sorted({name for r in read for name in r.unshown})
             if unshown:
                 result.notes.append(f"{block}: {', '.join(unshown)} kept in the Word file only "

@@ -111,8 +111,3 @@ def read_paragraph(p: etree._Element, rels=None) -> Read:
     if any(s["bold"] or s["italic"] or s["href"] for s in spans):
         result.paragraph = [{k: v for k, v in s.items() if k == "text" or v} for s in spans]
     return result
-
-
-def paragraphs(elements: list[etree._Element]) -> list[etree._Element]:
-    """The paragraphs of a block's top-level elements, in order (a table's too), as its texts are."""
-    return [p for top in elements for p in ([top] if top.tag == qn("w:p") else top.iter(qn("w:p")))]

@@ -24,7 +24,6 @@ LAYOUT_PROPERTY = "cr_layout"  # the generated body: blocks and numbered outside
 FORMAT_PROPERTY = "cr_format"  # block id -> the fingerprint of its formatting, as generated
 OUTSIDE_MARK = "cx"  # bookmarks cx_<n> mark the generated elements outside the blocks
 BOOKMARK = re.compile(r"^(?P<prefix>.+)_(?P<n>\d+)$")
-_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _TRACKED = {qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo")}
 COMMENT_TAGS = {qn("w:commentRangeStart"), qn("w:commentReference")}
 _HEADING_STYLE = re.compile(r"^(heading|judul)\s*\d", re.IGNORECASE)

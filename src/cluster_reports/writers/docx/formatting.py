@@ -25,7 +25,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
 
-from .blocks import is_deleted
+from .blocks import is_deleted, paragraphs
 
 _A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _R_ID = qn("r:id")
@@ -67,14 +67,14 @@ def fingerprint(elements: list[etree._Element], word) -> str:
     fonts, language.
     """
     context = _context(word)
-    paragraphs = []
-    for index, p in enumerate(p for top in elements for p in _paragraphs(top)):
+    formatted = []
+    for index, p in enumerate(p for top in elements for p in paragraphs(top)):
         segments = _segments(p, context)
         if segments:
-            paragraphs.append([index, segments])
-    if not paragraphs:
+            formatted.append([index, segments])
+    if not formatted:
         return ""
-    raw = json.dumps(paragraphs, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    raw = json.dumps(formatted, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()
 
 
@@ -83,11 +83,7 @@ def describe(elements: list[etree._Element], word) -> list[list[tuple[str, dict[
     digests): for tests and for telling a reviewer what differs."""
     context = _context(word)
     return [[(text, dict(props)) for _start, text, props in _segments(p, context)]
-            for top in elements for p in _paragraphs(top)]
-
-
-def _paragraphs(top: etree._Element) -> list[etree._Element]:
-    return [top] if top.tag == qn("w:p") else list(top.iter(qn("w:p")))
+            for top in elements for p in paragraphs(top)]
 
 
 # --- what the document's styles say ------------------------------------------------------------
