@@ -15,8 +15,11 @@ time (recorded in the file) and what is generated now.
 
 Edits outside the blocks (a heading, a computed table's cell, a paragraph where no block can hold
 it) cannot be carried; ``outside`` lists them for the trail, and a file that held reviewer work is
-copied to ``history/`` before it is replaced. A document that holds generated text only is sealed
-(``cr_body``), so that regenerating it when nobody saved it since reads nothing.
+moved to ``history/`` as it is replaced. The replacing itself (``replace``) puts the new version
+in place only while the file is still the one read: a reviewer who saved meanwhile has their file
+read again (``ATTEMPTS`` times at most), or left alone with the new version beside it. A document
+that holds generated text only is sealed (``cr_body``), so that regenerating it when nobody saved
+it since reads nothing.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from pathlib import Path
 
 from cluster_reports.atomic import write_atomic
 from cluster_reports.compose import tree as d
-from cluster_reports.review import copies
+from cluster_reports.review import copies, replace
 from cluster_reports.review import reviewed as reviewed_file
 from cluster_reports.review.outcome import HISTORY, Conflict, Edit, Review, ReviewConflict, sibling
 from cluster_reports.review.outside import outside_edits, recorded_edits
@@ -47,6 +50,7 @@ from cluster_reports.writers.docx.properties import (
 )
 from cluster_reports.writers.docx.reading import Reading
 
+ATTEMPTS = 3  # reads of a reviewer's file that keeps changing while it is replaced
 HISTORY_DEFAULT = 10  # previous files kept per document in history/
 BODY_PROPERTY = "cr_body"  # digest of the body of a document holding generated text only
 
@@ -55,7 +59,8 @@ def write_docx(doc: d.Document, path: Path, reference: Path) -> Review:
     """Write ``doc`` as a .docx at ``path`` on the reference document, keeping what a reviewer wrote
     in a file already there; returns what was kept, or raises ``ReviewConflict``."""
     word, prefixes = docx_writer.build(doc, reference)
-    return write_docx_keeping_edits(word, prefixes, Path(path), doc.properties.lang)
+    return write_docx_keeping_edits(word, prefixes, Path(path), doc.properties.lang,
+                                    rebuild=lambda: docx_writer.build(doc, reference))
 
 
 def decide(reviewer: dict[str, list[str]], annotated: dict[str, list[str]],
@@ -144,32 +149,57 @@ def history_limit() -> int:
 
 
 def keep_history(path: Path, now: dt.datetime | None = None, limit: int | None = None) -> Path:
-    """Copy the file about to be replaced into ``history/`` beside it, named by the time; keep
-    the last ``limit`` copies of this document (older ones are removed)."""
-    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%S%fZ")
-    target = path.parent / HISTORY / f"{path.stem}.{stamp}{path.suffix}"
+    """Copy the file at ``path`` into ``history/`` beside it, named by the time, and keep the last
+    ``limit`` copies (``prune_history``). A file being replaced is moved there instead
+    (``replace.place``)."""
+    target = replace.history_path(path, now)
     write_atomic(target, lambda tmp: shutil.copy2(path, tmp))
-    limit = history_limit() if limit is None else limit
-    if limit:
-        pattern = re.compile(rf"^{re.escape(path.stem)}\.\d{{8}}T\d{{12}}Z{re.escape(path.suffix)}$")
-        copies = sorted(p for p in target.parent.iterdir() if pattern.match(p.name))
-        for old in copies[:-limit]:
-            old.unlink(missing_ok=True)
+    prune_history(path, limit)
     return target
 
 
-def write_docx_keeping_edits(word, prefixes: dict[str, str], path: Path, lang: str = "en") -> Review:
+def prune_history(path: Path, limit: int | None = None) -> None:
+    """Keep the last ``limit`` history copies of the document at ``path`` (older ones are removed)."""
+    limit = history_limit() if limit is None else limit
+    folder = path.parent / HISTORY
+    if limit and folder.is_dir():
+        pattern = re.compile(rf"^{re.escape(path.stem)}\.\d{{8}}T\d{{12}}Z{re.escape(path.suffix)}$")
+        copies = sorted(p for p in folder.iterdir() if pattern.match(p.name))
+        for old in copies[:-limit]:
+            old.unlink(missing_ok=True)
+
+
+def write_docx_keeping_edits(word, prefixes: dict[str, str], path: Path, lang: str = "en",
+                             rebuild=None) -> Review:
     """Save a newly built python-docx document at ``path``, keeping a reviewer's work in the file
     that is there, or in a copy of it under another name or format (see the module's docstring).
     Raises ReviewConflict when blocks conflict, or when the folder holds reviewer work that
-    cannot be read or told apart."""
+    cannot be read or told apart, or was saved again while it was being replaced.
+
+    ``rebuild()`` gives the newly built document and its prefixes again: when the reviewer's file
+    changed while it was replaced, it is read and merged again into a fresh one (without it, the
+    new version is written beside the file and the change reported)."""
     identity = custom_properties(word)
-    with copies.find(path, identity.get("cluster_id", ""), identity.get("document_kind", ""),
-                     identity.get("language", lang)) as found:
-        return _merge_and_write(word, prefixes, path, lang, found)
+    attempts = ATTEMPTS if rebuild is not None else 1
+    for attempt in range(1, attempts + 1):
+        if attempt > 1:
+            word, prefixes = rebuild()  # the last attempt merged into the one built before
+        # Recorded before anything reads it: found unchanged when it is replaced, the file was
+        # the same (inode, mtime, bytes) all the while it was read (see ``replace``).
+        read = replace.settle(path)
+        with copies.find(path, identity.get("cluster_id", ""), identity.get("document_kind", ""),
+                         identity.get("language", lang)) as found:
+            try:
+                review = _merge_and_write(word, prefixes, path, lang, found, read, attempt == attempts)
+            except replace.Changed:
+                continue
+        review.reread = attempt - 1
+        return review
+    raise AssertionError("the last attempt reports a change rather than raising it")
 
 
-def _merge_and_write(word, prefixes: dict[str, str], path: Path, lang: str, found: copies.Found) -> Review:
+def _merge_and_write(word, prefixes: dict[str, str], path: Path, lang: str, found: copies.Found,
+                     read: replace.Snapshot | None = None, last: bool = True) -> Review:
     review = Review(path, lang=lang, problems=list(found.problems))
 
     def save(tmp: Path) -> None:
@@ -177,12 +207,12 @@ def _merge_and_write(word, prefixes: dict[str, str], path: Path, lang: str, foun
 
     if found.reviewed is None and not found.problems:
         _seal(word)
-        write_atomic(path, save)
+        _replace(path, save, read, review, keep=False, last=last)
         return review
     if found.reviewed == path and not (found.problems or found.ambiguous) and untouched(path):
         # Nobody opened and saved it since it was generated: nothing to read, nothing to keep.
         _seal(word)
-        write_atomic(path, save)
+        _replace(path, save, read, review, keep=False, last=last)
         sibling(path, "new").unlink(missing_ok=True)
         record(review)
         return review
@@ -208,13 +238,11 @@ def _merge_and_write(word, prefixes: dict[str, str], path: Path, lang: str, foun
         write_atomic(review.new_version, save)
         record(review)
         raise ReviewConflict(review)
-    if worked and path.exists():
-        review.history = keep_history(path)
     if review.kept:  # what the file holds is no longer what was generated: record what it is
         copies.mark_written(word)
     else:
         _seal(word)
-    write_atomic(path, save)
+    _replace(path, save, read, review, keep=worked, last=last)
     sibling(path, "new").unlink(missing_ok=True)  # a conflict's new version, now out of date
     if found.renamed:
         review.set_aside = copies.set_aside(found)
@@ -222,6 +250,33 @@ def _merge_and_write(word, prefixes: dict[str, str], path: Path, lang: str, foun
     # the first render that finds none.
     record(review)
     return review
+
+
+def _replace(path: Path, save, read: replace.Snapshot | None, review: Review, keep: bool,
+             last: bool) -> None:
+    """The write step: put the new version at ``path`` while the file there is still the one
+    ``read``, moving that one into ``history/`` when it held reviewer work (``keep``). A file that
+    changed meanwhile is read again (``replace.Changed`` goes up) unless this is the ``last``
+    attempt; then, or when the file read cannot be kept safely, nothing is replaced: the new
+    version goes beside it and the reason is reported, as for a conflict."""
+    try:
+        history = replace.place(path, save, read, replace.history_path(path) if keep and read else None)
+    except replace.Changed as exc:
+        if not last:
+            raise
+        reason, detail = exc.reason, ""
+    except replace.Unsafe as exc:
+        reason, detail = exc.reason, exc.detail
+    else:
+        if history is not None:
+            review.history = history
+            prune_history(path)
+        return
+    review.problems.append(replace.problem(reason, path, review.lang, detail))
+    review.new_version = sibling(path, "new")
+    write_atomic(review.new_version, save)
+    record(review)
+    raise ReviewConflict(review)
 
 
 def _carry(previous: reviewed_file.Reviewed, word, prefixes: dict[str, str], new_reading: Reading,

@@ -64,6 +64,7 @@ class Review:
     history: Path | None = None
     new_version: Path | None = None
     report: Path | None = None
+    reread: int = 0  # times the reviewer's file changed while it was being replaced, and was read again
     trail_closed: bool = False  # this generation found no reviewer's work and closed the review trail
 
     def heading(self, block: str) -> str:
