@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import threading
 import time
 import zipfile
@@ -326,3 +327,30 @@ def test_without_rebuild_a_change_is_reported_at_once(sample, bases, versions, t
     outcome = _render(sample, doc.parents[2])
     assert "was saved again while the new version" in outcome.error
     assert doc.read_bytes() == data and sibling(doc, "new").exists()
+
+
+def test_an_interrupt_with_the_file_moved_puts_it_back(sample, bases, versions, tmp_path, monkeypatch):
+    doc = _start(bases["edited"], tmp_path)
+    doc.write_bytes(versions["edited"])
+    inode = doc.stat().st_ino
+
+    def interrupted(moved, read):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(replace, "_verify", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _render(sample, doc.parents[2])
+    assert doc.stat().st_ino == inode and doc.read_bytes() == versions["edited"]
+    assert not [p.name for p in doc.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_a_file_left_aside_by_a_killed_render_is_put_back(sample, bases, versions, tmp_path):
+    doc = _start(bases["edited"], tmp_path)
+    doc.write_bytes(versions["edited"])
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    aside = doc.with_name(f".{doc.name}.{gone.pid}.1.replaced")  # killed between steps 3 and 4
+    os.rename(doc, aside)
+    outcome = _render(sample, doc.parents[2])
+    assert outcome.error is None and BLOCK in outcome.reviews[0].kept and TEXT in _text(doc)
+    assert not [p.name for p in doc.parent.iterdir() if p.name.startswith(".")]

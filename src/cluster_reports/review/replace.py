@@ -29,7 +29,9 @@ in the document), gone when it is not (a file found to hold no reviewer work, re
 5). An in-place save that truncates as it opens has changed the file by step 3 if it opened before
 it, so only a writer that opens without truncating and pauses between opening and writing can fall
 there, within the microseconds between step 3 and step 5. Between steps 3 and 4 the path is
-absent for as long: a reader opening it then finds no file. A file changed and changed back to the
+absent for as long: a reader opening it then finds no file; a process killed then leaves the file
+read in history/, or under a hidden name (``.<name>.<pid>.<time>.replaced``) that the next render
+puts back (``recover``). A file changed and changed back to the
 very same bytes in between (A, B, A) reads as unchanged. Where the file system has no hard links,
 step 4 is a check that the path is free followed by a rename.
 """
@@ -41,6 +43,7 @@ import errno
 import hashlib
 import io
 import os
+import re
 import stat
 import tempfile
 import time
@@ -120,6 +123,7 @@ def settle(path: Path, *, clock: Callable[[], float] = time.monotonic) -> Snapsh
     unreadable as a zip and modified in the last ``RECENT`` seconds is being written in place, so
     its size and mtime are polled until they stand still for ``QUIET`` seconds (at most ``WAIT``).
     A file still unreadable then is returned as such: it is not to be replaced."""
+    recover(path)
     shot = snapshot(path)
     if shot is None or shot.word or shot.sha256 is None or time.time() - shot.mtime_ns / 1e9 > RECENT:
         return shot
@@ -131,6 +135,45 @@ def settle(path: Path, *, clock: Callable[[], float] = time.monotonic) -> Snapsh
         if now != last:
             last, still_since = now, clock()
     return snapshot(path)
+
+
+def recover(path: Path) -> list[Path]:
+    """Files a killed process left moved aside (step 3 done, step 5 not): put back at ``path`` when
+    there is no file there, else kept in ``history/``. Returns where they went."""
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.\d+\.(replaced|ours)$")
+    moved = []
+    try:
+        names = sorted(os.listdir(path.parent), reverse=True)  # the newest first
+    except FileNotFoundError:
+        return moved
+    for name in names:
+        match = pattern.match(name)
+        if not match or _alive(int(match.group(1))):
+            continue
+        left = path.parent / name
+        if match.group(2) == "ours":  # our new version, not yet in place: made again
+            left.unlink(missing_ok=True)
+            continue
+        try:
+            _put(left, path)
+            moved.append(path)
+        except FileExistsError:
+            target = _spare(path)
+            _put(left, target)
+            moved.append(target)
+    return moved
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True  # this process's own, in another thread
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _signature(path: Path) -> tuple[int, int, int] | None:
@@ -173,27 +216,39 @@ def place(path: Path, produce: Callable[[Path], None], read: Snapshot | None,
             _move(path, aside)
         except FileNotFoundError:  # removed or being renamed over since step 2
             raise Changed("changed") from None
-        problem = _verify(aside, read)
-        if problem:
-            _move_back(aside, path)
-            if problem == "changed":
-                raise Changed("changed")
-            raise Unsafe("unverified", problem)
-        ours = os.lstat(tmp).st_ino
         try:
-            _put(tmp, path)
-        except FileExistsError:
-            if history is None:
-                os.unlink(aside)  # verified to be the file read, which held no reviewer work
-            raise Changed("saved", history) from None
-        if not _still(aside, read):
-            _give_back(aside, path, ours)
-            raise Changed("changed")
-        if history is None:
-            os.unlink(aside)
-        return history
+            return _replace_moved(path, tmp, aside, read, history)
+        except (Changed, Unsafe):
+            raise
+        except BaseException:  # an error or Ctrl-C with the file moved: it goes back if it can
+            if os.path.lexists(aside) and not os.path.lexists(path):
+                _move_back(aside, path)
+            raise
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _replace_moved(path: Path, tmp: Path, aside: Path, read: Snapshot, history: Path | None) -> Path | None:
+    """Steps 3 (its verification) to 5, the file read moved to ``aside``."""
+    problem = _verify(aside, read)
+    if problem:
+        _move_back(aside, path)
+        if problem == "changed":
+            raise Changed("changed")
+        raise Unsafe("unverified", problem)
+    ours = os.lstat(tmp).st_ino
+    try:
+        _put(tmp, path)
+    except FileExistsError:
+        if history is None:
+            aside.unlink(missing_ok=True)  # verified to be the file read, holding no reviewer work
+        raise Changed("saved", history) from None
+    if not _still(aside, read):
+        _give_back(aside, path, ours)
+        raise Changed("changed")
+    if history is None:
+        aside.unlink(missing_ok=True)
+    return history
 
 
 def _temporary(path: Path, produce: Callable[[Path], None]) -> Path:
