@@ -26,14 +26,14 @@ No step removes or overwrites a file that was not verified to be the one read, e
 The window that remains: a writer that opened the file before step 3 and writes into it only after
 step 5's look writes into the moved file: in ``history/`` when history is kept (not lost, but not
 in the document), gone when it is not (a file found to hold no reviewer work, removed after step
-5). An in-place save that truncates as it opens has changed the file by step 3 if it opened before
-it, so only a writer that opens without truncating and pauses between opening and writing can fall
-there, within the microseconds between step 3 and step 5. Between steps 3 and 4 the path is
-absent for as long: a reader opening it then finds no file; a process killed then leaves the file
-read in history/, or under a hidden name (``.<name>.<pid>.<time>.replaced``) that the next render
-puts back (``recover``). A file changed and changed back to the
-very same bytes in between (A, B, A) reads as unchanged. Where the file system has no hard links,
-step 4 is a check that the path is free followed by a rename.
+5). A save that truncates as it opens (in place) or renames (atomic) has changed the path or the
+file by step 3 if it began before it, so only a writer that opens without truncating before step 3
+and writes its first byte after step 5 (microseconds later) falls there. Between steps 3 and 4 the
+path is absent for as long: a reader opening it then finds no file; a process killed then leaves
+the file read in history/, or under a hidden name (``.<name>.<pid>.<time>.replaced``) that the next
+render puts back (``recover``). A file changed and changed back to the very same bytes meanwhile
+(A, B, A) reads as unchanged. Where the file system has no hard links, step 4 is a check that the
+path is free followed by a rename (a writer landing between the two is overwritten).
 """
 
 from __future__ import annotations
