@@ -95,6 +95,14 @@ def _damage(path: Path, change) -> None:
             archive.writestr(info, blob if info.filename == "docProps/custom.xml" else data)
 
 
+def _replace_part(path: Path, name: str, blob: bytes) -> None:
+    with zipfile.ZipFile(path) as archive:
+        items = [(info, archive.read(info.filename)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in items:
+            archive.writestr(info, blob if info.filename == name else data)
+
+
 def _set(name: str, value: str):
     return lambda values: {**values, name: value}
 
@@ -220,6 +228,35 @@ def test_a_damaged_record_is_never_overwritten_and_harvest_refuses_it(params, do
     assert reason in str(caught.value) and str(doc) in str(caught.value)
     assert not _overrides(params).exists()  # nothing harvested, the HTML keeps the generated text
     assert doc.read_bytes() == before
+
+
+def test_custom_properties_that_are_not_xml_are_damage(params, doc):
+    _replace_part(doc, "docProps/custom.xml", b"<Properties><property name='cr_blocks'>")
+    before = doc.read_bytes()
+    reason = "docProps/custom.xml is not readable XML"
+    assert reviewed_file.open_reviewed(doc).damage == reason
+    outcome = _render(params, doc.parents[2])
+    assert doc.read_bytes() == before and reason in (outcome.error or "")
+    assert doc.with_name("profile.en.new.docx").is_file()
+    with pytest.raises(HarvestError, match=reason):
+        harvest(doc, params)
+
+
+def test_a_damaged_copy_under_another_name_is_left_alone_and_so_is_the_file(params, doc, generated):
+    """The reviewer's copy, saved under another name, has a damaged record; the document's own file
+    is as generated. Neither is replaced or set aside: the copy is work of unknown extent."""
+    copy_path = doc.with_name("profile.en (reviewed).docx")
+    shutil.move(doc, copy_path)
+    shutil.copy2(generated, doc)
+    docx.Document(str(doc)).save(str(doc))  # saved since, so that it is read in full
+    _damage(copy_path, _set("cr_generated", "oops"))
+    copy_before, doc_before = copy_path.read_bytes(), doc.read_bytes()
+    outcome = _render(params, doc.parents[2])
+    assert copy_path.read_bytes() == copy_before and doc.read_bytes() == doc_before
+    assert "'profile.en (reviewed).docx'" in outcome.error
+    assert "cr_generated is not valid JSON" in outcome.error
+    assert doc.with_name("profile.en.new.docx").is_file()
+    assert not (doc.parent / HISTORY).exists()
 
 
 def test_the_command_line_names_the_damage_and_fails(params, doc):

@@ -280,7 +280,7 @@ def untouched(path: Path) -> bool:
             return False
         with zipfile.ZipFile(path) as archive:
             body = archive.read("word/document.xml")
-    except (OSError, KeyError, zipfile.BadZipFile):
+    except (OSError, KeyError, zipfile.BadZipFile, SyntaxError):  # SyntaxError: custom.xml not XML
         return False
     return hashlib.sha256(body).hexdigest() == sealed
 

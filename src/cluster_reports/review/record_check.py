@@ -21,7 +21,8 @@ Which record a file has:
 
 What a record must agree with, and why these rules flag no reviewer's edit:
 
-- each property parses to its shape (JSON of the right types; the seals are hex digests);
+- ``docProps/custom.xml`` is XML (``reviewed`` says so when it is not), each property parses to its
+  shape (JSON of the right types; the seals are hex digests), and an empty one reads as empty;
 - the recorded sets agree with one another: every block with generated text has a bookmark
   prefix; ``cr_format`` and the layout's blocks are exactly ``cr_generated``'s (one reading wrote
   them all). A prefix with no text is allowed: an empty block (a harvested deletion) has one;
@@ -70,6 +71,7 @@ WRITTEN_PROPERTY = "cr_written"  # copies' fingerprint of the text as written
 RECORD = (BLOCKS_PROPERTY, GENERATED_PROPERTY, LAYOUT_PROPERTY, FORMAT_PROPERTY, OUTSIDE_PROPERTY,
           BODY_PROPERTY, WRITTEN_PROPERTY)
 IDENTITY = ("cluster_id", "document_kind", "language")
+CUSTOM_PART = "docProps/custom.xml"  # where the custom properties are kept
 _DIGESTS = {BODY_PROPERTY: 64, WRITTEN_PROPERTY: 32}  # hex digits of each seal
 _BLOCK_MARK = "cr_"  # every block's bookmark prefix starts so (Word's TOC anchors are _Toc_...)
 _QN_BOOKMARK = qn("w:bookmarkStart")

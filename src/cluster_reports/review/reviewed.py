@@ -75,9 +75,14 @@ def open_reviewed(path: Path) -> Reviewed:
 
 def reading_of(path: Path, word: docx.document.Document) -> Reviewed:
     """The file read by its blocks, once its record is checked (a damaged record is not used)."""
-    properties = custom_properties(word)
     body = word.element.body
-    record = record_check.parse(properties, body)
+    try:
+        properties = custom_properties(word)
+    except Exception:  # noqa: BLE001 - not XML: the whole record is lost, the body may hold work
+        properties = {}
+        record = record_check.Record(damage=f"{record_check.CUSTOM_PART} is not readable XML")
+    else:
+        record = record_check.parse(properties, body)
     if record.damage is None:
         try:
             reading = read(body, record.prefixes, record.layout)
