@@ -357,6 +357,31 @@ def test_a_file_with_no_record_is_kept_in_history_and_replaced(params, tmp_path)
     assert "summary" in reviewed_file.block_texts(path)
 
 
+def test_a_record_of_the_versions_before_the_layout_is_read_as_before(params, doc):
+    """cr_blocks, cr_generated and cr_outside (no cr_layout, cr_format): the record of the versions
+    before the layout record is complete for them."""
+    outside = [t for _h, t in reviewed_file.open_reviewed(doc).reading.outside_texts()]
+    _damage(doc, lambda values: {**_drop("cr_layout", "cr_format", "cr_written")(values),
+                                 "cr_outside": json.dumps(outside, ensure_ascii=False)})
+    older = reviewed_file.open_reviewed(doc)
+    assert older.damage is None and older.layout is None and older.generated_outside == outside
+    outcome = _render(params, doc.parents[2])
+    assert outcome.error is None, outcome.error
+    assert reviewed_file.block_texts(doc)["products"] == [EDIT]
+
+
+def test_a_file_of_the_first_versions_is_unrecorded_as_before(params, doc):
+    """cr_blocks alone (the first versions marked the blocks, recorded no text): kept in history/
+    and replaced, as before."""
+    _damage(doc, _drop("cr_generated", "cr_layout", "cr_format", "cr_written"))
+    before = doc.read_bytes()
+    assert reviewed_file.open_reviewed(doc).damage is None
+    outcome = _render(params, doc.parents[2])
+    assert outcome.error is None and outcome.reviews[0].unrecorded
+    [kept] = list((doc.parent / HISTORY).iterdir())
+    assert kept.read_bytes() == before
+
+
 def test_the_record_names_agree_with_the_writers():
     assert record_check.BODY_PROPERTY == merge.BODY_PROPERTY
     assert record_check.WRITTEN_PROPERTY == copies.WRITTEN_PROPERTY
