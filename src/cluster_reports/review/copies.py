@@ -317,6 +317,8 @@ def _signature(path: Path) -> tuple[str, int, int]:
 def reviewer_work(reviewed: reviewed_file.Reviewed) -> bool:
     """Whether the file differs from what the tool wrote into it (text, tracked changes,
     comments): from its ``cr_written`` fingerprint, else from its record of what was generated."""
+    if reviewed.damage is not None:
+        return True  # a record that cannot be trusted says nothing of what was edited
     written = reviewed.properties.get(WRITTEN_PROPERTY)
     if written:
         return fingerprint(reviewed.reading, reviewed.word) != written

@@ -54,6 +54,9 @@ def harvest(docx_path: Path, params_root: Path) -> Harvested:
         reviewed = open_reviewed(docx_path)
     except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same clear message
         raise HarvestError(f"{docx_path}: not a readable Word document ({exc})") from None
+    if reviewed.damage is not None:  # what the reviewer changed cannot be told: nothing is written
+        raise HarvestError(f"{docx_path}: generation record: {reviewed.damage}; the reviewer's edits "
+                           "cannot be told from the generated text, so nothing was harvested")
     props = reviewed.properties
     cluster_id, kind, lang = (props.get(k, "") for k in ("cluster_id", "document_kind", "language"))
     generated = reviewed.generated

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from cluster_reports.atomic import write_atomic
 from cluster_reports.compose import tree as d
-from cluster_reports.review import copies, replace
+from cluster_reports.review import copies, record_check, replace
 from cluster_reports.review import reviewed as reviewed_file
 from cluster_reports.review.outcome import HISTORY, Conflict, Edit, Review, ReviewConflict, sibling
 from cluster_reports.review.outside import outside_edits, recorded_edits
@@ -222,17 +222,21 @@ def _merge_and_write(word, prefixes: dict[str, str], path: Path, lang: str, foun
     if found.reviewed is not None:
         try:
             previous = reviewed_file.open_reviewed(found.reviewed)
-        except Exception as exc:  # noqa: BLE001 - not a readable .docx: keep it, say so, replace it
+        except Exception as exc:  # noqa: BLE001 - not a readable .docx: never replaced (see replace.place)
             review.unrecorded = True
             review.outside.append(Edit("unreadable", text=str(exc)))
     new_reading = reviewed_file.reading_of(path, word).reading
     new = {b: span.texts() for b, span in new_reading.blocks.items()}
     worked = found.reviewed is not None and previous is None
-    if previous is not None and previous.generated is None:
+    if previous is not None and previous.damage is not None:
+        # A record that cannot be trusted: what the reviewer changed is unknown, nothing is replaced.
+        name = (found.origin or found.reviewed or path).name
+        review.problems.append(record_check.problem(previous.damage, name, lang))
+    elif previous is not None and previous.generated is None:
         review.unrecorded = worked = True  # made by an older version, or not by this tool
     elif previous is not None:
         worked = _carry(previous, word, prefixes, new_reading, new, review)
-    if review.conflicts or found.ambiguous or found.problems:
+    if review.conflicts or found.ambiguous or review.problems:
         # Reviewer work that conflicts, or that cannot be read or told apart: nothing is replaced.
         review.new_version = sibling(path, "new")
         write_atomic(review.new_version, save)
@@ -331,7 +335,7 @@ def untouched(path: Path) -> bool:
             return False
         with zipfile.ZipFile(path) as archive:
             body = archive.read("word/document.xml")
-    except (OSError, KeyError, zipfile.BadZipFile):
+    except (OSError, KeyError, zipfile.BadZipFile, SyntaxError):  # SyntaxError: custom.xml not XML
         return False
     return hashlib.sha256(body).hexdigest() == sealed
 

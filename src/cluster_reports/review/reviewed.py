@@ -8,8 +8,7 @@ with their links, pictures and comments.
 from __future__ import annotations
 
 import copy
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
@@ -22,14 +21,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
+from cluster_reports.review import record_check
 from cluster_reports.writers.docx.blocks import (
-    BLOCKS_PROPERTY,
     COMMENT_TAGS,
-    FORMAT_PROPERTY,
-    GENERATED_PROPERTY,
-    LAYOUT_PROPERTY,
     OUTSIDE_MARK,
-    OUTSIDE_PROPERTY,
     is_deleted,
     paragraph_text,
 )
@@ -41,37 +36,36 @@ _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 @dataclass
 class Reviewed:
-    """An existing .docx: its custom properties, its reading, and the package it came from."""
+    """An existing .docx: its custom properties, its reading, and the package it came from.
+    ``damage``: why its generation record cannot be trusted (``record_check``); the reading is
+    then of the body alone (every element outside the blocks), and the record must not be used."""
 
     path: Path
     properties: dict[str, str]
     reading: Reading
     word: docx.document.Document
+    record: record_check.Record = field(default_factory=record_check.Record)
+
+    @property
+    def damage(self) -> str | None:
+        return self.record.damage
 
     @property
     def generated(self) -> dict[str, list[str]] | None:
-        raw = self.properties.get(GENERATED_PROPERTY)
-        return json.loads(raw) if raw else None
+        return self.record.generated
 
     @property
     def generated_outside(self) -> list[str] | None:
         """Older files: the texts generated outside the blocks (newer ones have ``layout``)."""
-        raw = self.properties.get(OUTSIDE_PROPERTY)
-        return json.loads(raw) if raw else None
+        return self.record.outside
 
     @property
     def layout(self) -> dict | None:
-        return layout_of(self.properties)
+        return self.record.layout
 
     @property
     def formats(self) -> dict[str, str]:
-        raw = self.properties.get(FORMAT_PROPERTY)
-        return json.loads(raw) if raw else {}
-
-
-def layout_of(properties: dict[str, str]) -> dict | None:
-    raw = properties.get(LAYOUT_PROPERTY)
-    return json.loads(raw) if raw else None
+        return self.record.formats
 
 
 def open_reviewed(path: Path) -> Reviewed:
@@ -80,9 +74,29 @@ def open_reviewed(path: Path) -> Reviewed:
 
 
 def reading_of(path: Path, word: docx.document.Document) -> Reviewed:
-    properties = custom_properties(word)
-    prefixes = json.loads(properties.get(BLOCKS_PROPERTY) or "{}")
-    return Reviewed(path, properties, read(word.element.body, prefixes, layout_of(properties)), word)
+    """The file read by its blocks, once its record is checked (a damaged record is not used)."""
+    body = word.element.body
+    try:
+        properties = custom_properties(word)
+    except Exception:  # noqa: BLE001 - not XML: the whole record is lost, the body may hold work
+        properties = {}
+        record = record_check.Record(damage=f"{record_check.CUSTOM_PART} is not readable XML")
+    else:
+        record = record_check.parse(properties, body)
+    if record.damage is None:
+        try:
+            reading = read(body, record.prefixes, record.layout)
+        except Exception as exc:  # noqa: BLE001 - a record of the right shape that still misleads
+            record = record_check.Record(damage=f"the record could not be read with the document "
+                                                f"({type(exc).__name__})")
+        else:
+            if record.generated is not None:
+                texts = {b: span.texts() for b, span in reading.blocks.items()}
+                record.damage = record_check.exchanged(record.generated, texts, reading.moved_in)
+            if record.damage is None:
+                return Reviewed(path, properties, reading, word, record)
+    record = record_check.Record(damage=record.damage)
+    return Reviewed(path, properties, read(body, {}, None), word, record)
 
 
 def transplant(word: docx.document.Document, target: Span, source: Span, prefix: str,
