@@ -327,6 +327,17 @@ def test_nesting_400_deep_is_a_problem_at_its_line(params, style):
     assert f"nested more than {MAX_DEPTH} levels deep" in problem.reason and problem.field.startswith("line ")
 
 
+@pytest.mark.parametrize("yaml_text, reason", [
+    ("x0: &x0 [1]\n" + "".join(f"x{i}: &x{i} [*x{i - 1}]\n" for i in range(1, 400)), "nested more than"),
+    ("loop: &a [*a]\n", "holds itself"),
+])
+def test_aliases_that_nest_deep_or_hold_themselves_are_a_problem(params, yaml_text, reason):
+    cluster = cluster_folder(params) / "tegal-metalwork.yaml"
+    cluster.write_text(cluster.read_text(encoding="utf-8") + yaml_text, encoding="utf-8")
+    (problem,) = _problems(cluster)
+    assert reason in problem.reason and problem.field.startswith("line ")
+
+
 def test_nesting_within_the_limit_reaches_the_schema(params):
     cluster = cluster_folder(params) / "tegal-metalwork.yaml"
     cluster.write_text(cluster.read_text(encoding="utf-8") + "deep: " + "[" * 25 + "]" * 25 + "\n",

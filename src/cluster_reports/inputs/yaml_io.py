@@ -149,18 +149,32 @@ MAX_DEPTH = 30
 _NESTED = f"mappings or lists nested more than {MAX_DEPTH} levels deep"
 
 
-def _too_deep(root: yaml.Node) -> yaml.Node | None:
-    """The first node nested more than MAX_DEPTH levels, found without recursion (aliases once)."""
-    stack, seen = [(root, 1)], set()
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    items = node.value if isinstance(node, yaml.SequenceNode) else [n for kv in node.value for n in kv]
+    return [n for n in items if isinstance(n, yaml.CollectionNode)]
+
+
+def _too_deep(root: yaml.Node) -> tuple[yaml.Node, str] | None:
+    """A node whose mappings and lists nest more than MAX_DEPTH levels, or that holds itself (an
+    alias of an enclosing anchor), found without recursion. Heights are kept per node, so a chain of
+    aliases (b: [*a], c: [*b], ...) counts as deep as it builds."""
+    height: dict[int, int] = {}
+    open_: set[int] = set()  # on the path being walked: met again, the node holds itself
+    stack = [(root, False)] if isinstance(root, yaml.CollectionNode) else []
     while stack:
-        node, depth = stack.pop()
-        if id(node) in seen or not isinstance(node, yaml.CollectionNode):
-            continue
-        seen.add(id(node))
-        if depth > MAX_DEPTH:
-            return node
-        items = node.value if isinstance(node, yaml.SequenceNode) else [n for kv in node.value for n in kv]
-        stack.extend((child, depth + 1) for child in items)
+        node, closing = stack.pop()
+        key = id(node)
+        if closing:
+            open_.discard(key)
+            height[key] = 1 + max((height[id(c)] for c in _children(node)), default=0)
+            if height[key] > MAX_DEPTH:
+                return node, _NESTED
+        elif key in open_:
+            return node, "a list or mapping holds itself (an alias of the anchor around it)"
+        elif key not in height:
+            open_.add(key)
+            stack.append((node, True))
+            stack.extend((c, False) for c in _children(node) if id(c) not in height)
     return None
 
 
@@ -172,8 +186,7 @@ def _load(text: str):
             return None
         deep = _too_deep(node)
         if deep is not None:
-            raise yaml.constructor.ConstructorError(
-                None, None, _NESTED, deep.start_mark)
+            raise yaml.constructor.ConstructorError(None, None, deep[1], deep[0].start_mark)
         return loader.construct_document(node)
     finally:
         loader.dispose()
