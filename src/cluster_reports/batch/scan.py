@@ -162,8 +162,8 @@ def scan(params_dir: Path, programmes_dir: Path | None = None) -> Scan:
         for name in clusters:
             path = here / name
             refused = files.check(path, files.params_root(path))
-            if refused is not None:  # a symlink out of the tree or a loop, a FIFO, a device: not a cluster
-                result.problems.append((str(path.relative_to(root)), f"{path}: (file): {refused}"))
+            if refused is not None:  # out of the tree, a loop, a FIFO, a device: "<rel>: (file): <why>"
+                result.problems.append((str(path.relative_to(root)), f"(file): {refused}"))
                 continue
             result.sources.append(
                 Source(path, str(path.relative_to(root)),
