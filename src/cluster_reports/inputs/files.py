@@ -69,7 +69,13 @@ def _kind(mode: int) -> str:
             else "a folder" if stat.S_ISDIR(mode) else "not a file")
 
 
+def _usable(path: Path) -> None:
+    if "\0" in str(path):  # the system cannot take it (Python would raise ValueError)
+        raise Refused("holds a NUL character: it names no file")
+
+
 def _real(path: Path) -> Path:
+    _usable(path)
     try:
         return Path(os.path.realpath(path, strict=True))
     except OSError as exc:
@@ -83,6 +89,7 @@ def _real(path: Path) -> Path:
 def resolve_inside(root: Path, path: Path) -> Path:
     """The real path of ``path`` (relative paths taken from the working folder), or Refused when it
     leads outside ``root``, loops or does not exist."""
+    _usable(path)
     real_root = Path(os.path.realpath(root))
     # Outside first, then whether it exists: nothing is said of what lies outside the root.
     if not Path(os.path.realpath(path)).is_relative_to(real_root):
