@@ -174,17 +174,19 @@ def test_a_cluster_named_with_its_own_sidecar_is_checked_once(params: Path):
 
 
 def test_an_unreadable_firm_csv_is_a_problem_named_by_file(params: Path, monkeypatch):
-    from cluster_reports.inputs import params_io
-    from cluster_reports.inputs.yaml_io import ParamsError, Problem
+    import errno
 
-    real = params_io.read_bytes
+    from cluster_reports.inputs import files
 
-    def unreadable(path: Path) -> bytes:
-        if path.suffix == ".csv":
-            raise ParamsError([Problem(str(path), "(file)", "cannot be read: Permission denied")])
-        return real(path)
-    monkeypatch.setattr(params_io, "read_bytes", unreadable)
+    real = files.read_limited
+
+    def unreadable(path: Path, *args, **kwargs) -> bytes:
+        if path.suffix == ".csv":  # as root, chmod 000 does not stop a read
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real(path, *args, **kwargs)
+    monkeypatch.setattr(files, "read_limited", unreadable)
     result = run("validate", str(params / f"{KEBUMEN}.yaml"))
     assert result.exit_code == 1
-    assert f"error {params / KEBUMEN}.monitoring-firms.csv: (file): cannot be read: Permission denied" \
-        in result.stderr
+    # Named where it is named (the monitoring file's firms_csv), and which file could not be read.
+    assert (f"error {params / KEBUMEN}.monitoring.yaml: firms_csv: {params / KEBUMEN}.monitoring-firms.csv: "
+            "cannot be read: Permission denied") in result.stderr

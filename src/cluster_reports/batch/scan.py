@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cluster_reports import __version__
 from cluster_reports.documents import registry
-from cluster_reports.inputs import params_io, programmes, publication
+from cluster_reports.inputs import files, params_io, programmes, publication
 from cluster_reports.inputs.schema import PARTS
 
 PACKAGE = Path(__file__).resolve().parents[1]  # the cluster_reports package
@@ -99,8 +99,30 @@ def digests(templates: Path, engine: str, notebooks: Path) -> Digests:
 def _library_digest(folder: Path, cache: dict) -> str:
     """Hashed once per scan (every cluster with a plan shares the library)."""
     if folder not in cache:
-        cache[folder] = tree_digest(folder)
+        entries = sorted(p for p in folder.rglob("*") if not p.name.startswith(".") and not p.is_dir())
+        cache[folder] = _digest_inputs(entries, folder)
     return cache[folder]
+
+
+def _digest_inputs(paths: Iterable[Path], base: Path) -> str:
+    """Params files hashed as params_io reads them: each inside its params root, a regular file,
+    within its limit. A refused file counts by its name and the reason, never by its content (a FIFO
+    is not opened, /dev/zero not read); its cluster fails when loaded, saying why."""
+    digest = hashlib.sha256()
+    for path in paths:
+        try:
+            data = _read_input(path)
+        except (files.Refused, OSError) as exc:
+            data = f"refused: {getattr(exc, 'reason', None) or exc.strerror}".encode()
+        # relpath, not relative_to: a CSV may sit elsewhere in the params root (../../data/firms.csv)
+        digest.update(f"{os.path.relpath(path, base)}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _read_input(path: Path) -> bytes:
+    limit = files.CSV_LIMIT if path.suffix.lower() == ".csv" else files.YAML_LIMIT
+    return files.read_limited(path, limit, files.params_root(path))
 
 
 def scan(params_dir: Path, programmes_dir: Path | None = None) -> Scan:
@@ -139,6 +161,10 @@ def scan(params_dir: Path, programmes_dir: Path | None = None) -> Scan:
                     )
         for name in clusters:
             path = here / name
+            refused = files.check(path, files.params_root(path))
+            if refused is not None:  # out of the tree, a loop, a FIFO, a device: "<rel>: (file): <why>"
+                result.problems.append((str(path.relative_to(root)), f"(file): {refused}"))
+                continue
             result.sources.append(
                 Source(path, str(path.relative_to(root)),
                        _input_hash(path, names, package, libraries, programmes_dir))
@@ -150,18 +176,23 @@ def _input_hash(path: Path, names: list[str], package: str, libraries: dict,
                 programmes_dir: Path | None) -> str:
     """Everything a cluster's documents are made from, by raw bytes: no parsing, no validation."""
     prefix = path.stem + "."
-    files = [path, *sorted(path.with_name(n) for n in names if n.startswith(prefix) and n != path.name)]
-    for side in [f for f in files if ".monitoring." in f.name]:
-        match = _FIRMS_CSV.search(side.read_bytes())  # a CSV named otherwise than <id>.*
+    inputs = [path, *sorted(path.with_name(n) for n in names if n.startswith(prefix) and n != path.name)]
+    for side in [f for f in inputs if ".monitoring." in f.name]:
+        try:
+            text = _read_input(side)
+        except (files.Refused, OSError):  # refused when loaded too
+            continue
+        match = _FIRMS_CSV.search(text)  # a CSV named otherwise than <id>.*
         if match:
-            csv = side.parent / match.group(1).decode(errors="replace").strip()
-            if csv.is_file() and csv not in files:
-                files.append(csv)
+            # The rule params_io reads it by: a CSV outside the params root is neither read nor hashed.
+            csv = files.named(side.parent, match.group(1).decode(errors="replace").strip())
+            if files.check(csv, files.params_root(side)) is None and csv not in inputs:
+                inputs.append(csv)
     # Every cluster's profile reads the library (its findings point to programmes), a plan more of it.
     library = _library_digest(programmes.folder_for(path, programmes_dir), libraries)
     # The covers' publication.yaml counts too (by its bytes: a logo it names is not followed).
     project = publication.find_file(path)
-    cover = _digest_files([project], project.parent) if project else "-"
+    cover = _digest_inputs([project.absolute()], project.absolute().parent) if project else "-"
     digest = hashlib.sha256(f"{package}\0{library}\0{cover}\0".encode())
-    digest.update(_digest_files(files, path.parent).encode())
+    digest.update(_digest_inputs(inputs, path.parent).encode())
     return digest.hexdigest()

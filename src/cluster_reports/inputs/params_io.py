@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from . import programmes, publication
+from . import files, programmes, publication
 from .schema import PARTS, ClusterParams, Monitoring, Plan, Publication, Strategy
 from .yaml_io import ParamsError, Problem, parse_yaml, read_bytes, read_csv, validate
 
@@ -72,7 +72,7 @@ def _is_cluster_file(path: Path) -> bool:
 def sidecar_path(cluster_file: Path, part: str) -> Path | None:
     for suffix in PARAMS_SUFFIXES:
         candidate = cluster_file.with_name(f"{cluster_file.stem}.{part}{suffix}")
-        if candidate.exists():
+        if candidate.exists() or candidate.is_symlink():  # a loop or broken link: reported when read
             return candidate
     return None
 
@@ -97,7 +97,7 @@ def check_file(path: Path, programmes_dir: Path | None = None) -> tuple[LoadedPa
     problems: list[Problem] = []
     params, raw = None, b""
     try:
-        raw = read_bytes(path)
+        raw = read_bytes(path, root=files.params_root(path))
         params = validate(ClusterParams, parse_yaml(raw, path), path, {"folder": path.parent})
     except ParamsError as exc:
         problems += exc.problems
@@ -152,8 +152,9 @@ def _load_part(
 ) -> tuple[BaseModel | None, str, list[Problem]]:
     """A sidecar validated (None when it has problems), the hash of its bytes (and its CSV's), and
     every problem found, those of CSV-given firm observations at their row and column."""
+    root = files.params_root(path)
     try:
-        raw = read_bytes(path)
+        raw = read_bytes(path, root=root)
         data = parse_yaml(raw, path)
     except ParamsError as exc:
         return None, "", exc.problems
@@ -161,19 +162,17 @@ def _load_part(
     problems: list[Problem] = []
     csv_path, rows = None, []
     if model is Monitoring and isinstance(data.get("firms_csv"), str):
-        given = path.parent / data["firms_csv"]
+        given = files.named(path.parent, data["firms_csv"])
         if data.get("firms"):
             problems.append(Problem(str(path), "firms", "give firms in the YAML or in firms_csv, not both"))
-        elif not given.is_file():
-            problems.append(Problem(str(path), "firms_csv", f"no such file: {given}"))
         else:
-            try:
-                csv_raw = read_bytes(given)
+            try:  # inside the params root, a regular file, within the limit: else refused, unread
+                csv_raw = read_bytes(given, files.CSV_LIMIT, root, named_by=(path, "firms_csv"))
                 firms, rows, shape = read_csv(csv_raw, given, FIRM_COLUMNS, FIRM_NAME_COLUMNS)
                 if not any(p.field == "header" for p in shape):
                     csv_path = given
                     digest.update(csv_raw)
-            except ParamsError as exc:  # the CSV could not be read: no rows, no hash of it
+            except ParamsError as exc:  # the CSV could not be read or was refused: no rows, no hash of it
                 firms, shape = [], exc.problems
             problems += shape
             data["firms"] = [_nest_channel_name(row) for row in firms]
@@ -276,13 +275,13 @@ def load_many(
     """Load every cluster; return the valid ones and the problems of the rest (ids unique across all)."""
     loaded: list[LoadedParams] = []
     problems: list[Problem] = _stray_sidecars(paths)
-    files = discover(paths)
-    if not files:
+    found_files = discover(paths)
+    if not found_files:
         problems.append(
             Problem(", ".join(map(str, paths)), "(file)", "no params files (*.yaml) found")
         )
-    for path in files:
-        if not path.exists():
+    for path in found_files:
+        if not path.exists() and not path.is_symlink():  # a symlink loop is reported when read
             problems.append(Problem(str(path), "(file)", "does not exist"))
             continue
         item, found = check_file(path, programmes_dir)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from cluster_reports import resources
 
+from . import files
 from .schema import Library, LibraryProgramme
 from .yaml_io import ParamsError, Problem, parse_yaml, read_bytes, validate
 
@@ -49,7 +50,13 @@ def load(folder: Path) -> ProgrammeLibrary:
 
 
 def _fingerprint(folder: Path) -> tuple:
-    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.yaml")))
+    def stamp(path: Path) -> tuple:
+        try:
+            info = path.stat()
+        except OSError:  # a symlink loop or a broken link: reported when read
+            return (path.name, None, None)
+        return (path.name, info.st_mtime_ns, info.st_size)
+    return tuple(stamp(p) for p in sorted(folder.glob("*.yaml")))
 
 
 @cache
@@ -58,13 +65,13 @@ def _load(folder: Path, _fingerprint: tuple) -> ProgrammeLibrary:
     found: dict[str, LibraryProgramme] = {}
     origin: dict[str, Path] = {}
     digest = hashlib.sha256()
-    files = sorted(folder.glob("*.yaml"))
-    if not files:
+    found_files = sorted(folder.glob("*.yaml"))
+    if not found_files:
         raise ParamsError([Problem(str(folder), "(folder)", "holds no programme library (*.yaml)")])
-    for path in files:
-        raw = read_bytes(path)
-        digest.update(path.name.encode() + b"\0" + raw)
-        try:
+    for path in found_files:
+        try:  # each file a regular file in its own folder, within the limit; one refused, the rest checked
+            raw = read_bytes(path, root=files.params_root(path))
+            digest.update(path.name.encode() + b"\0" + raw)
             library = validate(Library, parse_yaml(raw, path), path)
         except ParamsError as exc:
             problems += exc.problems

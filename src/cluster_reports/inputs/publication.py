@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from . import files
 from .schema.publication import Publication
 from .yaml_io import ParamsError, parse_yaml, read_bytes, validate
 
@@ -53,12 +54,13 @@ def for_params(start: Path) -> Defaults | None:
 
 @cache
 def _load(path: Path, _where: Path, _mtime: int, _size: int) -> Defaults:
-    raw = read_bytes(path)
+    raw = read_bytes(path, root=files.params_root(path))
     data = parse_yaml(raw, path)
     publication = validate(Publication, data, path, {"folder": path.parent}).anchored(path.parent)
     digest = hashlib.sha256(raw)
     if publication.logo:
-        digest.update(Path(publication.logo).read_bytes())
+        logo = Path(publication.logo)  # checked by the schema: inside the root, a regular file
+        digest.update(read_bytes(logo, files.IMAGE_LIMIT, files.params_root(path), named_by=(path, "logo")))
     return Defaults(path, publication, digest.hexdigest())
 
 

@@ -13,7 +13,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from . import yaml_hints
+from . import files, yaml_hints
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -95,11 +95,18 @@ def reason(error: dict) -> str:
     return error["msg"].removeprefix("Value error, ")
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, limit: int = files.YAML_LIMIT, root: Path | None = None,
+               named_by: tuple[Path, str] | None = None) -> bytes:
+    """An input file's bytes through inputs.files (a regular file, within ``limit``, inside ``root``
+    when given). A file another names (``named_by``: that file and its field) is reported there:
+    ``monitoring.yaml: firms_csv: /etc/passwd: resolves outside the params folder``."""
     try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ParamsError([Problem(str(path), "(file)", f"cannot be read: {exc.strerror}")]) from None
+        return files.read_limited(path, limit, root)
+    except (files.Refused, OSError) as exc:
+        why = exc.reason if isinstance(exc, files.Refused) else f"cannot be read: {exc.strerror}"
+        if named_by is None:
+            raise ParamsError([Problem(str(path), "(file)", why)]) from None
+        raise ParamsError([Problem(str(named_by[0]), named_by[1], f"{path}: {why}")]) from None
 
 
 def decode(raw: bytes, path: Path) -> str:
@@ -111,14 +118,92 @@ def decode(raw: bytes, path: Path) -> str:
         ) from None
 
 
+def _construct_timestamp(loader: _UniqueKeyLoader, node: yaml.ScalarNode):
+    """A date that is no date (2003-02-30) stays the text it is: the schema then names the field and
+    its line ("not a valid date"), and the rest of the file is still checked."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+# Python refuses to read an integer of more digits than this (int_max_str_digits): said at its line.
+MAX_DIGITS = 4300
+
+
+def _construct_int(loader: _UniqueKeyLoader, node: yaml.ScalarNode):
+    digits = sum(c.isdigit() for c in str(node.value))
+    if digits > MAX_DIGITS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"number has {digits} digits; no count or amount has more than {MAX_DIGITS}",
+            node.start_mark)
+    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+
+
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+# No params file nests deeper than 6 (the programme library); 30 leaves room, and keeps the
+# construction and the schema's validation far from Python's recursion limit.
+MAX_DEPTH = 30
+_NESTED = f"mappings or lists nested more than {MAX_DEPTH} levels deep"
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    items = node.value if isinstance(node, yaml.SequenceNode) else [n for kv in node.value for n in kv]
+    return [n for n in items if isinstance(n, yaml.CollectionNode)]
+
+
+def _too_deep(root: yaml.Node) -> tuple[yaml.Node, str] | None:
+    """A node whose mappings and lists nest more than MAX_DEPTH levels, or that holds itself (an
+    alias of an enclosing anchor), found without recursion. Heights are kept per node, so a chain of
+    aliases (b: [*a], c: [*b], ...) counts as deep as it builds."""
+    height: dict[int, int] = {}
+    open_: set[int] = set()  # on the path being walked: met again, the node holds itself
+    stack = [(root, False)] if isinstance(root, yaml.CollectionNode) else []
+    while stack:
+        node, closing = stack.pop()
+        key = id(node)
+        if closing:
+            open_.discard(key)
+            height[key] = 1 + max((height[id(c)] for c in _children(node)), default=0)
+            if height[key] > MAX_DEPTH:
+                return node, _NESTED
+        elif key in open_:
+            return node, "a list or mapping holds itself (an alias of the anchor around it)"
+        elif key not in height:
+            open_.add(key)
+            stack.append((node, True))
+            stack.extend((c, False) for c in _children(node) if id(c) not in height)
+    return None
+
+
+def _load(text: str):
+    loader = _UniqueKeyLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        deep = _too_deep(node)
+        if deep is not None:
+            raise yaml.constructor.ConstructorError(None, None, deep[1], deep[0].start_mark)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(raw: bytes, path: Path) -> dict:
     text = decode(raw, path)
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        data = _load(text)
+    except RecursionError:  # the pure-Python composer, deeper than libyaml's own limit of 1000
+        raise ParamsError([Problem(str(path), "(file)", f"malformed YAML: {_NESTED}")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
         problem = getattr(exc, "problem", None) or str(exc)
+        if "maximum nesting depth" in problem:  # libyaml's own limit (1000), far past ours
+            problem = _NESTED
         raise ParamsError([Problem(str(path), where, f"malformed YAML: {problem}",
                                    hint=yaml_hints.syntax_hint(exc, text))]) from None
     if not isinstance(data, dict):
@@ -192,8 +277,11 @@ def _split(loc: tuple, message: str) -> list[tuple[tuple, str]]:
 def problems_of(exc: ValidationError, path: Path) -> list[Problem]:
     """Every problem of a validation error, one per field, with its line and a hint for YAML files."""
     root = None
-    if path.suffix in (".yaml", ".yml") and path.is_file():
-        root = yaml_hints.compose(decode(path.read_bytes(), path))
+    if path.suffix in (".yaml", ".yml"):
+        try:  # read again as the file was (it was read and parsed: no limit or refusal is new here)
+            root = yaml_hints.compose(decode(files.read_limited(path, files.YAML_LIMIT), path))
+        except (files.Refused, OSError, ParamsError):
+            root = None
     errors = exc.errors()
     missing: dict[tuple, list[str]] = {}
     for error in errors:

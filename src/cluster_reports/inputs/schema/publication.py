@@ -14,6 +14,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 
+from .. import files
 from .common import Strict, Text
 
 # What the file's first bytes say it is: a file named .png holding a JPEG is still read right.
@@ -67,10 +68,13 @@ class Publication(Strict):
         if folder is None:  # validated without its file (a model built in code): checked when used
             return value
         path = logo_file(value, Path(folder))
-        if not path.is_file():
-            raise ValueError(f"no such file: {path} (a logo's path is relative to the file that names it)")
-        with path.open("rb") as handle:
-            head = handle.read(8)
+        try:  # inside the params root of the file naming it, a regular file, within the limit
+            head = files.read_limited(path, files.IMAGE_LIMIT, files.params_root(Path(folder) / "-"))[:8]
+        except files.Refused as exc:
+            hint = " (a logo's path is relative to the file that names it)"
+            raise ValueError(f"{path}: {exc.reason}{hint if exc.reason == 'no such file' else ''}") from None
+        except OSError as exc:
+            raise ValueError(f"{path}: cannot be read: {exc.strerror}") from None
         if image_type(head) is None:
             raise ValueError(f"{path} is not a PNG or JPEG image (its content is neither)")
         return value
