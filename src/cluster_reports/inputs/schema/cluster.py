@@ -23,14 +23,25 @@ from cluster_reports.inputs import regions
 
 from .common import (
     DataSource,
-    NonEmpty,
+    FirmCount,
+    FirmWorkers,
+    Label,
+    Line,
+    Percent,
+    PositiveRupiah,
     Provenance,
+    Quantity,
     Rupiah,
     Slug,
     Strict,
     Text,
+    UsdRate,
+    WorkerCount,
+    Year,
+    YearSince1990,
     check_provenance,
     check_unique,
+    small,
     source_of,
 )
 from .contacts import Contact, SupportService
@@ -48,10 +59,10 @@ class ClusterGroup(StrEnum):
 
 
 class Location(Strict):
-    province: NonEmpty = Field(description="Province name or code, as in the official list")
-    regency: NonEmpty = Field(description="Regency (kabupaten) or city (kota) name or code")
-    district: NonEmpty | None = Field(None, description="Kecamatan")
-    village: NonEmpty | None = Field(None, description="Desa / kelurahan")
+    province: Line = Field(description="Province name or code, as in the official list")
+    regency: Line = Field(description="Regency (kabupaten) or city (kota) name or code")
+    district: Line | None = Field(None, description="Kecamatan")
+    village: Line | None = Field(None, description="Desa / kelurahan")
     note: Text | None = Field(None, description="E.g. how the 2004 location maps to today's regency")
 
     @field_validator("province")
@@ -89,19 +100,19 @@ Period = Literal["month", "year"]
 
 
 class UnitPrice(Strict):
-    amount: Annotated[int, Field(gt=0, description="Price of one unit in Rupiah, no decimals")]
-    unit: Text = Field(description="The unit priced, in the singular: {en: tile, id: buah genteng}, m3, kg")
+    amount: Annotated[PositiveRupiah, Field(description="Price of one unit in Rupiah, no decimals")]
+    unit: Label = Field(description="The unit priced, in the singular: {en: tile, id: buah genteng}, m3, kg")
 
 
 class Volume(Strict):
-    quantity: Annotated[float, Field(gt=0, description="How many units in the period")]
-    unit: Text = Field(description="The unit counted, as a sentence writes it after a number: "
+    quantity: Annotated[Quantity, Field(description="How many units in the period")]
+    unit: Label = Field(description="The unit counted, as a sentence writes it after a number: "
                        "{en: tiles, id: buah genteng}, {en: m3, id: m3}")
     per: Period = Field(description="The period the quantity covers: month or year")
 
 
 class Product(Strict):
-    name: Text
+    name: Label
     main: bool = False
     price: UnitPrice | None = Field(
         None, description="Unit price at the cluster (ex-works) in the reference year")
@@ -137,7 +148,7 @@ class Industry(Strict):
 
 
 class Currency(Strict):
-    usd_rate: Annotated[float, Field(gt=0, description="Rupiah per US dollar")]
+    usd_rate: UsdRate
     rate_note: Text | None = None
 
 
@@ -162,23 +173,23 @@ def size_class(workers: int) -> str:
 class SizeCounts(Strict):
     """Firms by the study's size classes: micro 1-4, small 5-19, medium 20-99, large 100+ workers."""
 
-    micro: Annotated[int, Field(ge=0)] = 0
-    small: Annotated[int, Field(ge=0)] = 0
-    medium: Annotated[int, Field(ge=0)] = 0
-    large: Annotated[int, Field(ge=0)] = 0
+    micro: FirmCount = 0
+    small: FirmCount = 0
+    medium: FirmCount = 0
+    large: FirmCount = 0
 
 
 class Firm(Strict):
-    name: NonEmpty
-    workers: Annotated[int, Field(ge=1)]
+    name: Line
+    workers: FirmWorkers
     annual_sales: Rupiah
     cooperative_member: bool = False
     willing_to_improve: bool = False
-    established: Annotated[int, Field(ge=1800, le=2100)] | None = None
-    products: Text | None = None
+    established: Year | None = None
+    products: Label | None = None
     # Sex-disaggregated figures, as development M&E reports give them; left out where not recorded.
     women_led: bool | None = Field(None, description="Whether a woman leads (owns or manages) the firm")
-    women_workers: Annotated[int, Field(ge=0)] | None = Field(
+    women_workers: WorkerCount | None = Field(
         None, description="Women among the firm's workers (at most 'workers')"
     )
 
@@ -201,15 +212,15 @@ class Firms(Strict):
 
     by_size: SizeCounts | None = None
     table: list[Firm] | None = None
-    cooperative: Text | None = Field(None, description="Name of the cluster's cooperative(s), if any")
-    cooperative_members: Annotated[int, Field(ge=0)] | None = None
-    potentially_viable: Annotated[int, Field(ge=0)] | None = Field(
+    cooperative: Label | None = Field(None, description="Name of the cluster's cooperative(s), if any")
+    cooperative_members: FirmCount | None = None
+    potentially_viable: FirmCount | None = Field(
         None, description="Firms with willingness to improve in the whole sentra, if estimated"
     )
-    women_led: Annotated[int, Field(ge=0)] | None = Field(
+    women_led: FirmCount | None = Field(
         None, description="Women-led firms in the whole sentra, where counted (no firm table needed)"
     )
-    women_workers: Annotated[int, Field(ge=0)] | None = Field(
+    women_workers: WorkerCount | None = Field(
         None, description="Women workers in the whole sentra, where counted (at most 'workers')"
     )
 
@@ -297,11 +308,11 @@ def check_channel_name(name: Text | None, channel: Channel | None) -> Text | Non
 
 class Market(Strict):
     channel: Channel
-    name: Text | None = Field(
+    name: Label | None = Field(
         None, validate_default=True, description="Name of the channel in both languages: for 'other' only"
     )
-    destination: Text
-    share_pct: Annotated[float, Field(ge=0, le=100)]
+    destination: Label
+    share_pct: Percent
 
     @field_validator("name")
     @classmethod
@@ -310,8 +321,8 @@ class Market(Strict):
 
 
 class RawMaterial(Strict):
-    name: Text
-    origin: Text
+    name: Label
+    origin: Label
     note: Text | None = None
 
 
@@ -338,7 +349,9 @@ class Swot(Strict):
     threats: list[Text] = Field(min_length=1)
 
 
-ConditionScore = Annotated[int, Field(ge=1, le=5, description="1 very weak ... 5 very strong")]
+ConditionScore = small(1, 5, "a score", description="1 very weak ... 5 very strong")
+GrowthScore = small(0, GROWTH_OPPORTUNITY_MAX, "a score")
+ActionScore = small(0, ACTION_CAPACITY_MAX, "a score")
 
 
 class ConditionAssessment(Strict):
@@ -359,8 +372,8 @@ class Assessment(Strict):
 class Selection(Strict):
     """Scores of the selection method (Table 3.1)."""
 
-    growth_opportunity: Annotated[int, Field(ge=0, le=GROWTH_OPPORTUNITY_MAX)]
-    action_capacity: Annotated[int, Field(ge=0, le=ACTION_CAPACITY_MAX)]
+    growth_opportunity: GrowthScore
+    action_capacity: ActionScore
     round: Slug | None = Field(
         None,
         description="The selection round: the clusters scored together and ranked against each other "
@@ -393,7 +406,7 @@ class StakeholderType(StrEnum):
 
 class Stakeholder(Strict):
     id: Slug
-    name: NonEmpty
+    name: Line
     type: StakeholderType
     role: Text
     contact: Contact | None = Field(
@@ -402,22 +415,20 @@ class Stakeholder(Strict):
 
 
 class ValueChainStage(Strict):
-    stage: Text
+    stage: Label
     actors: Text
     note: Text | None = None
 
 
 class Facilitator(Strict):
-    name: NonEmpty
-    organisation: NonEmpty
+    name: Line
+    organisation: Line
     type: Literal["bds-provider", "university-lpm", "field-facilitator", "consultant", "other",
                   "government-officer", "working-group-team"]
-    appointed: Annotated[int, Field(ge=1990, le=2100)] | None = None
+    appointed: YearSince1990 | None = None
 
 
 # --- History of the cluster and its production process (profiling report, issue 13) ---
-
-Year = Annotated[int, Field(ge=1800, le=2100)]
 
 
 def check_chronological(years: list[int], what: str) -> None:
@@ -444,7 +455,7 @@ class SupportProgramme(Strict):
     start: Year = Field(description="First year of the programme")
     end: Year | None = Field(None, description="Last year, where it ran longer than one year")
     programme: Text = Field(description="Name or content of the programme")
-    provider: Text = Field(description="Who gave it (ministry, office, donor, university, bank)")
+    provider: Label = Field(description="Who gave it (ministry, office, donor, university, bank)")
     result: Text | None = Field(None, description="What came of it; left out where not recorded")
 
     @model_validator(mode="after")
@@ -478,13 +489,16 @@ class History(Strict):
         return self
 
 
+ConstraintRef = small(0, 10_000, "a position in the list of constraints")
+
+
 class ProductionStep(Strict):
     """One step from raw material to product, as the cluster's firms carry it out."""
 
-    step: Text = Field(description="Short name of the step, e.g. {en: drying, id: pengeringan}")
+    step: Label = Field(description="Short name of the step, e.g. {en: drying, id: pengeringan}")
     description: Text = Field(description="What is done, by whom and with what equipment")
     value_added: Text | None = Field(None, description="What the step adds to the product's value")
-    constraints: list[Annotated[int, Field(ge=0)]] = Field(
+    constraints: list[ConstraintRef] = Field(
         default_factory=list,
         description="The cluster's constraints that bite at this step: positions in its "
         "'constraints' list, counted from 0 as provenance paths count them",
@@ -518,16 +532,16 @@ class ClusterParams(Strict):
     """A cluster's params file."""
 
     id: Slug = Field(description="Stable slug of the cluster, also its folder in the outputs")
-    name: Text
+    name: Label
     synthetic: bool = Field(False, description="True for generated demonstration data")
     group: ClusterGroup
     location: Location
     products: list[Product] = Field(min_length=1)
     industry: Industry
-    reference_year: Annotated[int, Field(ge=1990, le=2100)]
+    reference_year: YearSince1990
     currency: Currency
     firms: Firms
-    workers: Annotated[int, Field(ge=0)] | None = Field(
+    workers: WorkerCount | None = Field(
         None, description="Total workers; follows from the firm table when there is one"
     )
     annual_sales: Rupiah | None = Field(None, description="Total annual sales of the cluster")

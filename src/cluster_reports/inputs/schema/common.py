@@ -13,28 +13,107 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    TypeAdapter,
+    ValidationError,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
+    WrapValidator,
     field_validator,
+)
+from pydantic_core import ErrorDetails
+
+from .bounds import (  # noqa: F401 - the bounded numbers and clean texts every schema module uses
+    COUNT_MAX,
+    RUPIAH_MAX,
+    Cases,
+    FirmCount,
+    FirmWorkers,
+    Kilometres,
+    Line,
+    Measure,
+    Months,
+    Paragraph,
+    Percent,
+    PositiveRupiah,
+    PriceIndex,
+    Quantity,
+    Rupiah,
+    UsdRate,
+    WorkerCount,
+    Year,
+    YearSince1900,
+    YearSince1990,
+    check_text,
+    clean_text,
+    line,
+    one_line,
+    paragraph,
+    small,
 )
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Rupiah = Annotated[int, Field(ge=0, description="Amount in Rupiah (IDR), no decimals")]
+# A name, a title, a label: one line of text (the name it had before lines were told from paragraphs).
+NonEmpty = Line
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Text(Strict):
-    """A text in both document languages."""
+    """A text in both document languages; each may run over several lines (a note, a description)."""
 
-    en: NonEmpty
-    id: NonEmpty
+    en: Paragraph
+    id: Paragraph
 
     def get(self, lang: str) -> str:
         return getattr(self, lang)
+
+
+def _label(value: object) -> object:
+    """A one-line text in both languages: its line breaks named by language ('en: must be one line...'),
+    which the problem report turns into the field path ``<field>.en``."""
+    if not isinstance(value, dict):
+        return value
+    problems = [f"{lang}: {why}" for lang in ("en", "id")
+                if isinstance(text := value.get(lang), str) and (why := one_line(text))]
+    if problems:
+        raise ValueError("; ".join(problems))
+    return value
+
+
+# A name, title or label in both languages (a programme's title, a product's name, a unit): one line,
+# as a table cell, a chart's label or a heading holds it.
+Label = Annotated[Text, BeforeValidator(_label)]
+
+_LINE: TypeAdapter = TypeAdapter(Line)
+_LABEL: TypeAdapter = TypeAdapter(Label)
+
+
+def _line_or_label(value: object, handler: ValidatorFunctionWrapHandler) -> object:
+    """One line of text, or one in both languages: each form checked as itself, so that a problem is
+    named by its field (and language), not by the union's members."""
+    if not isinstance(value, str | dict | Text):
+        raise ValueError("give one line of text, or the text in both languages as {en: ..., id: ...}")
+    try:
+        return (_LINE if isinstance(value, str) else _LABEL).validate_python(value)
+    except ValidationError as exc:
+        raise ValueError("; ".join(_named(error) for error in exc.errors())) from None
+
+
+def _named(error: ErrorDetails) -> str:
+    why = {"missing": "required field is missing",
+           "extra_forbidden": "unknown key (misspelt, or not part of the schema)"}.get(
+        error["type"], error["msg"].removeprefix("Value error, "))
+    where = ".".join(str(part) for part in error["loc"])
+    return f"{where}: {why}" if where else why
+
+
+# A published title or author (a line, printed so in both languages) or an unpublished one's wording
+# in both languages.
+LineOrLabel = Annotated[Line | Label, WrapValidator(_line_or_label)]
 
 
 class Source(StrEnum):
@@ -79,6 +158,9 @@ LEGACY_KINDS = {
 }
 
 
+Url = line(500, strip=False, pattern=r"^https?://\S+$")
+
+
 class DataSource(Strict):
     """A source a params file lists, cited by id from its provenance entries.
 
@@ -89,12 +171,12 @@ class DataSource(Strict):
     """
 
     id: Slug = Field(description="Cited by provenance entries: 'source: jica-2004'")
-    title: NonEmpty | Text = Field(description="As published; or {en, id} for an unpublished source")
-    author: NonEmpty | Text = Field(description="Author or publisher, e.g. 'JICA' or 'BPS Kabupaten Kebumen'")
-    year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    title: LineOrLabel = Field(description="As published; or {en, id} for an unpublished source")
+    author: LineOrLabel = Field(description="Author or publisher, e.g. 'JICA' or 'BPS Kabupaten Kebumen'")
+    year: YearSince1900 | None = None
     kind: SourceKind
     note: Text | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)] | None = None
+    url: Url | None = None
 
     @property
     def not_survey_data(self) -> bool:
@@ -118,13 +200,13 @@ SourceIds = Annotated[
 
 
 class Provenance(Strict):
-    field: NonEmpty = Field(description="Dotted path of a params field, e.g. 'firms' or 'assessment.demand'")
+    field: Line = Field(description="Dotted path of a params field, e.g. 'firms' or 'assessment.demand'")
     source: SourceIds = Field(
         description="Id of a listed source, or a list of ids: 'jica-2004' or [smidep-2021, bps-2015]. "
         "A legacy kind (survey, study-table, study-text, official-statistics, workshop, illustrative, "
         "synthetic) is accepted where no listed source has that id."
     )
-    reference: Text | None = Field(
+    reference: Label | None = Field(
         None, description="Where exactly, in both languages, e.g. en: 'Table 3.1'"
     )
 

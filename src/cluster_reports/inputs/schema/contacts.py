@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
-from .common import NonEmpty, Slug, Strict, Text
+from .common import Kilometres, Label, Line, Slug, Strict, Text
 
 # An Indonesian telephone number as offices print it: "(0287) 381234", "0287-381234",
 # "+62 287 381234", "031 8531234"; 7 to 15 digits.
@@ -41,17 +40,17 @@ def check_email(value: str) -> str:
 class Contact(Strict):
     """How to reach a body: its office's contact details, not a private person's."""
 
-    person: NonEmpty | None = Field(
+    person: Line | None = Field(
         None, description="The contact person's name as the office gives it; left out rather than guessed"
     )
-    position: Text | None = Field(
+    position: Label | None = Field(
         None, description="The contact's position, e.g. en: 'Head of the Industry Division'"
     )
-    phone: NonEmpty | None = Field(
+    phone: Line | None = Field(
         None, description="Office telephone with the area code, e.g. '(0287) 381234' or '+62 287 381234'"
     )
-    email: NonEmpty | None = Field(None, description="Office e-mail address")
-    address: NonEmpty | None = Field(None, description="Postal address, as written in Indonesian")
+    email: Line | None = Field(None, description="Office e-mail address")
+    address: Line | None = Field(None, description="Postal address, as written in Indonesian")
 
     @field_validator("phone")
     @classmethod
@@ -91,10 +90,10 @@ class SupportService(Strict):
     """A support service: who offers what, and how to reach them."""
 
     id: Slug
-    name: NonEmpty = Field(description="The body's name as it writes it, e.g. 'UPT Logam Sidoarjo'")
+    name: Line = Field(description="The body's name as it writes it, e.g. 'UPT Logam Sidoarjo'")
     type: ServiceType
     services: Text = Field(description="What it offers the firms, in both languages")
     contact: Contact | None = None
-    distance_km: Annotated[float, Field(ge=0, le=2000)] | None = Field(
+    distance_km: Kilometres | None = Field(
         None, description="Distance by road from the cluster, in km (a directory of one cluster)"
     )

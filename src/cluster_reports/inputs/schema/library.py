@@ -9,15 +9,16 @@ so a plan of another year can say, or restate, how old they are.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
 from .cluster import ConstraintCategory
-from .common import Condition, NonEmpty, Slug, Strict, Text, check_unique
+from .common import Condition, Label, Line, Months, Slug, Strict, Text, YearSince1990, check_unique, small
 from .plan import BudgetLine
 
-CostedYear = Annotated[int, Field(ge=1990, le=2100)]
+CostedYear = YearSince1990
+TableNumber = small(1, 99, "a number in Table 5.1")
 
 # What a library programme answers: one of the five conditions (a weak one) or a category of
 # constraints (Table 2.2). The profile's findings point from a cluster's weakest conditions and its
@@ -28,8 +29,8 @@ Addressed = Literal[ADDRESSABLE]  # type: ignore[valid-type]
 
 
 class ScheduleStep(Strict):
-    activity: Text
-    months: Annotated[float, Field(gt=0)] | None = Field(None, description="Duration in months, if given")
+    activity: Label
+    months: Months | None = Field(None, description="Duration in months, if given")
     note: Text | None = None
 
 
@@ -38,12 +39,12 @@ class LibraryProgramme(Strict):
     source: Literal["national", "pilot"] = Field(
         description="national: Table 5.1 of the 2004 study; pilot: a programme type of Box 3.1"
     )
-    number: Annotated[int, Field(ge=1, le=99)] | None = Field(None, description="Number in Table 5.1")
-    reference: Text = Field(description="Where in the study, e.g. 'Table 5.1, no. 4; section 5.2 (4)'")
-    title: Text
+    number: TableNumber | None = Field(None, description="Number in Table 5.1")
+    reference: Label = Field(description="Where in the study, e.g. 'Table 5.1, no. 4; section 5.2 (4)'")
+    title: Label
     why: Text
     who: Text
-    initiative: Text | None = Field(None, description="The agency that takes the initiative")
+    initiative: Label | None = Field(None, description="The agency that takes the initiative")
     what: list[Text] = Field(min_length=1)
     schedule: list[ScheduleStep] = Field(default_factory=list)
     budget_note: Text | None = None
@@ -69,7 +70,7 @@ class LibraryProgramme(Strict):
 
 
 class Library(Strict):
-    title: NonEmpty
+    title: Line
     costed_year: CostedYear | None = Field(
         None, description="The year whose prices the budget lines of this file are in (e.g. 2003 for the "
                           "2004 study); a programme's own costed_year overrides it")

@@ -14,19 +14,23 @@ routine period, and its annual turnover (the twelve months before the visit) at 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .cluster import Assessment, Channel, check_channel_name
 from .common import (
-    NonEmpty,
+    Label,
+    Line,
+    Measure,
+    Percent,
     Provenance,
     Rupiah,
     Sidecar,
     Slug,
     Strict,
     Text,
+    YearSince1990,
     check_unique,
     require_stakeholder,
 )
@@ -37,7 +41,7 @@ EVALUATIONS: tuple[str, ...] = ("mid-term", "final", "ex-post")
 
 class Period(Strict):
     id: Slug
-    label: Text
+    label: Label
     kind: PeriodKind = Field(
         "routine",
         description="routine (monitoring over a stretch of days) or an evaluation: mid-term, final or "
@@ -58,7 +62,7 @@ class Period(Strict):
 
 class IndicatorActuals(Strict):
     indicator: Slug = Field(description="Id of an indicator of the cluster's plan")
-    actuals: dict[Slug, float] = Field(description="Actual value per period id")
+    actuals: dict[Slug, Measure] = Field(description="Actual value per period id")
     explanation: Text | None = Field(
         None, description="Why the indicator is off its target for the year (below it, or not measured), "
         "as the facilitator recorded it; printed in the report's table of variances. Where an indicator "
@@ -87,7 +91,7 @@ class ProgrammeProgress(Strict):
         description="planned, ongoing, done, delayed, suspended or cancelled. The values of earlier files "
         "still work: not-started is read as planned, in-progress as ongoing, dropped as cancelled."
     )
-    done_pct: Annotated[float, Field(ge=0, le=100)]
+    done_pct: Percent
     spent: Rupiah
     reason: Text | None = Field(None, description="Why the programme is delayed, suspended or cancelled "
                                 "(required for those statuses, and only for them)")
@@ -180,7 +184,7 @@ class DacEvaluation(Strict):
     period: Slug | None = Field(
         None, description="Id of the evaluation period (mid-term, final, ex-post) at which the assessment "
         "was made; left out: at the end of the routine monitoring")
-    evaluator: Text | None = Field(None, description="Who made the assessment, e.g. the working group with "
+    evaluator: Label | None = Field(None, description="Who made the assessment, e.g. the working group with "
                                    "the facilitator")
     relevance: DacAssessment | None = None
     coherence: DacAssessment | None = None
@@ -191,13 +195,13 @@ class DacEvaluation(Strict):
 
 
 class FirmObservation(Strict):
-    firm: NonEmpty
+    firm: Line
     period: Slug
     turnover: Rupiah = Field(description="In Rupiah: the firm's sales in a routine period; at an evaluation "
                              "(mid-term, final, ex-post), its annual turnover: sales in the twelve months "
                              "before the visit")
     channel: Channel = Field(description="Main market channel in the period")
-    channel_name: Text | None = Field(
+    channel_name: Label | None = Field(
         None, validate_default=True, description="Name of the channel in both languages: for 'other' only"
     )
     reached_goal: bool = False
@@ -219,13 +223,13 @@ class FirmObservation(Strict):
 
 class Monitoring(Sidecar):
     cluster: Slug
-    plan_year: Annotated[int, Field(ge=1990, le=2100)]
+    plan_year: YearSince1990
     periods: list[Period] = Field(min_length=1)
     indicators: list[IndicatorActuals] = Field(default_factory=list)
     conditions: Assessment = Field(
         description="The five conditions as assessed at the end of the last routine period")
     programmes: list[ProgrammeProgress] = Field(default_factory=list)
-    firms_csv: NonEmpty | None = Field(
+    firms_csv: Line | None = Field(
         None, description="CSV file beside this one with columns firm,period,turnover,channel,reached_goal"
     )
     firms: list[FirmObservation] = Field(default_factory=list)

@@ -18,17 +18,19 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
-from .common import ClusterFile, Slug, Strict
+from .common import ClusterFile, Slug, Strict, check_text, paragraph
 
 DocumentKind = Literal["profile", "strategy", "action-plan", "monitoring", "guideline"]
 Language = Literal["id", "en"]
 BlockId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=80)]
-PlainText = Annotated[str, StringConstraints(max_length=20000)]
+# A reviewer's paragraph (or a piece of one) as harvested: kept as written, tabs and line breaks too.
+PlainText = paragraph(20000, min_length=0, strip=False)
 # A link a reader can follow from either output: a web page or an e-mail address, nothing that runs.
 HREF = re.compile(r"^(https?://|mailto:)[^\s\"'<>`\\]+$")
 
 
 def _href(value: str) -> str:
+    check_text(value, single=True)
     if len(value) > 2000 or not HREF.match(value):
         raise ValueError(f"{value[:80]!r} is no link a reader can follow: give an http://, https:// or "
                          "mailto: address, without spaces or quotes")

@@ -16,18 +16,33 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .common import (
+    RUPIAH_MAX,
+    Cases,
     Condition,
+    Label,
+    Line,
+    Measure,
+    PositiveRupiah,
+    PriceIndex,
     Provenance,
+    Quantity,
+    Rupiah,
     Sidecar,
     Slug,
     Strict,
     Text,
+    UsdRate,
+    YearSince1900,
+    YearSince1990,
     check_unique,
     require_stakeholder,
+    small,
     stakeholder_problems,
 )
 
-Month = Annotated[int, Field(ge=1, le=12)]
+Month = small(1, 12, "a month")
+MeetingWeek = small(1, 4, "a week of the month")
+DueDay = small(1, 28, "a day of the month")
 
 
 class Funding(StrEnum):
@@ -46,22 +61,30 @@ class Funding(StrEnum):
 class BudgetLine(Strict):
     """quantity x times x rate, e.g. 2 managers x 1 month x Rp 1,500,000."""
 
-    item: Text
-    quantity: Annotated[float, Field(gt=0)]
-    unit: Text = Field(description="What is counted, e.g. managers, copies, participants")
-    times: Annotated[float, Field(gt=0)] = 1
-    times_unit: Text | None = Field(None, description="e.g. month, day, page; leave out when times is 1")
+    item: Label
+    quantity: Quantity
+    unit: Label = Field(description="What is counted, e.g. managers, copies, participants")
+    times: Quantity = 1
+    times_unit: Label | None = Field(None, description="e.g. month, day, page; leave out when times is 1")
     # 0 only in an in-kind programme (a contributed item, not paid): the programme checks it.
-    rate: Annotated[int, Field(ge=0, description="Rupiah per unit (and per time); 0 only in an in-kind "
-                                                 "programme, for an item contributed in kind")]
+    rate: Annotated[Rupiah, Field(description="Rupiah per unit (and per time); 0 only in an in-kind "
+                                              "programme, for an item contributed in kind")]
     funding: Funding | None = Field(None, description="Defaults to the programme's funding source")
+
+    @model_validator(mode="after")
+    def _amount_printable(self) -> BudgetLine:
+        # Each factor is bounded, their product is not: a line's amount is a Rupiah amount too.
+        if self.quantity * self.times * self.rate > RUPIAH_MAX:
+            raise ValueError(f"the line's amount (quantity x times x rate) must be at most "
+                             f"{RUPIAH_MAX:,}, a quadrillion (an amount in Rupiah)")
+        return self
 
 
 class Indicator(Strict):
     id: Slug
-    name: Text
-    unit: Text
-    baseline: float
+    name: Label
+    unit: Label
+    baseline: Measure
     # The logical framework's "means of verification" belongs to the indicator: it says where the
     # indicator's figure is read, whichever goal or programme the indicator measures.
     verification: Text | None = Field(None, description=(
@@ -70,7 +93,7 @@ class Indicator(Strict):
 
 
 class ProgrammeIndicator(Indicator):
-    target: float
+    target: Measure
 
 
 class MediumGoal(Strict):
@@ -78,7 +101,7 @@ class MediumGoal(Strict):
 
     goal: Text
     indicator: Indicator
-    targets: list[float] = Field(min_length=3, max_length=3)
+    targets: list[Measure] = Field(min_length=3, max_length=3)
     assumptions: Text | None = Field(None, description=(
         "Conditions outside the plan's control that must hold for this goal to lead to the vision "
         "(the logical framework's assumptions at the purpose level)"))
@@ -87,7 +110,7 @@ class MediumGoal(Strict):
 class Programme(Strict):
     id: Slug
     library: Slug | None = Field(None, description="Id of a programme in the programme library")
-    title: Text | None = None
+    title: Label | None = None
     objective: Text | None = None
     content: list[Text] = Field(default_factory=list)
     assumptions: Text | None = Field(None, description=(
@@ -179,10 +202,10 @@ class SuccessGoal(Strict):
     """What a supported firm must reach to count as a success case."""
 
     description: Text
-    min_annual_sales: Annotated[int, Field(gt=0)] | None = None
+    min_annual_sales: PositiveRupiah | None = None
     # The success goal is the goal level of the logical framework: its indicator is the count of
     # success cases, as SMIDeP measured its LIAPs.
-    target_cases: Annotated[int, Field(ge=1)] | None = Field(None, description=(
+    target_cases: Cases | None = Field(None, description=(
         "How many supported firms the plan aims to count as success cases by the vision year"))
     verification: Text | None = Field(None, description=(
         "Means of verification of the success cases: where they are counted"))
@@ -193,12 +216,12 @@ class SuccessGoal(Strict):
 class Prices(Strict):
     """The prices a plan's Rupiah amounts are in and the rate its US dollar figures use."""
 
-    year: Annotated[int, Field(ge=1990, le=2100)] = Field(
+    year: YearSince1990 = Field(
         description="The year whose prices the plan's budget lines are in (usually the plan year)")
-    usd_rate: Annotated[float, Field(gt=0)] = Field(
+    usd_rate: UsdRate = Field(
         description="Rupiah per US dollar, for every US$ figure of the plan")
     rate_note: Text | None = Field(None, description="Which rate it is and where it comes from")
-    index: dict[Annotated[int, Field(ge=1900, le=2100)], Annotated[float, Field(gt=0)]] = Field(
+    index: dict[YearSince1900, PriceIndex] = Field(
         default_factory=dict, description=(
             "A price index by year, e.g. {2003: 100, 2015: 213}: library budget lines costed in another "
             "year are restated in this plan's prices by the ratio of the two years' values"))
@@ -243,7 +266,7 @@ class Routine(Strict):
     """The social-capital meeting routine (section 5.2 (4)): monthly meetings, quarterly seminars."""
 
     meeting_weekday: Weekday = "tuesday"
-    meeting_week: Annotated[int, Field(ge=1, le=4)] = Field(2, description="Which week of the month")
+    meeting_week: MeetingWeek = Field(2, description="Which week of the month")
     seminar_months: list[Month] = Field(default_factory=lambda: [3, 6, 9, 12])
 
 
@@ -263,11 +286,11 @@ class ReportFrequency(StrEnum):
 class Report(Strict):
     """A report of the reporting calendar: what is reported, by whom, to whom and when."""
 
-    report: Text = Field(description="What is reported, e.g. the progress monitoring report")
+    report: Label = Field(description="What is reported, e.g. the progress monitoring report")
     by: Slug = Field(description="Who prepares it: a stakeholder id, or 'facilitator'")
     to: list[Slug] = Field(min_length=1, description="Who receives it: stakeholder ids, or 'facilitator'")
     frequency: ReportFrequency = Field(description="monthly, quarterly, half-yearly, yearly or once")
-    due_day: Annotated[int, Field(ge=1, le=28)] | None = Field(None, description=(
+    due_day: DueDay | None = Field(None, description=(
         "Day of the month after each period by which the report is delivered (10: by the 10th); a date "
         "on a holiday or weekend moves to the next working day. Left out: by the last working day of the "
         "period's last month. For 'once': the day of its month"))
@@ -289,15 +312,15 @@ class ApprovalParty(Strict):
     facilitator."""
 
     party: Slug = Field(description="A stakeholder id, or 'facilitator'")
-    position: Text = Field(description="The signatory's position, e.g. Head of the office / Kepala Dinas")
-    name: str | None = Field(None, min_length=1, description=(
+    position: Label = Field(description="The signatory's position, e.g. Head of the office / Kepala Dinas")
+    name: Line | None = Field(None, description=(
         "The signatory's name; left out: a dotted line to write it in"))
 
 
 class Approval(Strict):
     """The approval page: who signs the plan, and where."""
 
-    place: str | None = Field(None, min_length=1, description=(
+    place: Line | None = Field(None, description=(
         "Where the plan is signed, e.g. the regency's seat 'Pangururan'; left out: the regency or city "
         "name without 'Kabupaten' or 'Kota'"))
     parties: list[ApprovalParty] = Field(default_factory=list, description=(
@@ -332,9 +355,9 @@ class Plan(Sidecar):
     """A cluster's action plan for one year, inside its 3-year plan and 10-year vision."""
 
     cluster: Slug
-    year: Annotated[int, Field(ge=1990, le=2100)] = Field(description="The year of the action programmes")
+    year: YearSince1990 = Field(description="The year of the action programmes")
     vision: Text = Field(description="Where the cluster wants to be at the end of the vision's years")
-    vision_year: Annotated[int, Field(ge=1990, le=2100)] | None = Field(None, description=(
+    vision_year: YearSince1990 | None = Field(None, description=(
         "The last year the vision looks to; left out: the plan's tenth year (year + 9)"))
     medium_plan: list[MediumGoal] = Field(min_length=1)
     programmes: list[Programme] = Field(min_length=1)

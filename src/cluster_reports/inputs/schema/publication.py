@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 
 from .. import files
-from .common import Strict, Text
+from .common import Label, Strict, line
 
 # What the file's first bytes say it is: a file named .png holding a JPEG is still read right.
 IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
@@ -23,7 +23,7 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 Version = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z][0-9A-Za-z.-]*$",
                                            max_length=20)]
-LogoPath = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+LogoPath = line(500)
 
 
 class Status(StrEnum):
@@ -46,7 +46,7 @@ class Publication(Strict):
     """A publication block: in ``publication.yaml`` the project's defaults, in a cluster's params its
     overrides. A field left out takes the default (the project's, else: draft, no agency, no logo)."""
 
-    agency: Text | None = Field(
+    agency: Label | None = Field(
         None, description="The issuing agency as the cover names it, in both languages, e.g. "
         "id: 'Direktorat Jenderal Industri Kecil, Menengah, dan Aneka, Kementerian Perindustrian'"
     )

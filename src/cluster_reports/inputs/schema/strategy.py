@@ -9,13 +9,14 @@ cluster's params file.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import ClassVar
 
-from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from .common import Provenance, Sidecar, Slug, Strict, Text, check_unique, stakeholder_problems
+from .common import Provenance, Sidecar, Slug, Strict, Text, check_unique, line, stakeholder_problems
 
-ShortName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
+# A column head of the responsibility matrix: one short line.
+ShortName = line(30)
 
 
 class ConditionStrategy(Strict):
