@@ -129,7 +129,7 @@ def _too_big(tmp_path, params):
 
 
 def _nul(tmp_path, params):
-    return "firms\\0.csv", None, "holds a NUL character"
+    return "firms\\0.csv", None, "holds the control character U+0000"
 
 
 CASES = {"absolute": _absolute, "dotdot": _dotdot, "environ": _environ, "symlink-out": _symlink_out,

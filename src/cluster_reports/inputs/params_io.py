@@ -165,6 +165,8 @@ def _load_part(
         given = files.named(path.parent, data["firms_csv"])
         if data.get("firms"):
             problems.append(Problem(str(path), "firms", "give firms in the YAML or in firms_csv, not both"))
+        elif "\0" in data["firms_csv"]:
+            pass  # names no file: the schema refuses its control character, once
         else:
             try:  # inside the params root, a regular file, within the limit: else refused, unread
                 csv_raw = read_bytes(given, files.CSV_LIMIT, root, named_by=(path, "firms_csv"))
