@@ -3,6 +3,8 @@ real scheduler killed mid-run.
 
 - Workers of the batch's own local cluster: one killed, then every worker at once (no copy of a
   group's peers is left anywhere: the scheduler must make them again); the batch completes.
+- A task that killed every worker it was tried on (Dask's KilledWorker) fails its cluster alone; a
+  task's own OSError is not taken for a lost scheduler (both stood in for on an in-process cluster).
 - A running cluster (`dask scheduler` + two `dask worker`, the batch given `--scheduler`): a worker
   killed, then the scheduler; the batch ends with one line and a non-zero exit, and the next run
   renders what was left, nothing that was done.
@@ -20,13 +22,23 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import sample_facts
 from checks import html_text
 from rich.console import Console
-from test_batch import CLUSTERS, VENV_BIN, _copy_params, _free_port, rendered_in, rows, run_batch
+from test_batch import (
+    CLUSTERS,
+    VENV_BIN,
+    _copy_params,
+    _free_port,
+    inproc_scheduler,  # noqa: F401 - a fixture of these tests
+    rendered_in,
+    rows,
+    run_batch,
+)
 
-from cluster_reports.batch import manifest, scan
+from cluster_reports.batch import execute, manifest, scan
 from cluster_reports.batch import run as batch
 from cluster_reports.batch.execute import Executor
 from cluster_reports.batch.run import BatchOptions
@@ -180,3 +192,39 @@ def test_a_lost_scheduler_ends_the_batch_in_one_line_and_the_next_run_resumes(tm
     assert rendered_in(out, 2) == {s.rel for s in scan.scan(params).sources} - first
     assert f"clusters: {CLUSTERS - len(first)} rendered, {len(first)} up to date" in stdout
     _assert_complete(out, params)
+
+
+TWO = ["jawa-tengah/tegal-metalwork.yaml", "jawa-barat/sukabumi-metalwork.yaml"]
+
+
+def test_a_task_that_kills_its_workers_fails_its_cluster_alone(tmp_path, monkeypatch,
+                                                                 inproc_scheduler):  # noqa: F811
+    from distributed import KilledWorker
+
+    real = execute.render_task
+
+    def poison(task, peers):
+        if task.source == TWO[0]:  # what the scheduler says after the third worker died running it
+            raise KilledWorker(f"render-{task.source}", SimpleNamespace(address="tcp://w"), 2)
+        return real(task, peers)
+
+    monkeypatch.setattr(execute, "render_task", poison)
+    params, out = _copy_params(tmp_path, only=TWO), tmp_path / "out"
+    code, stdout, stderr = run_batch(params, out, scheduler=inproc_scheduler)
+    assert code == 1
+    assert f"error {TWO[0]}: its Dask worker died 3 times while running it (out of memory?)" in stderr
+    assert "clusters: 1 rendered, 0 up to date, 1 failed" in stdout
+    assert {r.subject: r.status for r in rows(out).values()} == {TWO[0]: "failed", TWO[1]: "rendered"}
+
+
+def test_a_tasks_own_os_error_is_not_taken_for_a_lost_scheduler(tmp_path, monkeypatch,
+                                                                 inproc_scheduler):  # noqa: F811
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(execute, "rollup_task", full)
+    params, out = _copy_params(tmp_path, only=TWO[:1]), tmp_path / "out"
+    kinds = ("profile", "province-summary")
+    code, _, stderr = run_batch(params, out, kinds=kinds, scheduler=inproc_scheduler)
+    assert code == 2
+    assert "No space left on device" in stderr and "lost the Dask scheduler" not in stderr

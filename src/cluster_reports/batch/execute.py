@@ -134,11 +134,14 @@ class Executor:
         """Turn the loss of the scheduler into SchedulerLost: the futures are cancelled, or a call
         finds the connection closed or times out. ``reading`` ([read, of]): in the summary phase."""
         from distributed.client import ClosedClientError, FutureCancelledError
+        from distributed.comm import CommClosedError
 
         try:
             yield
-        # CommClosedError is an OSError; a client that gave up reconnecting is closed
-        except (FutureCancelledError, ClosedClientError, OSError, TimeoutError) as exc:
+        except (FutureCancelledError, ClosedClientError, OSError) as exc:  # TimeoutError is an OSError
+            lost = (FutureCancelledError, ClosedClientError, CommClosedError)
+            if not isinstance(exc, lost) and self._client is not None and self._client.status == "running":
+                raise  # a task's own error (a full disk on a worker), with the scheduler still there
             if reading is not None:
                 state = f" while reading changed params ({reading[0]} of {reading[1]} read)"
             else:
