@@ -93,6 +93,12 @@ def summarise_chunk(items: list[tuple[str, Path]],
     return results
 
 
+def peer_summaries(members: list[dict]) -> list[ClusterSummary]:
+    """A group-round's summaries, the peers of each of its profiles: a task of its own, so that the
+    scheduler can make them again from these plain dicts when the worker holding them is lost."""
+    return [ClusterSummary.from_dict(d) for d in members]
+
+
 def render_task(task: Task, peers: list[ClusterSummary]) -> TaskResult:
     start = time.perf_counter()
     cluster_id = None
