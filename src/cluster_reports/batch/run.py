@@ -1,5 +1,7 @@
 """The batch: every cluster of a params folder rendered on Dask, with roll-ups, an index page and a
-run manifest. ``run`` is the batch's life, phase by phase:
+run manifest. ``main`` holds the output folder's lock (``lock``) for the whole run, so that a second
+batch or a render is turned away before it touches anything; ``run`` is the batch's life, phase by
+phase:
 
 - scan (in the client, no parsing): find the params files and hash their raw bytes (file, sidecars,
   CSVs, programme library) with the package and templates. An unchanged cluster is neither loaded nor
@@ -16,6 +18,7 @@ run manifest. ``run`` is the batch's life, phase by phase:
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -131,7 +134,8 @@ def main(options: BatchOptions, console, err_console) -> int:
         with lock.hold(options.out.resolve(), "batch", console):
             return _run_locked(options, console, err_console)
     except (lock.LockHeld, OSError) as exc:  # the lock could not be taken: nothing was touched
-        err_console.print(f"[red]error[/red] {escape(str(storage.ending(exc, options.out) or exc))}")
+        line = storage.ending(exc, options.out.resolve()) or str(exc)
+        err_console.print(f"[red]error[/red] {escape(line)}")
         return 2
 
 
@@ -145,7 +149,8 @@ def _run_locked(options: BatchOptions, console, err_console) -> int:
         if line is None and not isinstance(exc, OSError):
             raise  # a bug, not the disk: its traceback is wanted
         executor.close()  # no worker writes any more: what they left half-written can go
-        sweep_partial_files(options.out.resolve())
+        with contextlib.suppress(OSError):  # a folder refused to us: the next run's sweep does it
+            sweep_partial_files(options.out.resolve())
         err_console.print(f"[red]error[/red] {escape(line or str(exc))}")
         return 2
     except (BatchError, ManifestError) as exc:
