@@ -68,8 +68,8 @@ def _library(what, given: Path | None) -> Path | None:
 
 
 def _clear_ends(command):
-    """A full disk, a read-only file system or a permission refused ends the command with one line
-    saying what to do, not a traceback; any other error (a bug) still shows its traceback."""
+    """A full disk, a read-only file system, a permission refused or Ctrl-C ends the command with one
+    line saying what to do, not a traceback; any other error (a bug) still shows its traceback."""
 
     @functools.wraps(command)
     def guarded(*args, **kwargs):
@@ -82,6 +82,10 @@ def _clear_ends(command):
                 raise
             err.print(f"[red]error[/red] {escape(line)}")
             raise typer.Exit(2) from None
+        except KeyboardInterrupt:  # Ctrl-C: every write is atomic, nothing is half-written
+            err.print("[red]interrupted[/red]: finished documents are kept; run the same command to do "
+                      "the rest")
+            raise typer.Exit(130) from None
 
     return guarded
 

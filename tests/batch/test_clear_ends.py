@@ -11,9 +11,11 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -108,6 +110,13 @@ def _one_line(stderr: str) -> str:
     assert len(lines) == 1, stderr
     assert "Traceback" not in stderr
     return lines[0]
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
 
 
 def _partial(folder: Path) -> list[Path]:
@@ -262,4 +271,28 @@ def test_a_permission_refused_mid_render_ends_it_with_one_line(tmp_path, params)
     assert result.returncode == 2, result.stdout + result.stderr
     line = _one_line(result.stderr)
     assert f"permission denied while writing {out / DOC}: give this user write access to {out}" in line, line
+    assert _partial(out) == [] and not (out / lock.FILENAME).exists()
+
+
+def test_ctrl_c_ends_a_render_with_one_line_and_leaves_nothing_half_written(tmp_path, params):
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cluster_reports.cli", "render", str(params / ONE[0]), "--params-root",
+         str(params), "--out", str(out), "--doc", "profile", "--lang", "en", "--format", "html,docx"],
+        env={**os.environ, "PYTHONPATH": str(SRC)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while f'"pid": {proc.pid},' not in _text(out / lock.FILENAME):  # taken before composing
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, stdout + stderr
+    assert _one_line(stderr) == ("interrupted: finished documents are kept; run the same command to do "
+                                 "the rest")
     assert _partial(out) == [] and not (out / lock.FILENAME).exists()

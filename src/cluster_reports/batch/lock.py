@@ -132,9 +132,11 @@ def _try(path: Path, fd: int, out: Path, kind: str, console) -> Lock | None:
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(me.__dict__).encode(), 0)
         os.fsync(fd)
-    except OSError as exc:  # a full disk: say which file (a write names none); leave no empty lock
+    except BaseException as exc:  # a full disk, Ctrl-C: leave no lock of ours behind
         path.unlink(missing_ok=True)
-        raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        if isinstance(exc, OSError):  # say which file: a failed write names none
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
     return Lock(path, fd)
 
 

@@ -137,6 +137,12 @@ def main(options: BatchOptions, console, err_console) -> int:
         line = storage.ending(exc, options.out.resolve()) or str(exc)
         err_console.print(f"[red]error[/red] {escape(line)}")
         return 2
+    except KeyboardInterrupt:
+        err_console.print(f"[red]interrupted[/red]: {escape(INTERRUPTED)}")
+        return 130
+
+
+INTERRUPTED = "finished documents are kept and recorded; run the same command to do the rest"
 
 
 def _run_locked(options: BatchOptions, console, err_console) -> int:
