@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -13,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from cluster_reports import __version__, render, resources
+from cluster_reports import __version__, render, resources, storage
 from cluster_reports.documents import registry
 from cluster_reports.domain import summary
 from cluster_reports.inputs import params_io, programmes, publication
@@ -65,6 +67,42 @@ def _library(what, given: Path | None) -> Path | None:
         raise typer.Exit(2) from None
 
 
+def _clear_ends(command):
+    """A full disk, a read-only file system, a permission refused or Ctrl-C ends the command with one
+    line saying what to do, not a traceback; any other error (a bug) still shows its traceback."""
+
+    @functools.wraps(command)
+    def guarded(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            out_dir = kwargs.get("out_dir")
+            line = storage.ending(exc, out_dir.resolve() if out_dir else None)
+            if line is None:
+                raise
+            err.print(f"[red]error[/red] {escape(line)}")
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:  # Ctrl-C: every write is atomic, nothing is half-written
+            err.print("[red]interrupted[/red]: finished documents are kept; run the same command to do "
+                      "the rest")
+            raise typer.Exit(130) from None
+
+    return guarded
+
+
+def _lock_output(ctx: typer.Context, out_dir: Path) -> None:
+    """Hold OUT's lock until the command ends: a render writing into a folder a batch (or another
+    render) writes would race it for the same files, and a batch's start-up sweep would remove this
+    render's temporary files. A run holding it already makes this one exit 2, saying who it is."""
+    from cluster_reports.batch import lock
+
+    try:
+        ctx.with_resource(lock.hold(out_dir.resolve(), "render", out))
+    except lock.LockHeld as exc:
+        err.print(f"[red]error[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+
+
 def _split(values: list[str]) -> list[str]:
     """Accept both `--lang id,en` and `--lang id --lang en`."""
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
@@ -105,6 +143,7 @@ def _resolve(targets: list[str], params_root: Path) -> tuple[list[Path], list[pa
 
 
 @app.command()
+@_clear_ends
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Params files or folders of them")],
     programmes_dir: ProgrammesOption = None,
@@ -148,7 +187,9 @@ def schema(
 
 
 @app.command("render")
+@_clear_ends
 def render_command(
+    ctx: typer.Context,
     targets: Annotated[
         list[str] | None,
         typer.Argument(
@@ -208,6 +249,7 @@ def render_command(
             raise typer.Exit(2)
     templates = _library(resources.templates, templates_dir)
     library = _library(resources.programmes, programmes_dir)
+    _lock_output(ctx, out_dir)
     failed = False
     outcomes: list[render.Outcome] = []
     if not targets:
@@ -321,6 +363,7 @@ def _peers(loaded: list[params_io.LoadedParams], params_root: Path,
 
 
 @app.command()
+@_clear_ends
 def batch(
     params_dir: Annotated[Path, typer.Argument(help="Folder of params files (e.g. params/clusters)")],
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder (gets index.html and the manifest)")],

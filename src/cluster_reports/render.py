@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cluster_reports import storage
 from cluster_reports.compose import composer
 from cluster_reports.compose.tree import Document, StaleWording
 from cluster_reports.documents import i18n, province_summary, registry
@@ -137,6 +138,7 @@ def render_cluster(loaded: LoadedParams, kinds: list[str], langs: list[str], for
         _write_all(documents, formats, templates, outcome,
                    lambda kind, lang, fmt: output_path(out, loaded.params, kind, lang, fmt))
     except Exception as exc:  # noqa: BLE001 - reported per cluster, the others go on
+        storage.stop_on(exc, out)  # a full or read-only disk fails every cluster after: it ends the run
         outcome.error = f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)
     return outcome
 
@@ -156,6 +158,7 @@ def render_general(kinds: list[str], langs: list[str], formats: list[str], out: 
         _write_all(documents, formats, templates, outcome,
                    lambda kind, lang, fmt: output_path(out, None, kind, lang, fmt))
     except Exception as exc:  # noqa: BLE001 - reported, like a cluster's failure
+        storage.stop_on(exc, out)
         outcome.error = f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)
     return outcome
 
@@ -201,5 +204,6 @@ def render_rollup(kind: str, summaries: list[ClusterSummary], key: str | None, l
                    lambda kind, lang, path, planned: navigation.for_rollup(
                        path, out, kind, lang, templates, summaries, planned | also_planned))
     except Exception as exc:  # noqa: BLE001 - reported like a cluster's failure; the others go on
+        storage.stop_on(exc, out)
         outcome.error = f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)
     return outcome

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from cluster_reports import render, resources
+from cluster_reports import render, resources, storage
 from cluster_reports.atomic import write_atomic, write_text_atomic
 from cluster_reports.batch.manifest import FAILED, RENDERED, UNAVAILABLE
 from cluster_reports.compose import composer
@@ -86,6 +86,7 @@ def render_direct(
             try:
                 render.write(doc, path, fmt, templates)
             except Exception as exc:  # noqa: BLE001
+                storage.stop_on(exc, out)  # a full or read-only disk ends the batch, not this document
                 results.append(DocResult(job.kind, job.lang, fmt, None, FAILED, 0.0, _message(exc)))
                 continue
             results.append(
@@ -237,6 +238,7 @@ def execute_notebook(source: Path, executed: Path, parameters: dict, page: Page 
     try:
         write_atomic(executed, execute)
     except Exception as exc:  # noqa: BLE001 - no kernel, unreadable notebook: this kind fails
+        storage.stop_on(exc, executed.parent)
         # Nothing was kept (an older run's notebook and copy stay as they were): no copy to make.
         return f"{source}: {_message(exc)}"
     if page is not None:
@@ -244,6 +246,7 @@ def execute_notebook(source: Path, executed: Path, parameters: dict, page: Page 
         try:
             write_text_atomic(page_path, notebook_html(nbformat.read(executed, as_version=4), page))
         except Exception as exc:  # noqa: BLE001
+            storage.stop_on(exc, executed.parent)
             # Part of the audit trail: without it the kind fails, and the next run makes it again.
             failures.append(f"{page_path.name}: could not be written: {_message(exc)}")
     return "\n".join(failures) if failures else None

@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from cluster_reports import storage
+
 FILENAME = "manifest.sqlite"
 SCHEMA_VERSION = "1"
 
@@ -108,6 +110,8 @@ class Manifest:
             self.db.executescript(_SCHEMA)
             version = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
         except sqlite3.DatabaseError as exc:
+            if storage.kind(exc, self.path) is not None:
+                raise  # a read-only or full disk, not a damaged file: the run ends saying so
             raise ManifestError(
                 f"{self.path}: not a usable manifest ({exc}); remove it to start afresh"
             ) from exc
@@ -221,5 +225,8 @@ class _Transaction:
         return self.db
 
     def __exit__(self, exc_type, exc, tb):
-        self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        if exc_type is None:
+            self.db.execute("COMMIT")
+        elif self.db.in_transaction:  # SQLite rolls back itself on some errors (a full disk)
+            self.db.execute("ROLLBACK")
         return False

@@ -17,7 +17,7 @@ from .manifest import FAILED, RENDERED, UNAVAILABLE, ClusterRow, DocumentRow, Ma
 from .rollups import Rollup
 from .scan import Source
 from .staleness import DocKey
-from .tasks import TaskResult
+from .tasks import StoppedRollup, TaskResult
 
 
 @dataclass
@@ -136,6 +136,8 @@ class Recorder:
     def cluster(self, result: TaskResult, source: Source, summaries: dict[str, dict],
                 keys: dict[DocKey, str]) -> None:
         """A rendered cluster's documents; one that could not be loaded leaves ``summaries``."""
+        if result.stopped is not None:
+            raise result.stopped  # a full or read-only disk: unrecorded, the next run renders it
         summary = summaries.get(result.source)
         if result.error is not None:
             summaries.pop(result.source, None)
@@ -199,6 +201,8 @@ class Recorder:
     def rollup(self, rollup: Rollup, outcome: render.Outcome, duration: float,
                keys: dict[DocKey, str]) -> None:
         """A roll-up's documents: each one asked for and not written is a failure."""
+        if isinstance(outcome, StoppedRollup):
+            raise outcome.exc  # a full or read-only disk: unrecorded, the next run renders it
         kind, subject = rollup.kind, rollup.subject
         written = {p.name: p for p in outcome.written}
         docs = []

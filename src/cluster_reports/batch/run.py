@@ -1,5 +1,7 @@
 """The batch: every cluster of a params folder rendered on Dask, with roll-ups, an index page and a
-run manifest. ``run`` is the batch's life, phase by phase:
+run manifest. ``main`` holds the output folder's lock (``lock``) for the whole run, so that a second
+batch or a render is turned away before it touches anything; ``run`` is the batch's life, phase by
+phase:
 
 - scan (in the client, no parsing): find the params files and hash their raw bytes (file, sidecars,
   CSVs, programme library) with the package and templates. An unchanged cluster is neither loaded nor
@@ -16,20 +18,23 @@ run manifest. ``run`` is the batch's life, phase by phase:
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.markup import escape
 
-from cluster_reports import render, resources
+from cluster_reports import render, resources, storage
 from cluster_reports.batch import engines
 from cluster_reports.documents import registry
 
-from . import index_page, rollups, scan, staleness
+from . import index_page, lock, rollups, scan, staleness
 from .execute import BatchError, Executor
+from .manifest import FILENAME as MANIFEST
 from .manifest import ManifestError
-from .record import Recorder
+from .record import Recorder, sweep_partial_files
 from .tasks import Settings
 
 
@@ -125,10 +130,36 @@ def main(options: BatchOptions, console, err_console) -> int:
         for message in problems:
             err_console.print(f"[red]error[/red] {escape(message)}")
         return 2
+    try:
+        with lock.hold(options.out.resolve(), "batch", console):
+            return _run_locked(options, console, err_console)
+    except (lock.LockHeld, OSError) as exc:  # the lock could not be taken: nothing was touched
+        line = storage.ending(exc, options.out.resolve()) or str(exc)
+        err_console.print(f"[red]error[/red] {escape(line)}")
+        return 2
+    except KeyboardInterrupt:
+        err_console.print(f"[red]interrupted[/red]: {escape(INTERRUPTED)}")
+        return 130
+
+
+INTERRUPTED = "finished documents are kept and recorded; run the same command to do the rest"
+
+
+def _run_locked(options: BatchOptions, console, err_console) -> int:
+    """The batch, its output folder locked: its workers end before the lock is let go."""
     executor = Executor(options.workers, options.scheduler, console)
     try:
         return run(options, console, err_console, executor)
-    except (BatchError, ManifestError, OSError) as exc:
+    except (OSError, sqlite3.DatabaseError) as exc:
+        line = storage.ending(exc, options.out.resolve(), options.out.resolve() / MANIFEST)
+        if line is None and not isinstance(exc, OSError):
+            raise  # a bug, not the disk: its traceback is wanted
+        executor.close()  # no worker writes any more: what they left half-written can go
+        with contextlib.suppress(OSError):  # a folder refused to us: the next run's sweep does it
+            sweep_partial_files(options.out.resolve())
+        err_console.print(f"[red]error[/red] {escape(line or str(exc))}")
+        return 2
+    except (BatchError, ManifestError) as exc:
         err_console.print(f"[red]error[/red] {escape(str(exc))}")
         return 2
     finally:

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from cluster_reports import render
+from cluster_reports import render, storage
 from cluster_reports.batch import engines
 from cluster_reports.batch.engines import DocResult, Job
 from cluster_reports.compose import templating
@@ -52,6 +52,14 @@ class TaskResult:
     docs: list[DocResult]
     error: str | None  # the cluster could not be loaded (invalid params) or rendered at all
     duration: float
+    stopped: OSError | None = None  # a full or read-only disk: the batch ends with it
+
+
+@dataclass
+class StoppedRollup(render.Outcome):
+    """A roll-up that met a full or read-only disk: the batch ends with ``exc``."""
+
+    exc: OSError | None = None
 
 
 _LOADED_PACKAGE = package_digest()  # what this process imported: computed once, at import
@@ -114,7 +122,11 @@ def render_task(task: Task, peers: list[ClusterSummary]) -> TaskResult:
         else:
             docs = engines.render_direct(loaded, list(task.jobs), s.out, peers, s.templates)
     except Exception as exc:  # noqa: BLE001 - the batch goes on
-        return TaskResult(task.source, cluster_id, [], _problems_text(exc), time.perf_counter() - start)
+        # A full or read-only disk ends the batch (every task would fail), in the client: returned,
+        # not raised, so that the worker logs no traceback and Dask does not retry the task.
+        stopped = exc if storage.ends_run(exc, s.out) else None
+        return TaskResult(task.source, cluster_id, [], _problems_text(exc), time.perf_counter() - start,
+                          stopped)
     return TaskResult(task.source, cluster_id, docs, None, time.perf_counter() - start)
 
 
@@ -137,8 +149,11 @@ def rollup_task(
     except params_io.ParamsError as exc:
         failed = render.Outcome(f"{kind}:{key or 'national'}", None, error=_problems_text(exc))
         return failed, time.perf_counter() - start
-    outcome = render.render_rollup(
-        kind, sorted(members, key=lambda s: s.id), key, langs, formats, out, templates,
-        publication=defaults.publication if defaults else None, programmes=programmes,
-    )
+    try:
+        outcome = render.render_rollup(
+            kind, sorted(members, key=lambda s: s.id), key, langs, formats, out, templates,
+            publication=defaults.publication if defaults else None, programmes=programmes,
+        )
+    except OSError as exc:  # only those that end the run leave render_rollup
+        outcome = StoppedRollup(f"{kind}:{key or 'national'}", None, error=str(exc), exc=exc)
     return outcome, time.perf_counter() - start
