@@ -6,6 +6,7 @@ the Markdown is parsed into the tree, and the charts the template uses are rende
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from cluster_reports import __version__
 from cluster_reports.documents import cover, facilitation, i18n, national_programmes
+from cluster_reports.documents.markdown_text import inert
 from cluster_reports.documents.registry import (
     KINDS,
     ROLLUPS,
@@ -201,7 +203,8 @@ def _runs(spans: list[Span]) -> list[Run]:
 
 def _lines(text: str) -> list[Run]:
     runs: list[Run] = []
-    for i, line in enumerate(text.split("\n")):
+    # Wording that skips the Markdown still loses its control characters and is isolated.
+    for i, line in enumerate(inert(text).split("\n")):
         if i:
             runs.append(Run("\n"))
         if line:
@@ -260,9 +263,17 @@ def _document(kind: str, lang: str, context: dict, make_charts: Charts, properti
                 raise ComposeError(f"template uses chart '{node.chart}', which {kind} does not make")
             chart, alt_text = specs[node.chart]
             rendered[node.chart] = charts.render(chart, alt_text, fmt.locale)
-            node.alt = node.alt or alt_text
+            node.alt = inert(node.alt or alt_text)
     writer_words = {k: labels(f"writer.{k}") for k in ("table", "figure", "contents")}
-    return Document(nodes, rendered, properties, writer_words)
+    return Document(nodes, rendered, _inert_properties(properties), writer_words)
+
+
+def _inert_properties(properties: Properties) -> Properties:
+    """The properties (titles and keywords hold user text) without control characters, isolated."""
+    texts = {f.name: inert(getattr(properties, f.name)) for f in dataclasses.fields(properties)
+             if isinstance(getattr(properties, f.name), str)}
+    return dataclasses.replace(properties, **texts,
+                               keywords=[inert(k) for k in properties.keywords])
 
 
 def _logo(publication: Publication | None, kind: str) -> tuple[bytes, str]:
