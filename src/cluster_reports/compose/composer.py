@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cluster_reports import __version__
 from cluster_reports.documents import cover, facilitation, i18n, national_programmes
-from cluster_reports.documents.markdown_text import inert
+from cluster_reports.documents.markdown_text import inert, inert_model
 from cluster_reports.documents.registry import (
     KINDS,
     ROLLUPS,
@@ -72,6 +72,7 @@ def compose(loaded: LoadedParams | None, kind: str, lang: str, peers: list[Clust
         reason = unavailable_reason(loaded, kind)
         if reason:
             raise NotAvailable(reason)
+        loaded = inert_inputs(loaded)
     labels = i18n.labels(templates, lang)
     context = make_context(loaded, kind, peers, labels, publication)
     document = _document(kind, lang, context, spec.charts, _properties(loaded, kind, lang, labels),
@@ -83,6 +84,20 @@ def compose(loaded: LoadedParams | None, kind: str, lang: str, peers: list[Clust
         document.stale = [StaleWording(kind, block, lang, heading, found)
                           for block, heading, found in stale]
     return document
+
+
+def inert_inputs(loaded: LoadedParams) -> LoadedParams:
+    """The cluster's files with every text value ``inert`` on its own (no control characters, its
+    bidirectional controls isolated), before builders and templates join values to other words; the
+    Markdown escape does the same for every printed value, but by then a value may be part of a
+    longer text that it could reorder. The same object when no text needed it."""
+    params = inert_model(loaded.params)
+    parts = {name: inert_model(part) for name, part in loaded.parts.items()}
+    publication = inert_model(loaded.publication)
+    if params is loaded.params and publication is loaded.publication and all(
+            parts[name] is part for name, part in loaded.parts.items()):
+        return loaded
+    return dataclasses.replace(loaded, params=params, parts=parts, publication=publication)
 
 
 def apply_overrides(nodes: list, reviewed: dict[str, Wording | list[str]], where: str,

@@ -19,8 +19,13 @@ the document tree without Markdown: a reviewer's wording, document properties, a
 from __future__ import annotations
 
 import re
+from enum import Enum
+from typing import TypeVar
 
 from markupsafe import Markup
+from pydantic import BaseModel
+
+T = TypeVar("T")
 
 # C0 controls but tab and newline (a carriage return is a newline first), DEL and C1: invisible,
 # and invalid in XML 1.0 or discouraged in it and in HTML; lone surrogates and U+FFFE/U+FFFF,
@@ -35,6 +40,7 @@ _EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")  # LRE RLE LRO RLO
 _ISOLATES = frozenset("\u2066\u2067\u2068")  # LRI RLI FSI
 PDF, FSI, PDI = "\u202c", "\u2068", "\u2069"
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_NEEDS = re.compile(_BIDI.pattern[:-1] + _CONTROLS.pattern[1:-1] + "\r]")  # what ``inert`` changes
 
 
 class MarkdownText(Markup):
@@ -58,13 +64,17 @@ def remove_controls(text: str) -> str:
 def isolate(line: str) -> str:
     """A line holding bidirectional controls, as an isolate (FSI ... PDI) whose embeddings,
     overrides and isolates are all closed inside it: it cannot reorder the text around it. A PDF or
-    PDI that closes nothing opened in the line is dropped (it would close the writer's isolate)."""
+    PDI that closes nothing opened in the line is dropped (it would close the writer's isolate).
+    A line whose embeddings and overrides all sit in isolates (a value isolated before it was
+    joined to others) has them closed but is not wrapped again."""
     if not _BIDI.search(line):
         return line
     out: list[str] = []
     opened: list[str] = []  # the closer each open embedding or isolate needs
+    exposed = False  # an embedding or override outside every isolate
     for ch in line:
         if ch in _EMBEDDINGS:
+            exposed = exposed or PDI not in opened
             opened.append(PDF)
         elif ch in _ISOLATES:
             opened.append(PDI)
@@ -80,12 +90,37 @@ def isolate(line: str) -> str:
             opened.pop()
         out.append(ch)
     out.extend(reversed(opened))
-    return FSI + "".join(out) + PDI
+    return FSI + "".join(out) + PDI if exposed else "".join(out)
 
 
 def inert(text: str) -> str:
     """Text without control characters, each of its lines bidirectionally isolated if it needs it."""
     return "\n".join(isolate(line) for line in remove_controls(str(text)).split("\n"))
+
+
+def inert_model(value: T) -> T:
+    """A validated model (params, sidecars, publication details) with ``inert`` text throughout,
+    so each value is isolated on its own before any builder joins it to other words; the same
+    objects where nothing needed it. Ids and codes hold neither controls nor bidirectional marks
+    (validation sees to it), so they come back as they were."""
+    if isinstance(value, str):
+        return value if isinstance(value, Enum) or not _NEEDS.search(value) else inert(value)  # type: ignore[return-value]
+    if isinstance(value, BaseModel):
+        updates = {}
+        for name in type(value).model_fields:
+            item = getattr(value, name)
+            new = inert_model(item)
+            if new is not item:
+                updates[name] = new
+        return value.model_copy(update=updates) if updates else value
+    if isinstance(value, list | tuple):
+        items = [inert_model(item) for item in value]
+        changed = any(new is not old for new, old in zip(items, value, strict=True))
+        return type(value)(items) if changed else value  # type: ignore[return-value]
+    if isinstance(value, dict):
+        pairs = {key: inert_model(item) for key, item in value.items()}
+        return pairs if any(pairs[k] is not v for k, v in value.items()) else value  # type: ignore[return-value]
+    return value
 
 
 def escape(value: object) -> MarkdownText:
