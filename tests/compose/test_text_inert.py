@@ -231,6 +231,9 @@ def renders(tmp_path_factory, templates):
         params=payloads.model(plain.params, "params"),
         parts={part: payloads.model(model, part) for part, model in base.parts.items()},
         publication=payloads.model(plain.publication, "publication"),
+        library=dataclasses.replace(plain.library, programmes={
+            key: payloads.model(programme, f"library.{key}")
+            for key, programme in plain.library.programmes.items()}),
     )
     root = tmp_path_factory.mktemp("inert")
     before = _write(documents, root / "before", templates)
@@ -258,7 +261,7 @@ def _isolated(text: str) -> bool:
 def test_every_text_field_got_a_payload(renders):
     _before, after, payloads = renders
     parts = {where.split(".")[0] for where in payloads.fields.values()}
-    assert parts == {"params", "strategy", "plan", "monitoring", "overrides", "publication"}
+    assert parts == {"params", "strategy", "plan", "monitoring", "overrides", "publication", "library"}
     assert any(where.startswith("monitoring.conditions") and ".note." in where
                for where in payloads.fields.values())
     printed = {m for w in after.values() for m in MARKERS.findall(w.text)}

@@ -94,10 +94,13 @@ def inert_inputs(loaded: LoadedParams) -> LoadedParams:
     params = inert_model(loaded.params)
     parts = {name: inert_model(part) for name, part in loaded.parts.items()}
     publication = inert_model(loaded.publication)
-    if params is loaded.params and publication is loaded.publication and all(
+    library = loaded.library
+    if library is not None and (programmes := inert_model(library.programmes)) is not library.programmes:
+        library = dataclasses.replace(library, programmes=programmes)
+    if params is loaded.params and publication is loaded.publication and library is loaded.library and all(
             parts[name] is part for name, part in loaded.parts.items()):
         return loaded
-    return dataclasses.replace(loaded, params=params, parts=parts, publication=publication)
+    return dataclasses.replace(loaded, params=params, parts=parts, publication=publication, library=library)
 
 
 def apply_overrides(nodes: list, reviewed: dict[str, Wording | list[str]], where: str,
