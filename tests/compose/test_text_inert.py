@@ -116,8 +116,8 @@ def _reviewed_blocks(documents) -> dict[str, list[str]]:
             continue
         blocks = list(composer._reviewable(doc.nodes))
         pick = [blocks[0]]
-        pick += [b for b in blocks if b.endswith("-caption")][:1]
-        pick += [b for b in blocks if "-r" in b and b not in pick][:1]
+        pick += [b for b in blocks if b.startswith("caption-")][:1]
+        pick += [b for b in blocks if b.count(".") == 2][:1]  # a narrative cell: table.row.column
         chosen[kind] = list(dict.fromkeys(pick))
     return chosen
 
