@@ -2,6 +2,7 @@ import pytest
 from markupsafe import Markup
 
 from cluster_reports.compose import templating
+from cluster_reports.documents.markdown_text import FSI, PDF, PDI, MarkdownText
 
 
 def render(templates, source, lang="id", **context):
@@ -33,7 +34,36 @@ def test_formatting_filters_follow_the_language(templates):
 
 
 def test_trusted_markup_passes(templates):
-    assert render(templates, "{{ x }}", x=Markup("**b**")) == "**b**"
+    assert render(templates, "{{ x }}", x=MarkdownText("**b**")) == "**b**"
+
+
+def test_html_markup_is_not_markdown(templates):
+    # markupsafe's Markup is HTML-escaped text: "#" and "*" would pass it as Markdown
+    with pytest.raises(templating.TemplateOutputError, match="MarkdownText"):
+        render(templates, "{{ x }}", x=Markup("# b"))
+
+
+NOTE = "[l](http://x) # h\n::: block x\n<b>"
+ESCAPED = r"\[l\]\(http\:\/\/x\) \# h \:\:\: block x \<b\>".replace("\\/", "/")
+
+
+def test_text_joined_to_markup_is_escaped_as_markdown(templates):
+    """``~``, ``+``, ``join``, ``replace`` and macros with markup escape the text as Markdown (Jinja's
+    would escape it as HTML, leaving links, headings and fences): the monitoring note's way in."""
+    strong = '{% macro strong(t) %}**{{ t }}**{% endmacro %}'
+    assert render(templates, strong + '{{ strong("a") ~ ": " ~ note }}', note=NOTE) == "**a**\\: " + ESCAPED
+    assert render(templates, strong + '{{ strong("a") + note }}', note=NOTE) == "**a**" + ESCAPED
+    assert render(templates, strong + '{{ [strong("a"), note]|join(", ") }}', note=NOTE) == \
+        "**a**, " + ESCAPED
+    assert render(templates, strong + '{{ strong(note) }}', note=NOTE) == f"**{ESCAPED}**"
+    assert render(templates, '{% set x %}*{{ note }}*{% endset %}{{ x }}', note=NOTE) == f"*{ESCAPED}*"
+    assert render(templates, '{{ note|e }}', note=NOTE) == ESCAPED
+    assert render(templates, '{{ "<b>" }}') == r"\<b\>"  # a constant too
+
+
+def test_controls_go_and_bidirectional_controls_are_isolated(templates):
+    out = render(templates, "{{ x }} after", x="a\x00\x1b\x85b \u202eevil\u2069")
+    assert out == f"{FSI}ab \u202eevil{PDF}{PDI} after"
 
 
 def test_capfirst_raises_only_the_first_letter(templates):
@@ -41,5 +71,5 @@ def test_capfirst_raises_only_the_first_letter(templates):
     out = render(templates, "{{ a|capfirst }} / {{ b|capfirst }} / {{ c|capfirst }} / {{ d|capfirst }}",
                  "en", a="genteng Sokka", b="LWG meetings held", c="“sokka” tiles", d="5S workshops")
     assert out == "Genteng Sokka / LWG meetings held / “Sokka” tiles / 5S workshops"
-    assert render(templates, "{{ x|capfirst }}", x=Markup("**b**")) == "**B**"
+    assert render(templates, "{{ x|capfirst }}", x=MarkdownText("**b**")) == "**B**"
     assert render(templates, "{{ x|capfirst }}", x="") == ""

@@ -20,6 +20,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from cluster_reports.documents.charts import LABEL_SEPARATION
+from cluster_reports.documents.markdown_text import inert
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FONT_FAMILY = "Liberation Sans, Arial, sans-serif"
@@ -134,6 +135,9 @@ def layout(categories: list[str], values: list[float], value_title: str, width: 
            colours: list[str], value_decimals: int, domain: tuple[float, float] | None,
            locale: dict) -> Layout:
     """Horizontal bars in row order, values at the bars' ends, a linear x axis with its title."""
+    # Labels are user text: one line each (the font's layout fails on a line break), no controls.
+    categories = [" ".join(inert(c).split()) for c in categories]
+    value_title = " ".join(inert(value_title).split())
     low = min(0.0, *values) if values else 0.0
     high = max(0.0, *values) if values else 1.0
     x0, x1 = domain if domain else nice(low, high if high > low else low + 1)

@@ -17,6 +17,7 @@ import vl_convert as vlc
 from cluster_reports.compose import bar_chart
 from cluster_reports.compose.tree import Chart
 from cluster_reports.documents.charts import ACCENT, MUTED, WIDTH, BarChart, decimals_of
+from cluster_reports.documents.markdown_text import remove_controls
 
 
 def layout(chart: BarChart, locale: str) -> bar_chart.Layout:
@@ -57,7 +58,7 @@ def render(chart: alt.TopLevelMixin | BarChart, alt_text: str, locale: str) -> C
         content = json.dumps([chart.rows, chart.category, chart.value, chart.value_title,
                               chart.highlight, chart.value_format, chart.domain], default=str)
     else:
-        content = json.dumps(chart.to_dict(validate=False), separators=(",", ":"))
+        content = json.dumps(_without_controls(chart.to_dict(validate=False)), separators=(",", ":"))
     key = hashlib.sha256(f"{locale}\n{content}".encode()).hexdigest()
     with _cache_lock:
         hit = _cache.get(key)
@@ -76,6 +77,18 @@ def render(chart: alt.TopLevelMixin | BarChart, alt_text: str, locale: str) -> C
                 _cache.popitem(last=False)
     png, svg = hit
     return Chart(png=png, svg=svg, alt=alt_text)
+
+
+def _without_controls(spec: object) -> object:
+    """A chart's spec with no control character in its texts (user text: names, labels, titles):
+    a NUL or an ESC makes vl-convert abort the process."""
+    if isinstance(spec, str):
+        return remove_controls(spec)
+    if isinstance(spec, dict):
+        return {_without_controls(k): _without_controls(v) for k, v in spec.items()}
+    if isinstance(spec, list):
+        return [_without_controls(v) for v in spec]
+    return spec
 
 
 def clear_cache() -> None:

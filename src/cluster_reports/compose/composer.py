@@ -6,6 +6,7 @@ the Markdown is parsed into the tree, and the charts the template uses are rende
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from cluster_reports import __version__
 from cluster_reports.documents import cover, facilitation, i18n, national_programmes
+from cluster_reports.documents.markdown_text import inert, inert_model
 from cluster_reports.documents.registry import (
     KINDS,
     ROLLUPS,
@@ -70,6 +72,7 @@ def compose(loaded: LoadedParams | None, kind: str, lang: str, peers: list[Clust
         reason = unavailable_reason(loaded, kind)
         if reason:
             raise NotAvailable(reason)
+        loaded = inert_inputs(loaded)
     labels = i18n.labels(templates, lang)
     context = make_context(loaded, kind, peers, labels, publication)
     document = _document(kind, lang, context, spec.charts, _properties(loaded, kind, lang, labels),
@@ -81,6 +84,23 @@ def compose(loaded: LoadedParams | None, kind: str, lang: str, peers: list[Clust
         document.stale = [StaleWording(kind, block, lang, heading, found)
                           for block, heading, found in stale]
     return document
+
+
+def inert_inputs(loaded: LoadedParams) -> LoadedParams:
+    """The cluster's files with every text value ``inert`` on its own (no control characters, its
+    bidirectional controls isolated), before builders and templates join values to other words; the
+    Markdown escape does the same for every printed value, but by then a value may be part of a
+    longer text that it could reorder. The same object when no text needed it."""
+    params = inert_model(loaded.params)
+    parts = {name: inert_model(part) for name, part in loaded.parts.items()}
+    publication = inert_model(loaded.publication)
+    library = loaded.library
+    if library is not None and (programmes := inert_model(library.programmes)) is not library.programmes:
+        library = dataclasses.replace(library, programmes=programmes)
+    if params is loaded.params and publication is loaded.publication and library is loaded.library and all(
+            parts[name] is part for name, part in loaded.parts.items()):
+        return loaded
+    return dataclasses.replace(loaded, params=params, parts=parts, publication=publication, library=library)
 
 
 def apply_overrides(nodes: list, reviewed: dict[str, Wording | list[str]], where: str,
@@ -201,7 +221,8 @@ def _runs(spans: list[Span]) -> list[Run]:
 
 def _lines(text: str) -> list[Run]:
     runs: list[Run] = []
-    for i, line in enumerate(text.split("\n")):
+    # Wording that skips the Markdown still loses its control characters and is isolated.
+    for i, line in enumerate(inert(text).split("\n")):
         if i:
             runs.append(Run("\n"))
         if line:
@@ -260,9 +281,17 @@ def _document(kind: str, lang: str, context: dict, make_charts: Charts, properti
                 raise ComposeError(f"template uses chart '{node.chart}', which {kind} does not make")
             chart, alt_text = specs[node.chart]
             rendered[node.chart] = charts.render(chart, alt_text, fmt.locale)
-            node.alt = node.alt or alt_text
+            node.alt = inert(node.alt or alt_text)
     writer_words = {k: labels(f"writer.{k}") for k in ("table", "figure", "contents")}
-    return Document(nodes, rendered, properties, writer_words)
+    return Document(nodes, rendered, _inert_properties(properties), writer_words)
+
+
+def _inert_properties(properties: Properties) -> Properties:
+    """The properties (titles and keywords hold user text) without control characters, isolated."""
+    texts = {f.name: inert(getattr(properties, f.name)) for f in dataclasses.fields(properties)
+             if isinstance(getattr(properties, f.name), str)}
+    return dataclasses.replace(properties, **texts,
+                               keywords=[inert(k) for k in properties.keywords])
 
 
 def _logo(publication: Publication | None, kind: str) -> tuple[bytes, str]:

@@ -20,8 +20,9 @@ annexes), and fenced containers for the document's structures::
     ::: note KIND        a boxed remark
     ::: pagebreak
 
-User values reach the Markdown through ``escape`` (the template environment applies it to every
-expression), so they are text here whatever characters they hold.
+User values reach the Markdown through ``escape`` (documents/markdown_text.py: the template
+environment applies it to every value a template prints or joins to markup), so they are text here
+whatever characters they hold.
 """
 
 from __future__ import annotations
@@ -33,9 +34,12 @@ from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.container import container_plugin
 
+from cluster_reports.documents.markdown_text import escape
+
 from . import tree as d
 
-_ESCAPE = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:&^=\"'$@%])")
+__all__ = ["MarkdownError", "NO_ROW_KEY", "escape", "parse"]
+
 _ID = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 _KINDS = {"cover", "toc", "block", "table", "figure", "note", "pagebreak"}
 _ROW_KEY = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -44,11 +48,6 @@ NO_ROW_KEY = "-"  # in ``keys=``: a row none of whose cells is narrative
 
 class MarkdownError(ValueError):
     pass
-
-
-def escape(text: str) -> str:
-    """Make any text literal in Markdown: punctuation backslash-escaped, lines joined."""
-    return _ESCAPE.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def _parser() -> MarkdownIt:

@@ -14,8 +14,6 @@ import types
 import typing
 from dataclasses import dataclass
 
-from markupsafe import Markup
-
 from cluster_reports.domain import firms, scoring, selection_criteria
 from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import Assessment, Firm
@@ -23,6 +21,7 @@ from cluster_reports.inputs.schema.cluster import ConstraintCategory
 
 from . import profile, provenance
 from .i18n import Labels
+from .markdown_text import MarkdownText
 
 Q = "guideline.questionnaire."
 W = "guideline.workshop."
@@ -72,10 +71,10 @@ class Question:
     answer: str
 
 
-def code(text: str) -> Markup:
+def code(text: str) -> MarkdownText:
     """A name of the tool's world (file, field, command) as a code span: for the annex only."""
     assert "`" not in text
-    return Markup(f"`{text}`")
+    return MarkdownText(f"`{text}`")
 
 
 def answer_kind(annotation: object) -> str:
@@ -164,14 +163,15 @@ def operator_documents(loaded: LoadedParams | None, labels: Labels) -> list[list
         if kind == "action-plan" or kind == "monitoring":
             files.append("params/programmes/")
         command = f"cluster-reports render {target} --doc {kind}"
-        rows.append([labels(f"document.{kind}"), Markup(", ").join(code(f) for f in files), code(command)])
+        rows.append([labels(f"document.{kind}"), MarkdownText(", ").join(code(f) for f in files),
+                     code(command)])
     if loaded is not None:
         rows.append([f"{labels('document.guideline')} ({labels(OP + 'general_edition')})", "-",
                      code("cluster-reports render --doc guideline")])
     return rows
 
 
-def operator_folder(loaded: LoadedParams | None) -> Markup:
+def operator_folder(loaded: LoadedParams | None) -> MarkdownText:
     """Where the render command writes this edition (the default output folder)."""
     if loaded is None:
         return code("outputs/general/")

@@ -8,7 +8,8 @@ per node of the tree. A document kind may have its own ``html/<kind>.html.j2`` e
 and overriding blocks; ``write_html`` picks it up when it exists.
 
 Safety: the environment autoescapes, and the document's text only ever reaches templates as
-values, never as template source, so every character of user text arrives as text. Links keep
+values, never as template source, so every character of user text arrives as text; no control
+character is written (removed from the page as a last defence). Links keep
 their ``href`` only for ``http``, ``https``, ``mailto`` and in-page ``#`` targets.
 
 Chapters show the number compose gave them ("2.1") before their text, in the heading and in the
@@ -37,6 +38,7 @@ import jinja2
 
 from cluster_reports.atomic import write_text_atomic
 from cluster_reports.compose import tree as d
+from cluster_reports.documents.markdown_text import remove_controls
 
 LAYOUT = "html/layout.html.j2"
 NAVIGATION = "html/navigation.html.j2"
@@ -323,7 +325,8 @@ def render_html(doc: d.Document, templates: Path, layout: str | None = None,
     generator = version if version.startswith("cluster-reports") else f"cluster-reports {version}"
     env = _environment(str(Path(templates).resolve()))
     template = env.get_template(layout or _layout_for(doc, Path(templates)))
-    return template.render(
+    # Control characters are invalid in XML and errors in HTML: none is written, wherever it came from.
+    return remove_controls(template.render(
         doc=doc,
         properties=props,
         lang=props.lang,
@@ -334,7 +337,7 @@ def render_html(doc: d.Document, templates: Path, layout: str | None = None,
         has_cover=any(i.kind == "cover" for i in items),
         generator=generator,
         nav=nav,
-    )
+    ))
 
 
 def write_html(doc: d.Document, path: Path, templates: Path, layout: str | None = None,
@@ -350,7 +353,7 @@ def render_navigation(nav: Navigation, templates: Path) -> str:
     """The navigation bar alone, as ``render_html`` writes it into a page."""
     env = _environment(str(Path(templates).resolve()))
     # str(): the macro returns Markup, and Markup + str would escape the page around the bar.
-    return str(env.get_template(NAVIGATION).module.bar(nav)).strip()
+    return remove_controls(str(env.get_template(NAVIGATION).module.bar(nav)).strip())
 
 
 def replace_navigation(path: Path, nav: Navigation, templates: Path) -> bool:

@@ -3,19 +3,18 @@ that XML can hold."""
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 from docx.oxml.ns import NamespacePrefixedTag, qn
 from docx.oxml.parser import oxml_parser
 from lxml import etree
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from cluster_reports.documents.markdown_text import remove_controls
 
 
 def clean_text(text: str) -> str:
     """Text that XML can hold: control characters other than tab and newline dropped."""
-    return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return remove_controls(text)
 
 
 @cache
