@@ -160,7 +160,7 @@ def validate(
             problems += exc.problems
     _report(problems)
     _count_by_file(problems)
-    clusters = len(dict.fromkeys(p for p in params_io.discover(paths) if p.exists()))
+    clusters = len(dict.fromkeys(p for p in params_io.discover(paths) if os.path.lexists(p)))
     out.print(f"{clusters} {'cluster' if clusters == 1 else 'clusters'}: {len(loaded)} valid, "
               f"{clusters - len(loaded)} invalid")
     raise typer.Exit(1 if any(p.severity != "note" for p in problems) else 0)

@@ -201,6 +201,19 @@ def test_the_same_work_saved_twice_is_one_version_and_both_copies_are_set_aside(
     assert _find(folder).candidates == [canonical]  # not read again
 
 
+def test_a_copy_saved_again_after_it_was_read_is_not_set_aside(folder):
+    """Set aside moves the very file it read: a copy the reviewer saved again meanwhile (its newer
+    work not yet in the canonical file) stays where it is, to be read by the next render."""
+    canonical = folder / "profile.en.docx"
+    copy = _copy(canonical, "profile.en (reviewed).docx", mtime=1000)
+    found = _find(folder)
+    assert found.same == [copy]
+    _copy(canonical, "profile.en (reviewed).docx", text=OTHER, mtime=3000)  # saved again
+    assert copies.set_aside(found) == []
+    assert _products(copy) == [OTHER]
+    assert not (folder / HISTORY).exists() or not list((folder / HISTORY).iterdir())
+
+
 def test_a_file_marked_as_written_tells_kept_work_from_new_edits(folder):
     """After a merge the canonical file holds the reviewer's kept blocks: it differs from what was
     generated but not from what the tool wrote. A copy edited further is then the only work."""

@@ -378,3 +378,17 @@ def test_a_batch_prints_the_warning_and_keeps_it_in_the_manifest(tmp_path):
     finally:
         book.close()
     assert row.status == manifest.RENDERED and "still says 2,400" in row.error
+
+
+def test_control_characters_a_word_processor_let_through_are_not_harvested(params, tmp_path):
+    """XML lets C1 controls into a .docx (U+0085, U+009B); validate refuses them in an overrides
+    file, so harvest leaves them out rather than write a file the next render cannot read."""
+    out = tmp_path / "out"
+    _render(params, out)
+    path = _docx(out)
+    edit_block(path, "products", "Roof tiles\u0085 fired\u009b twice.")
+    assert harvest(path, params).blocks == ["products"]
+    stored = yaml.safe_load(_overrides(params).read_text(encoding="utf-8"))
+    assert stored["documents"]["profile"]["products"]["en"]["text"] == ["Roof tiles fired twice."]
+    loaded, problems = params_io.check_file(params / f"{CLUSTER}.yaml")
+    assert loaded is not None, problems

@@ -60,7 +60,6 @@ from pathlib import Path
 
 from lxml import etree
 
-from cluster_reports.atomic import write_atomic
 from cluster_reports.review import outside
 from cluster_reports.review import reviewed as reviewed_file
 from cluster_reports.review.outcome import HISTORY
@@ -141,6 +140,8 @@ class Found:
     worked: list[Path] = field(default_factory=list)  # candidates holding reviewer work (told apart
     # only when there are several: a single candidate is read, and the merge finds its edits)
     same: list[Path] = field(default_factory=list)  # candidates holding the work that is read
+    # (size, mtime, inode) of each of ``same`` when it was read: one saved since is not set aside
+    seen: dict[Path, tuple[int, int, int]] = field(default_factory=dict)
     converted: dict[Path, Path] = field(default_factory=dict)  # .odt/.doc -> its converted .docx
     problems: list[str] = field(default_factory=list)  # sentences in the document's language
     ambiguous: bool = False  # work in several versions: the caller must not overwrite anything
@@ -395,6 +396,15 @@ def _read(found: Found, origin: Path, same: list[Path]) -> None:
     found.origin = origin
     found.reviewed = found.converted.get(origin, origin)
     found.same = same
+    found.seen = {p: _signature(p) for p in same}
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ino
 
 
 def _latest(paths: list[Path]) -> Path:
@@ -417,7 +427,14 @@ def set_aside(found: Found, now: dt.datetime | None = None) -> list[Path]:
         if copy == found.path or not copy.is_file() or copy.is_symlink():
             continue
         target = copy.parent / HISTORY / f"{copy.stem}.{stamp}{copy.suffix}"
-        write_atomic(target, lambda tmp, source=copy: shutil.copy2(source, tmp))
-        copy.unlink()
+        target.parent.mkdir(exist_ok=True)
+        # Moved, not copied and deleted: the rename takes the exact file that is there, and a save
+        # landing after it makes a new file under the copy's name, which stays to be read next time.
+        os.rename(copy, target)
+        if _signature(target) != found.seen.get(copy):
+            # Saved again since it was read: its newer work is not in the canonical file yet.
+            if not copy.exists():
+                os.rename(target, copy)
+            continue
         moved.append(target)
     return moved

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from docx.oxml.ns import qn
 from lxml import etree
 
+from cluster_reports.documents.markdown_text import remove_controls
 from cluster_reports.inputs.schema.overrides import HREF
 from cluster_reports.writers.docx.blocks import is_deleted, paragraph_text
 
@@ -52,7 +53,7 @@ def _run_text(run: etree._Element) -> str:
             parts.append("\t")
         elif el.tag in (qn("w:br"), qn("w:cr")) and el.get(qn("w:type")) not in ("page", "column"):
             parts.append("\n")
-    return "".join(parts)
+    return remove_controls("".join(parts))
 
 
 def _link(run: etree._Element, p: etree._Element, rels) -> tuple[bool, str | None]:
@@ -71,7 +72,8 @@ def _link(run: etree._Element, p: etree._Element, rels) -> tuple[bool, str | Non
 
 def read_paragraph(p: etree._Element, rels=None) -> Read:
     """``rels``: the part's relationships (``part.rels``), where links find their addresses."""
-    result = Read(paragraph_text(p))
+    # A control character a word processor let through would make the overrides file invalid.
+    result = Read(remove_controls(paragraph_text(p)))
     spans: list[dict] = []
     for run in p.iter(qn("w:r")):
         if is_deleted(run, p):
