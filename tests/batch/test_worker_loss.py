@@ -237,4 +237,44 @@ def test_a_tasks_own_os_error_is_not_taken_for_a_lost_scheduler(tmp_path, monkey
     kinds = ("profile", "province-summary")
     code, _, stderr = run_batch(params, out, kinds=kinds, scheduler=inproc_scheduler)
     assert code == 2
-    assert "No space left on device" in stderr and "lost the Dask scheduler" not in stderr
+    # One line naming the disk (storage.py's clear end), not a lost scheduler.
+    assert "no space left on" in stderr and "lost the Dask scheduler" not in stderr
+
+
+def test_a_running_cluster_left_without_workers_ends_the_batch_in_one_line(tmp_path):
+    """Nothing restarts the workers of a running cluster once they and their nannies are gone: the
+    batch stops after $CLUSTER_REPORTS_NO_WORKERS seconds without one, instead of waiting for ever."""
+    params, out = _copy_params(tmp_path), tmp_path / "out"
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    scheduler = _start(["scheduler", "--host", "127.0.0.1", "--port", str(port)], tmp_path)
+    worker = _start(["worker", address, "--nworkers", "1", "--nthreads", "1"], tmp_path)
+    cmd = [str(VENV_BIN / "cluster-reports"), "batch", str(params), "--out", str(out), "--doc", "profile",
+           "--lang", "en", "--format", "html", "--scheduler", address]
+    try:
+        from distributed import Client
+
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(1, timeout=120)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env={**_env(), "CLUSTER_REPORTS_NO_WORKERS": "4"}, start_new_session=True)
+        try:
+            _wait_for(lambda: _rendered(out) > 0 or proc.poll() is not None, 120, "the first documents")
+            assert proc.poll() is None, proc.communicate()
+            os.killpg(worker.pid, signal.SIGKILL)  # the worker and its nanny: nothing comes back
+            _, stderr = proc.communicate(timeout=90)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    finally:
+        _stop([scheduler, worker])
+    assert proc.returncode != 0
+    assert "Traceback" not in stderr, stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    assert re.fullmatch(
+        rf"error batch stopped: the Dask scheduler at {re.escape(address)} has had no workers for 4 s: "
+        r"\d+ document\(s\) done, \d+ left; start workers and run the same command to resume",
+        lines[0],
+    ), lines[0]

@@ -15,6 +15,8 @@ finished task is already in the manifest, so the next run resumes.
 from __future__ import annotations
 
 import logging
+import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -40,6 +42,9 @@ SUMMARY_CHUNK = 50  # clusters per summary task: loading one takes ~10 ms, a tas
 # anything else: a task is tried on three workers, then its cluster fails (Dask's default restarts a
 # fourth worker for it). A running cluster (--scheduler) keeps its own setting.
 ALLOWED_FAILURES = 2
+# A running cluster (--scheduler) whose workers all died is not restarted by anything: after this many
+# seconds without a worker the batch stops rather than wait for ever ($CLUSTER_REPORTS_NO_WORKERS).
+NO_WORKERS_DEFAULT = 120
 
 
 class BatchError(RuntimeError):
@@ -48,6 +53,14 @@ class BatchError(RuntimeError):
 
 class SchedulerLost(BatchError):
     """The client lost its Dask scheduler mid-run (the scheduler died, or the connection to it)."""
+
+
+def no_workers_limit() -> float:
+    raw = os.environ.get("CLUSTER_REPORTS_NO_WORKERS", "")
+    try:
+        return float(raw) if float(raw) > 0 else NO_WORKERS_DEFAULT
+    except ValueError:
+        return NO_WORKERS_DEFAULT
 
 
 def _quiet_dask_logs() -> dict[str, int]:
@@ -152,11 +165,41 @@ class Executor:
 
     # Submitting and collecting ------------------------------------------------------------------
 
+    def _completed(self, futures) -> Iterator:
+        """The futures as they finish (distributed.as_completed), watching a running cluster for
+        workers: when none is left for ``no_workers_limit()`` seconds, SchedulerLost says so (the
+        local cluster's nannies restart its workers; nothing restarts those of a running one)."""
+        from distributed import as_completed
+
+        pending = as_completed(list(futures))
+        if not self.scheduler:
+            yield from pending
+            return
+        limit, alone_since, checked = no_workers_limit(), None, time.monotonic()
+        while not pending.is_empty():
+            if pending.has_ready():
+                yield from pending.next_batch(block=False)
+                continue
+            time.sleep(0.05)
+            if time.monotonic() - checked < 2:
+                continue
+            checked = time.monotonic()
+            if self._client.nthreads():
+                alone_since = None
+            elif alone_since is None:
+                alone_since = checked
+            elif checked - alone_since >= limit:
+                raise SchedulerLost(
+                    f"batch stopped: {self._where()} has had no workers for {limit:g} s: "
+                    f"{self._done} document(s) done, {self._left} left; start workers and run the same "
+                    "command to resume"
+                )
+
     def summarise(self, sources: list[Source], settings: Settings) -> Iterator[list]:
         """The results of summarise_chunk for these clusters, a chunk at a time."""
         if not sources:
             return
-        from distributed import KilledWorker, as_completed
+        from distributed import KilledWorker
 
         client = self.client()
         chunks = [sources[i : i + SUMMARY_CHUNK] for i in range(0, len(sources), SUMMARY_CHUNK)]
@@ -168,7 +211,7 @@ class Executor:
                 for chunk in chunks
             }
             with ProgressBar(self.console, "Reading changed params", len(sources)) as advance:
-                for future in as_completed(list(futures)):
+                for future in self._completed(futures):
                     chunk = futures.pop(future)
                     try:
                         results = future.result()
@@ -184,7 +227,7 @@ class Executor:
         """Each stale cluster rendered by render_task, with its group-round's summaries as peers."""
         if not stale:
             return
-        from distributed import KilledWorker, as_completed
+        from distributed import KilledWorker
 
         client = self.client()
         with self._scheduler_kept():
@@ -211,7 +254,7 @@ class Executor:
             }
             self._left += sum(_documents(s) for s in stale)
             with ProgressBar(self.console, "Rendering clusters", len(futures)) as advance:
-                for future in as_completed(list(futures)):
+                for future in self._completed(futures):
                     s = futures.pop(future)
                     try:
                         result = future.result()
@@ -228,7 +271,7 @@ class Executor:
         """Each stale roll-up rendered by rollup_task: (roll-up, its render.Outcome, seconds)."""
         if not stale:
             return
-        from distributed import KilledWorker, as_completed
+        from distributed import KilledWorker
 
         client = self.client()
         each = len(langs) * len(formats)
@@ -252,7 +295,7 @@ class Executor:
             }
             self._left += each * len(stale)
             with ProgressBar(self.console, "Rendering roll-ups", len(futures)) as advance:
-                for future in as_completed(list(futures)):
+                for future in self._completed(futures):
                     rollup = futures.pop(future)
                     try:
                         outcome, duration = future.result()

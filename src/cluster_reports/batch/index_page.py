@@ -14,6 +14,7 @@ import jinja2
 from cluster_reports import __version__, render
 from cluster_reports.atomic import write_text_atomic
 from cluster_reports.documents import i18n, registry
+from cluster_reports.documents.markdown_text import remove_controls
 from cluster_reports.inputs import regions
 
 from .engines import notebook_html_path
@@ -212,7 +213,7 @@ def _write_page(out: Path, index: Index, lang: str, templates: Path) -> Path:
         generator=f"cluster-reports {__version__}",
     )
     path = out / "index.html"
-    write_text_atomic(path, html)
+    write_text_atomic(path, remove_controls(html))  # an error message may quote a control character
     return path
 
 

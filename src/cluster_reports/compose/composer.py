@@ -28,6 +28,7 @@ from cluster_reports.documents.registry import (
 )
 from cluster_reports.domain import figures
 from cluster_reports.domain.summary import ClusterSummary
+from cluster_reports.inputs import files
 from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import Publication
 from cluster_reports.inputs.schema.overrides import Span, Wording
@@ -299,8 +300,10 @@ def _logo(publication: Publication | None, kind: str) -> tuple[bytes, str]:
     if publication is None or publication.logo is None:
         raise ComposeError(f"the {kind} template shows a logo, but the publication details name none")
     path = Path(publication.logo)
-    try:
-        data = path.read_bytes()
+    try:  # read as validate read it: a regular file, within the size limit
+        data = files.read_limited(path, files.IMAGE_LIMIT)
+    except files.Refused as exc:
+        raise ComposeError(f"logo {path}: {exc.reason}") from None
     except OSError as exc:
         raise ComposeError(f"logo {path}: cannot be read ({exc.strerror or exc})") from None
     mime = image_type(data)
