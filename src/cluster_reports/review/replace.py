@@ -45,13 +45,13 @@ import io
 import os
 import re
 import stat
-import tempfile
 import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cluster_reports.atomic import write_temporary
 from cluster_reports.review.outcome import HISTORY
 
 RECENT = 5.0  # seconds: a file unreadable as a zip and modified this recently may be mid-save
@@ -200,7 +200,7 @@ def place(path: Path, produce: Callable[[Path], None], read: Snapshot | None,
     ``Unsafe`` with the path left as it was (see the module's docstring)."""
     if read is not None and not read.word:
         raise Unsafe("unreadable")
-    tmp = _temporary(path, produce)
+    tmp = write_temporary(path, produce)
     try:
         if read is None:
             try:
@@ -249,24 +249,6 @@ def _replace_moved(path: Path, tmp: Path, aside: Path, read: Snapshot, history: 
     if history is None:
         aside.unlink(missing_ok=True)
     return history
-
-
-def _temporary(path: Path, produce: Callable[[Path], None]) -> Path:
-    """The new version, written beside ``path`` (hidden, ``.part``: ``copies`` does not read it),
-    with the permissions of a newly created file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        produce(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
 
 
 # The steps are functions of their own so that a test can save a reviewer's file at each moment.
