@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from cluster_reports import render
@@ -165,6 +165,20 @@ class Executor:
 
     # Submitting and collecting ------------------------------------------------------------------
 
+    def _results(self, futures: dict, died: Callable[[object, str], object]) -> Iterator[tuple]:
+        """(item, its task's result) as each finishes, ``futures`` mapping future -> item; a task
+        that killed every worker it was tried on gives ``died(item, why)`` instead."""
+        from distributed import KilledWorker
+
+        for future in self._completed(futures):
+            item = futures.pop(future)
+            try:
+                result = future.result()
+            except KilledWorker as exc:
+                result = died(item, _died(exc))
+            future.release()
+            yield item, result
+
     def _completed(self, futures) -> Iterator:
         """The futures as they finish (distributed.as_completed), watching a running cluster for
         workers: when none is left for ``no_workers_limit()`` seconds, SchedulerLost says so (the
@@ -199,8 +213,6 @@ class Executor:
         """The results of summarise_chunk for these clusters, a chunk at a time."""
         if not sources:
             return
-        from distributed import KilledWorker
-
         client = self.client()
         chunks = [sources[i : i + SUMMARY_CHUNK] for i in range(0, len(sources), SUMMARY_CHUNK)]
         reading = [0, len(sources)]
@@ -211,13 +223,8 @@ class Executor:
                 for chunk in chunks
             }
             with ProgressBar(self.console, "Reading changed params", len(sources)) as advance:
-                for future in self._completed(futures):
-                    chunk = futures.pop(future)
-                    try:
-                        results = future.result()
-                    except KilledWorker as exc:
-                        results = [(s.rel, None, _died(exc)) for s in chunk]
-                    future.release()
+                for _, results in self._results(
+                        futures, lambda chunk, why: [(s.rel, None, why) for s in chunk]):
                     yield results
                     reading[0] += len(results)
                     advance(len(results))
@@ -227,8 +234,6 @@ class Executor:
         """Each stale cluster rendered by render_task, with its group-round's summaries as peers."""
         if not stale:
             return
-        from distributed import KilledWorker
-
         client = self.client()
         with self._scheduler_kept():
             # A group-round's peers are made on a worker once, not once per cluster, as one object (a
@@ -254,13 +259,8 @@ class Executor:
             }
             self._left += sum(_documents(s) for s in stale)
             with ProgressBar(self.console, "Rendering clusters", len(futures)) as advance:
-                for future in self._completed(futures):
-                    s = futures.pop(future)
-                    try:
-                        result = future.result()
-                    except KilledWorker as exc:
-                        result = TaskResult(s.source.rel, None, [], _died(exc), 0.0)
-                    future.release()
+                for s, result in self._results(
+                        futures, lambda s, why: TaskResult(s.source.rel, None, [], why, 0.0)):
                     yield result
                     self._done, self._left = self._done + _documents(s), self._left - _documents(s)
                     advance(1)
@@ -271,8 +271,6 @@ class Executor:
         """Each stale roll-up rendered by rollup_task: (roll-up, its render.Outcome, seconds)."""
         if not stale:
             return
-        from distributed import KilledWorker
-
         client = self.client()
         each = len(langs) * len(formats)
         with self._scheduler_kept():
@@ -295,13 +293,8 @@ class Executor:
             }
             self._left += each * len(stale)
             with ProgressBar(self.console, "Rendering roll-ups", len(futures)) as advance:
-                for future in self._completed(futures):
-                    rollup = futures.pop(future)
-                    try:
-                        outcome, duration = future.result()
-                    except KilledWorker as exc:
-                        outcome, duration = render.Outcome(rollup.subject, None, error=_died(exc)), 0.0
-                    future.release()
+                for rollup, (outcome, duration) in self._results(
+                        futures, lambda r, why: (render.Outcome(r.subject, None, error=why), 0.0)):
                     yield rollup, outcome, duration
                     self._done, self._left = self._done + each, self._left - each
                     advance(1)
