@@ -280,7 +280,8 @@ def render_command(
             failed |= not _show(outcome)
     if page_numbers:
         failed |= not _number_contents([p for o in outcomes for p in o.written if p.suffix == ".docx"])
-    _write_index(out_dir, templates, langs, formats, peers)
+    if any(o.written for o in outcomes) or (out_dir / "index.html").exists():
+        _write_index(out_dir, templates, langs, formats, peers)  # invalid input writes nothing
     raise typer.Exit(1 if failed else 0)
 
 

@@ -75,6 +75,7 @@ class Lock:
 
     def __init__(self, path: Path, fd: int):
         self.path, self.fd = path, fd
+        self.made_folder = False  # the output folder was made for the lock: removed again if empty
 
     def release(self) -> None:
         if self.fd < 0:
@@ -87,11 +88,17 @@ class Lock:
             pass  # gone already, or a read-only folder by now: the flock still goes with the fd
         os.close(self.fd)
         self.fd = -1
+        if self.made_folder:
+            try:
+                self.path.parent.rmdir()  # a run that wrote nothing (invalid input) leaves no folder
+            except OSError:
+                pass  # it holds what the run wrote
 
 
 def acquire(out: Path, kind: str, console=None) -> Lock:
     """The lock of ``out`` (made if need be), or ``LockHeld`` saying who has it. A stale lock (its
     holder ended without removing it) is taken over, and ``console`` told so in one line."""
+    made = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     path = out / FILENAME
     for _attempt in range(20):
@@ -102,6 +109,7 @@ def acquire(out: Path, kind: str, console=None) -> Lock:
             os.close(fd)
             raise
         if lock is not None:
+            lock.made_folder = made
             return lock
         os.close(fd)  # the file was removed or replaced under us by its releasing holder: again
     raise LockHeld(f"{out}: could not take {FILENAME}: it keeps changing; is another run starting?")
