@@ -32,7 +32,7 @@ system-deps:
 	bash .ci/system-deps
 
 test: system-deps setup lint
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q --durations=15
 
 ## ruff, and the import contracts of pyproject.toml (layers point down, no circles).
 lint: setup

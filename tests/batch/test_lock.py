@@ -142,10 +142,11 @@ def test_the_lock_is_exclusive_within_a_process_and_let_go_on_every_way_out(tmp_
         assert _holder(out)["pid"] == os.getpid() and _holder(out)["kind"] == "render"
         with pytest.raises(lock.LockHeld, match=f"another render: pid {os.getpid()} "):
             lock.acquire(out, "batch")
-    assert not (out / lock.FILENAME).exists()
+    assert not out.exists()  # made for the lock and left empty: removed with it
+    out.mkdir()
     with pytest.raises(ZeroDivisionError), lock.hold(out, "batch"):
         1 / 0  # noqa: B018
-    assert not (out / lock.FILENAME).exists()
+    assert not (out / lock.FILENAME).exists() and out.is_dir()  # a folder that was there stays
     lock.acquire(out, "batch").release()
     # An empty file (its holder died before writing its name) is free to take, silently.
     (out / lock.FILENAME).write_text("")
