@@ -60,7 +60,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from cluster_reports.review import outside
+from cluster_reports.review import outside, replace
 from cluster_reports.review import reviewed as reviewed_file
 from cluster_reports.review.outcome import HISTORY
 from cluster_reports.writers.docx import blocks as docx_blocks
@@ -396,15 +396,7 @@ def _read(found: Found, origin: Path, same: list[Path]) -> None:
     found.origin = origin
     found.reviewed = found.converted.get(origin, origin)
     found.same = same
-    found.seen = {p: _signature(p) for p in same}
-
-
-def _signature(path: Path) -> tuple[int, int, int] | None:
-    try:
-        info = os.stat(path, follow_symlinks=False)
-    except OSError:
-        return None
-    return info.st_size, info.st_mtime_ns, info.st_ino
+    found.seen = {p: replace.signature(p) for p in same}
 
 
 def _latest(paths: list[Path]) -> Path:
@@ -431,7 +423,7 @@ def set_aside(found: Found, now: dt.datetime | None = None) -> list[Path]:
         # Moved, not copied and deleted: the rename takes the exact file that is there, and a save
         # landing after it makes a new file under the copy's name, which stays to be read next time.
         os.rename(copy, target)
-        if _signature(target) != found.seen.get(copy):
+        if replace.signature(target) != found.seen.get(copy):
             # Saved again since it was read: its newer work is not in the canonical file yet.
             if not copy.exists():
                 os.rename(target, copy)

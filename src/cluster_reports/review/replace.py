@@ -128,10 +128,10 @@ def settle(path: Path, *, clock: Callable[[], float] = time.monotonic) -> Snapsh
     if shot is None or shot.word or shot.sha256 is None or time.time() - shot.mtime_ns / 1e9 > RECENT:
         return shot
     deadline = clock() + WAIT
-    last, still_since = _signature(path), clock()
+    last, still_since = signature(path), clock()
     while clock() - still_since < QUIET and clock() < deadline:
         time.sleep(POLL)
-        now = _signature(path)
+        now = signature(path)
         if now != last:
             last, still_since = now, clock()
     return snapshot(path)
@@ -176,7 +176,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _signature(path: Path) -> tuple[int, int, int] | None:
+def signature(path: Path) -> tuple[int, int, int] | None:
     try:
         st = os.lstat(path)
     except FileNotFoundError:
