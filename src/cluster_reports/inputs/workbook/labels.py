@@ -8,6 +8,8 @@ from importlib import resources
 
 import yaml
 
+LANGUAGES = ("id", "en")
+
 
 @functools.cache
 def _catalogue() -> dict:
@@ -15,13 +17,26 @@ def _catalogue() -> dict:
     return yaml.safe_load(text) or {}
 
 
+def _entry(section: str, path: str, lang: str) -> str | None:
+    if lang not in LANGUAGES:
+        raise ValueError(f"language {lang!r} is not one of {', '.join(LANGUAGES)}")
+    entry = (_catalogue().get(section) or {}).get(path)
+    return entry[lang] if entry else None
+
+
 def label(path: str, lang: str) -> str:
-    """A field's column header (or a form row's name) in ``lang`` ('id' or 'en')."""
-    entry = _catalogue().get("fields", {}).get(path)
-    return entry[lang] if entry else path.rsplit(".", 1)[-1].replace("_", " ")
+    """A field's column header (or a form row's name) in ``lang`` ('id' or 'en'). A path the catalogue
+    does not name (a field added to the schema since) falls back to its last name, so that a workbook
+    can still be written; the catalogue's test names it."""
+    return _entry("fields", path, lang) or path.rsplit(".", 1)[-1].replace("_", " ")
 
 
 def sheet(path: str, lang: str) -> str:
     """The name of the sheet holding a part's form or a list (at most 31 characters, Excel's limit)."""
-    entry = _catalogue().get("sheets", {}).get(path)
-    return entry[lang] if entry else path.rsplit(".", 1)[-1][:31]
+    return _entry("sheets", path, lang) or path.rsplit(".", 1)[-1][:31]
+
+
+def hint(path: str, lang: str) -> str | None:
+    """What to enter in a field (its unit, its form), for a cell's comment; None where the header
+    says enough."""
+    return _entry("hints", path, lang)
