@@ -150,7 +150,8 @@ def test_hints_in_both_languages_say_units():
     cat = _catalogue()["hints"]
     assert [p for p, e in cat.items() if not (e.get("id", "").strip() and e.get("en", "").strip())] == []
     # Every Rupiah amount a consultant types says it is whole Rupiah.
-    rupiah = [p for p in PATHS if p.endswith(("annual_sales", "spent", "turnover", "price.amount", "budget.rate"))]
+    amounts = ("annual_sales", "spent", "turnover", "price.amount", "budget.rate")
+    rupiah = [p for p in PATHS if p.endswith(amounts)]
     assert rupiah and [p for p in rupiah if "Rupiah" not in (labels.hint(p, "id") or "")] == []
     assert labels.hint("cluster.firms.table.annual_sales", "id") == "Rupiah, tanpa desimal"
     assert labels.hint("cluster.firms.table.annual_sales", "en") == "Rupiah, no decimals"
