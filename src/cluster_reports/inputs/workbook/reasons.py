@@ -185,7 +185,7 @@ WHAT = {
     "an indicator's value": "nilai indikator",
     "a price index, e.g. 100 in its base year": "indeks harga, mis. 100 pada tahun dasarnya",
     "a duration in months": "lama dalam bulan",
-    "a distance by road in km": "jarak lewat jalan dalam km",
+    "a distance by road in km": "jarak tempuh melalui jalan, dalam km",
     "a year": "tahun",
     "a score": "skor",
     "a month": "bulan",
