@@ -383,3 +383,25 @@ def test_language_asked_must_be_known():
     error = one(Firm, {**FIRM, "workers": "abc"})
     with pytest.raises(ValueError, match="language"):
         reason(error, "fr")
+
+
+def test_numbers_typed_as_text_say_what_to_change():
+    # A consultant may type a figure as the documents print it: the reason says how to write it.
+    said = both(one(Firm, {**FIRM, "annual_sales": "1.500.000"}))
+    assert said == ("harus bilangan bulat (tanpa pemisah ribuan, mis. 1500000)",
+                    "must be a whole number (without thousands separators, e.g. 1500000)")
+    said = both(one(Market, {**MARKET, "share_pct": "65,6"}))
+    assert said == ("harus bilangan (desimal ditulis dengan titik, mis. 65.6)",
+                    "must be a number (with a decimal point, e.g. 65.6)")
+    assert both(one(Firm, {**FIRM, "workers": "lima"})) == ("harus bilangan bulat", "must be a whole number")
+
+
+def test_one_line_or_label_messages():
+    said = both(one(common.DataSource, {"id": "bps", "title": {"en": "Statistics"}, "author": "BPS",
+                                        "kind": "survey"}))
+    assert said == ("id: wajib diisi", "id: required field is missing")
+    said = both(one(common.DataSource, {"id": "bps", "title": 2015, "author": "BPS", "kind": "survey"}))
+    assert said[0] == "isi satu baris teks, atau teks dalam kedua bahasa sebagai {en: ..., id: ...}"
+    said = both(one(common.DataSource, {"id": "bps", "title": {"en": "a", "id": "b", "fr": "c"},
+                                        "author": "BPS", "kind": "survey"}))
+    assert said[0].startswith("fr: isian tidak dikenal")

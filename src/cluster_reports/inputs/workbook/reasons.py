@@ -118,6 +118,27 @@ def _kind(bound: object, lang: str) -> str:
             ("en", True): "a whole number", ("en", False): "a number"}[lang, whole]
 
 
+# A number typed as text the way a document prints it: thousands separated, or a decimal comma.
+_GROUPED = re.compile(r"[-+]?\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+")
+
+
+def _typed_as_text(kind: str, given: object, lang: str) -> str:
+    """What to change in a number typed as text that Python does not read ("1.500.000", "65,6")."""
+    if kind not in ("int_parsing", "float_parsing") or not isinstance(given, str):
+        return ""
+    text = given.strip()
+    if _GROUPED.fullmatch(text):
+        example = re.sub(r"[.,]", "", text)
+        return (f" (without thousands separators, e.g. {example})" if lang == "en"
+                else f" (tanpa pemisah ribuan, mis. {example})")
+    if kind == "float_parsing" and _DECIMAL_COMMA.fullmatch(text):
+        example = text.replace(",", ".")
+        return (f" (with a decimal point, e.g. {example})" if lang == "en"
+                else f" (desimal ditulis dengan titik, mis. {example})")
+    return ""
+
+
 def reason(error: ErrorDetails, lang: str) -> str:
     """The reason of one validation error in ``lang`` ('id' or 'en'), without its location."""
     if lang not in LANGS:
@@ -126,11 +147,14 @@ def reason(error: ErrorDetails, lang: str) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind in PLAIN:
-        return PLAIN[kind][en]
+        return PLAIN[kind][en] + _typed_as_text(kind, error.get("input"), lang)
     if kind in COMPARISONS:
         key, sign = COMPARISONS[kind]
         bound = ctx.get(key)
-        said = f"{_kind(bound, lang)} {sign} {number(bound, lang)}"
+        if isinstance(bound, int | float) and not isinstance(bound, bool):
+            said = f"{_kind(bound, lang)} {sign} {number(bound, lang)}"
+        else:  # a bound of another kind (a date): said as it is
+            said = f"{sign} {bound}"
         return f"must be {said}" if en else f"harus {said}"
     if kind == "string_too_short":
         n = ctx.get("min_length", 1)
