@@ -14,15 +14,18 @@ from cluster_reports.inputs.schema.cluster import (
     ConditionAssessment,
     Firm,
     Firms,
+    History,
     Industry,
     Location,
     Market,
+    Product,
     Stakeholder,
     Volume,
 )
 from cluster_reports.inputs.schema.contacts import Contact
 from cluster_reports.inputs.schema.monitoring import CorrectiveAction, Period, ProgrammeProgress
-from cluster_reports.inputs.schema.plan import MediumGoal, SuccessGoal
+from cluster_reports.inputs.schema.plan import MediumGoal, Report, SuccessGoal
+from cluster_reports.inputs.schema.strategy import Responsibility
 from cluster_reports.inputs.workbook.reasons import reason, translated
 from cluster_reports.inputs.yaml_io import _split
 
@@ -324,11 +327,41 @@ def test_progress_messages():
 
 def test_untranslated_project_message_falls_back_to_english():
     # The documented exception: a message no family here covers stays English in Indonesian.
-    error = one(Firms, {})
+    volume = {"quantity": 10, "unit": {"en": "tiles", "id": "buah genteng"}, "per": "year"}
+    product = {"name": TEXT, "output": volume, "capacity": {**volume, "unit": {"en": "m3", "id": "m3"}}}
+    error = one(Product, product)
     assert error["type"] == "value_error"
     said_id, said_en = both(error)
-    assert said_id == said_en == "give 'by_size' counts, a firm 'table', or both"
+    assert said_id == said_en
+    assert said_en.startswith("output is in tiles per year but capacity in m3 per year")
     assert not translated(said_en)
+
+
+def test_cross_field_messages_translated():
+    said = both(one(Firms, {}))
+    assert said == ("isi jumlah usaha menurut skala ('by_size'), daftar unit usaha ('table'), atau keduanya",
+                    "give 'by_size' counts, a firm 'table', or both")
+    by_size = {"micro": 0, "small": 5, "medium": 0, "large": 0}
+    said = both(one(Firms, {"by_size": by_size, "table": [FIRM | {"workers": 2}]}))
+    assert said[0] == ("daftar unit usaha memuat 1 usaha mikro, tetapi by_size hanya mencatat 0 di seluruh "
+                       "sentra")
+    said = both(one(Market, {**MARKET, "channel": "other"}))
+    assert said[0].startswith("saluran 'other' (lainnya) memerlukan nama dalam kedua bahasa (en, id)")
+    said = both(one(Market, {**MARKET, "name": TEXT}))
+    assert said[0].startswith("hanya saluran 'other' (lainnya) yang diberi nama; 'wholesale' sudah dinamai")
+    said = both(one(History, {"milestones": [{"year": 1990, "text": TEXT}, {"year": 1980, "text": TEXT}]}))
+    assert said[0] == ("tonggak sejarah tidak urut menurut waktu: butir 2 (1980) berada setelah butir 1 "
+                       "(1990); urutkan dari yang paling awal")
+    said = both(one(Responsibility, {"area": "identification", "lead": "dinas", "support": ["dinas"]}))
+    assert said[0] == "'dinas' adalah pemrakarsa, sehingga tidak dapat dicantumkan juga sebagai pendukung"
+    said = both(one(Report, {"report": TEXT, "by": "facilitator", "to": ["dinas"], "frequency": "once"}))
+    assert said[0].startswith("frekuensi 'once' (sekali) memerlukan 'month'")
+    said = both(one(Contact, {}))
+    assert said[0].startswith("kontak memuat paling sedikit satu dari narahubung")
+    said = both(one(ProgrammeProgress, {"programme": "p1", "status": "ongoing", "done_pct": 10, "spent": 0,
+                                        "reason": TEXT}))
+    assert said[0].startswith("alasan hanya untuk program yang terlambat") and "'ongoing'" in said[0]
+    assert not english_left(said[0])
 
 
 class _Lengths(BaseModel):

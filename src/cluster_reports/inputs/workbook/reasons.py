@@ -227,6 +227,10 @@ REPEATED = {
     "period ids": "kode periode", "indicator ids": "kode indikator",
     "approval parties": "pihak penanda tangan", "areas": "bidang",
 }
+SIZES = {"micro": "mikro", "small": "kecil", "medium": "menengah", "large": "besar"}
+CHRONOLOGICAL = {"milestones": "tonggak sejarah", "support programmes": "program bantuan"}
+# As the monitoring report names them (templates/labels/monitoring.id.yaml).
+EVALUATIONS = {"mid-term": "paruh waktu", "final": "akhir", "ex-post": "pascaproyek"}
 CHARACTERS = {"the control character": "karakter kendali",
               "a lone surrogate (half of a character),": "surogat tunggal (separuh karakter)",
               "the noncharacter": "nonkarakter"}
@@ -346,6 +350,117 @@ _FAMILIES: list[tuple[str, Callable[[re.Match], str | None]]] = [
      _fixed("status {s}: isi alasannya (reason: {{en: ..., id: ...}})")),
     (r"status is 'planned' \(not started\) but done_pct or spent is above 0",
      _fixed("status 'planned' (belum dimulai), tetapi kemajuan atau realisasi anggarannya di atas 0")),
+    # cluster.py: the firms, markets, history and production process
+    (r"give 'by_size' counts, a firm 'table', or both",
+     _fixed("isi jumlah usaha menurut skala ('by_size'), daftar unit usaha ('table'), atau keduanya")),
+    (r"the table lists (?P<n>\d+) (?P<size>micro|small|medium|large) firms but by_size counts only "
+     r"(?P<k>\d+) in the whole sentra",
+     lambda m: f"daftar unit usaha memuat {m['n']} usaha {SIZES[m['size']]}, tetapi by_size hanya mencatat "
+               f"{m['k']} di seluruh sentra"),
+    (r"potentially_viable \((?P<n>\d+)\) exceeds the (?P<t>\d+) firms",
+     _fixed("IKM berpotensi layak (potentially_viable, {n}) melebihi {t} unit usaha")),
+    (r"women_led \((?P<n>\d+)\) exceeds the (?P<t>\d+) firms",
+     _fixed("usaha dipimpin perempuan (women_led, {n}) melebihi {t} unit usaha")),
+    (r"women_led \((?P<n>\d+)\) exceeds the (?P<t>\d+) firms less the (?P<k>\d+) the table says are not "
+     r"women-led",
+     _fixed("usaha dipimpin perempuan (women_led, {n}) melebihi {t} unit usaha dikurangi {k} yang menurut "
+            "daftar tidak dipimpin perempuan")),
+    (r"women_led \((?P<n>\d+)\) is fewer than the (?P<k>\d+) women-led firms of the table",
+     _fixed("usaha dipimpin perempuan (women_led, {n}) kurang dari {k} usaha dipimpin perempuan pada "
+            "daftar")),
+    (r"firms\.women_workers \((?P<n>\d+)\) exceeds the (?P<k>\d+) workers of the cluster",
+     _fixed("tenaga kerja perempuan (firms.women_workers, {n}) melebihi {k} tenaga kerja sentra")),
+    (r"firms\.women_workers \((?P<n>\d+)\) is fewer than the (?P<k>\d+) women workers of the firm table",
+     _fixed("tenaga kerja perempuan (firms.women_workers, {n}) kurang dari {k} tenaga kerja perempuan pada "
+            "daftar unit usaha")),
+    (r"'(?P<f>workers|annual_sales)' is (?P<g>\d+) but the firm table adds up to (?P<c>\d+): "
+     r"leave '(?P=f)' out or make them agree",
+     _fixed("'{f}' bernilai {g}, tetapi daftar unit usaha berjumlah {c}: kosongkan '{f}' atau samakan "
+            "keduanya")),
+    (r"channel 'other' needs its name in both languages \(en, id\), e\.g\. \{en: Hotels and restaurants, id: "
+     r"Hotel dan restoran\}, so that the documents can name it",
+     _fixed("saluran 'other' (lainnya) memerlukan nama dalam kedua bahasa (en, id), mis. {{en: Hotels and "
+            "restaurants, id: Hotel dan restoran}}, agar dokumen dapat menyebutnya")),
+    (r"only channel 'other' takes a name; (?P<c>'.*') is named by the documents themselves: "
+     r"leave 'name' out, or make the channel 'other'",
+     _fixed("hanya saluran 'other' (lainnya) yang diberi nama; {c} sudah dinamai oleh dokumen: kosongkan "
+            "'name', atau jadikan salurannya 'other'")),
+    (r"(?P<what>milestones|support programmes) are not in chronological order: "
+     r"item (?P<a>\d+) \((?P<x>\d+)\) comes after item (?P<b>\d+) \((?P<y>\d+)\); list them earliest first",
+     lambda m: f"{CHRONOLOGICAL[m['what']]} tidak urut menurut waktu: butir {m['a']} ({m['x']}) berada "
+               f"setelah butir {m['b']} ({m['y']}); urutkan dari yang paling awal"),
+    (r"give 'began', 'milestones' or 'support', or leave 'history' out",
+     _fixed("isi 'began', 'milestones' atau 'support', atau kosongkan 'history'")),
+    (r"the first milestone \((?P<a>\d+)\) is earlier than the year the cluster began \((?P<b>\d+)\)",
+     _fixed("tonggak sejarah pertama ({a}) lebih awal daripada tahun awal sentra ({b})")),
+    (r"step (?P<n>\d+) \((?P<s>'.*')\) names a constraint twice",
+     _fixed("tahap {n} ({s}) menyebut satu kendala dua kali")),
+    # contacts.py, facilitation.py, strategy.py
+    (r"a contact gives at least one of person, position, phone, email or address; leave 'contact' out where "
+     r"none is known",
+     _fixed("kontak memuat paling sedikit satu dari narahubung, jabatan, telepon, surel atau alamat; "
+            "kosongkan 'contact' jika tidak ada yang diketahui")),
+    (r"'working_group' is for approach 'working-group' only, not (?P<a>'.*'): leave it out, or set "
+     r"'approach: working-group'",
+     _fixed("'working_group' hanya untuk pendekatan 'working-group', bukan {a}: kosongkan, atau tetapkan "
+            "'approach: working-group'")),
+    (r"'reports_to' is for approaches without a working group: under 'working-group' the working group "
+     r"receives the reports; leave it out",
+     _fixed("'reports_to' hanya untuk pendekatan tanpa kelompok kerja: pada 'working-group' kelompok "
+            "kerjalah yang menerima laporan; kosongkan")),
+    (r"'reports_to' is (?P<r>'.*'), which is not a stakeholder id: name one of (?P<ids>.+)",
+     lambda m: f"'reports_to' bernilai {m['r']}, yang bukan kode pemangku kepentingan: sebut salah satu "
+               + ("pemangku kepentingan (belum ada yang dicantumkan)"
+                  if m["ids"].startswith("the stakeholders") else f"dari {m['ids']}")),
+    (r"(?P<l>'.*') is the lead and cannot also be listed in support",
+     _fixed("{l} adalah pemrakarsa, sehingga tidak dapat dicantumkan juga sebagai pendukung")),
+    (r"a stakeholder is listed twice in support",
+     _fixed("satu pemangku kepentingan tercantum dua kali sebagai pendukung")),
+    (r"names (?P<f>'.*'), which is not a field of this file",
+     _fixed("menyebut {f}, yang bukan isian berkas ini")),
+    (r"does not say where these come from: (?P<s>.+)", _fixed("tidak menyebutkan asal data berikut: {s}")),
+    # plan.py
+    (r"programme (?P<p>'.*'): (?P<l>'.*') is the lead, so it is not also a partner",
+     _fixed("program {p}: {l} adalah penanggung jawab, sehingga bukan juga mitra")),
+    (r"programme (?P<p>'.*'): partners repeat: (?P<v>.+)", _fixed("program {p}: mitra berulang: {v}")),
+    (r"(?P<v>'.*') is not a programme of the programme library \((?P<w>.+)\)",
+     _fixed("{v} bukan program dalam pustaka program ({w})")),
+    (r"line (?P<l>[\d, ]+) has rate 0: give the rate in Rupiah, or set in_kind: true on the programme if the "
+     r"item is contributed in kind",
+     _fixed("baris {l} berharga satuan 0: isi harga satuan dalam Rupiah, atau tetapkan in_kind: true pada "
+            "program jika barang itu merupakan kontribusi nontunai")),
+    (r"gives no value for (?P<y>\d+), the year of the plan's prices",
+     _fixed("tidak memuat nilai untuk {y}, tahun harga rencana")),
+    (r"say what the index is and where its figures come from",
+     _fixed("jelaskan indeks apa itu dan dari mana angka-angkanya")),
+    (r"frequency 'once' needs 'month': the month of the plan year the report is due in",
+     _fixed("frekuensi 'once' (sekali) memerlukan 'month': bulan dalam tahun rencana saat laporan harus "
+            "diserahkan")),
+    (r"'month' is for frequency 'once' only, not (?P<f>'.*'): leave it out \(the periods follow from the "
+     r"frequency\), or set frequency: once",
+     _fixed("'month' hanya untuk frekuensi 'once' (sekali), bukan {f}: kosongkan (periodenya mengikuti "
+            "frekuensi), atau tetapkan frequency: once")),
+    (r"'facilitator' names the cluster's facilitator, but its params file records none \(add 'facilitator' "
+     r"there, or name a stakeholder\)",
+     _fixed("'facilitator' merujuk pada fasilitator sentra, tetapi berkas parameternya tidak mencatatnya "
+            "(tambahkan 'facilitator' di sana, atau sebut seorang pemangku kepentingan)")),
+    # monitoring.py
+    (r"a reason is for a delayed, suspended or cancelled programme, and this one is (?P<s>'.*'): put the "
+     r"remark in note",
+     _fixed("alasan hanya untuk program yang terlambat, dihentikan sementara atau dibatalkan, sedangkan "
+            "status program ini {s}: tulis keterangannya pada catatan (note)")),
+    (r"(?P<p>'.*') (?P<verb>ends|starts) on (?P<d>[\d-]+), before the plan starts \(1 January (?P<y>\d+), "
+     r"plan_year\): monitoring begins with the plan",
+     lambda m: f"{m['p']} {'berakhir' if m['verb'] == 'ends' else 'dimulai'} pada {m['d']}, sebelum rencana "
+               f"dimulai (1 Januari {m['y']}, plan_year): pemantauan dimulai bersama rencana"),
+    (r"(?P<p>'.*') is an? (?P<k>mid-term|final|ex-post) evaluation, a visit on one day \(end\): remove its "
+     r"start; firms' turnover at an evaluation is their annual turnover",
+     lambda m: f"{m['p']} adalah evaluasi {EVALUATIONS[m['k']]}, kunjungan satu hari (end): hapus tanggal "
+               "mulainya; omzet unit usaha pada evaluasi adalah omzet tahunannya"),
+    (r"there is no routine period: the report follows the plan through routine monitoring \(kind: routine, "
+     r"the default\), and evaluations add to it",
+     _fixed("tidak ada periode rutin: laporan mengikuti rencana melalui pemantauan rutin (kind: routine, "
+            "bawaannya), dan evaluasi melengkapinya")),
     (r"programme (?P<p>'.*') starts in month (?P<s>\d+) and lasts (?P<d>\d+) months, so it runs past "
      r"December of the plan year",
      _fixed("program {p} dimulai pada bulan {s} dan berlangsung {d} bulan, sehingga melewati Desember "
