@@ -542,9 +542,9 @@ def _workbook_lang(lang: str) -> str:
 @app.command("workbook")
 @_clear_ends
 def workbook_command(
+    out_file: Annotated[Path, typer.Option("--out", help="The workbook to write (.xlsx)")],
     target: Annotated[str | None, typer.Argument(help="Cluster id or params file; none: an empty template",
                                                  show_default=False)] = None,
-    out_file: Annotated[Path, typer.Option("--out", help="The workbook to write (.xlsx)")] = Path("cluster.xlsx"),
     province: Annotated[str | None, typer.Option("--province", help="Template: list only this province's "
                                                  "regencies and cities")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Language of the sheet names: id or en (the headers "

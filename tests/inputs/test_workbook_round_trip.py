@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from cluster_reports.cli import app
 from cluster_reports.inputs import params_io, regions
-from cluster_reports.inputs.workbook import importing, labels, layout, write
+from cluster_reports.inputs.workbook import labels, layout, write
 
 REPO = Path(__file__).resolve().parents[2]
 CLUSTERS = REPO / "params" / "clusters"
@@ -131,7 +131,8 @@ def test_province_and_regency_dropdowns(kebumen):
     form = _sheet("cluster")
     ws = kebumen[form.name("id")]
     lists = kebumen[labels.sheet("lists", "id")]
-    for keys, expected in ((("location", "province"), "Jawa Tengah"), (("location", "regency"), "Kabupaten Kebumen")):
+    for keys, expected in ((("location", "province"), "Jawa Tengah"),
+                           (("location", "regency"), "Kabupaten Kebumen")):
         row = layout.FIRST_ROW + next(n for n, c in enumerate(form.columns) if c.keys == keys)
         (formula,) = _covered(ws, f"C{row}")
         start, end = formula.split("!")[1].replace("$", "").split(":")
@@ -150,8 +151,10 @@ def test_headers_in_both_languages_and_frozen(kebumen):
     assert ws.cell(1, workers).value.removesuffix(" *") == labels.label("cluster.firms.table.workers", "id")
     assert ws.cell(2, workers).value == labels.label("cluster.firms.table.workers", "en")
     name = next(n for n, c in enumerate(table.columns) if c.keys == ("products",)) + 1
-    assert ws.cell(1, name).value.endswith("(Indonesia)") and ws.cell(1, name + 1).value.endswith("(Inggris)")
-    assert ws.cell(2, name).value.endswith("(Indonesian)") and ws.cell(2, name + 1).value.endswith("(English)")
+    assert ws.cell(1, name).value.endswith("(Indonesia)")
+    assert ws.cell(1, name + 1).value.endswith("(Inggris)")
+    assert ws.cell(2, name).value.endswith("(Indonesian)")
+    assert ws.cell(2, name + 1).value.endswith("(English)")
     for sheet in layout.layout():
         assert kebumen[sheet.name("id")].freeze_panes in ("A3", "B3", "C3"), sheet.path
     assert kebumen.sheetnames[0] == labels.sheet("instructions", "id")

@@ -54,7 +54,7 @@ def problems_of(exc: ValidationError, part: str, found: Read, lang: str) -> list
     for error in exc.errors():
         for where, text in _split(tuple(error["loc"]), reasons.reason(error, lang)):
             cell = found.cell_of(part, where)
-            name = field_label(part, where, lang) if where else "(sheet)"
+            name = field_label(part, where, lang) if where else labels.sheet(part, lang)
             problems.append(Problem(cell, name, text))
     return problems
 
@@ -70,7 +70,7 @@ def target_of(data: dict, root: Path) -> Path:
 def check(workbook: Path, root: Path, programmes_dir: Path | None, lang: str) -> Outcome:
     """Read and validate a workbook; the models and the files they make, or every problem."""
     outcome = Outcome()
-    found = read(workbook)
+    found = read(workbook, lang)
     outcome.problems += found.problems
     target = target_of(found.data.get("cluster", {}), root)
     context: dict = {}
@@ -145,7 +145,8 @@ def write(outcome: Outcome) -> None:
                 continue
             if path.exists():
                 old = path.read_text(encoding="utf-8", errors="replace")
-                outcome.replaced.append((path, any(line.lstrip().startswith("#") for line in old.splitlines())))
+                commented = any(line.lstrip().startswith("#") for line in old.splitlines())
+                outcome.replaced.append((path, commented))
             staged.append((atomic.write_temporary(path, lambda tmp, data=data: tmp.write_bytes(data)), path))
         for tmp, path in staged:
             os.replace(tmp, path)

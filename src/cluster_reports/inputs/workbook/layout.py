@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import get_args, get_origin
+from typing import get_origin
 
 from . import fields, labels
 from .fields import Field
@@ -58,8 +58,8 @@ class Sheet:
         """The field of the parent's items that a child row names its parent by (None: row number)."""
         if self.parent is None:
             return None
-        item_fields = {f.path.rsplit(".", 1)[-1] for f in self.parent.field.fields} if self.parent.field else set()
-        return "id" if "id" in item_fields else None
+        names = {f.path.rsplit(".", 1)[-1] for f in self.parent.field.fields} if self.parent.field else set()
+        return "id" if "id" in names else None
 
     def name(self, lang: str) -> str:
         return self.names[lang]
@@ -67,13 +67,6 @@ class Sheet:
 
 def _is_map(f: Field) -> bool:
     return f.kind == "scalar" and get_origin(f.annotation) is dict
-
-
-def map_types(f: Field) -> tuple[object, object]:
-    from .fields import _bare  # the same unwrapping the walk uses
-
-    key, value = get_args(f.annotation)
-    return _bare(key)[0], _bare(value)[0]
 
 
 def _columns(fs: tuple[Field, ...], keys: tuple[str, ...], owner: Sheet, sheets: list[Sheet],
@@ -143,7 +136,8 @@ def layout() -> tuple[Sheet, ...]:
 
 
 def special_names() -> dict[str, dict[str, str]]:
-    return {key: {code: labels.sheet(key, code) for code in ("id", "en")} for key in ("instructions", "lists")}
+    return {key: {code: labels.sheet(key, code) for code in ("id", "en")}
+            for key in ("instructions", "lists")}
 
 
 def _check_names(sheets: list[Sheet]) -> None:

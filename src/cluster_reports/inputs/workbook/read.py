@@ -22,6 +22,7 @@ class Read:
     cells: dict[str, dict[tuple, str]] = field(default_factory=dict)  # part -> location -> Sheet!C14
     forms: dict[str, str] = field(default_factory=dict)  # part -> its form sheet's name
     given: set[str] = field(default_factory=set)  # parts with any value given
+    names: dict[str, str] = field(default_factory=dict)  # sheet path -> its name in this workbook
     problems: list[Problem] = field(default_factory=list)
 
     def cell_of(self, part: str, loc: tuple) -> str:
@@ -31,6 +32,23 @@ class Read:
             if loc[:end] in cells:
                 return cells[loc[:end]]
         return self.forms.get(part, part)
+
+
+WORDS = {
+    "sheet": {"id": "(lembar)", "en": "(sheet)"},
+    "missing": {"id": "lembar ini tidak ada di buku kerja", "en": "the sheet is missing from the workbook"},
+    "row": {"id": "(baris)", "en": "(row)"},
+    "moved_row": {"id": "seharusnya baris {!r}: baris dipindah atau dihapus",
+                  "en": "expected the row {!r}: rows were moved or removed"},
+    "column": {"id": "(kolom)", "en": "(column)"},
+    "moved_column": {"id": "seharusnya kolom {!r}: kolom dipindah atau dihapus",
+                     "en": "expected the column {!r}: columns were moved or removed"},
+    "parent": {"id": "Induk", "en": "Parent"},
+    "no_parent": {"id": "{!r} tidak menunjuk baris mana pun di lembar {}",
+                  "en": "{!r} names no row of sheet {}"},
+    "by_id": {"id": " (tulis id-nya)", "en": " (give its id)"},
+    "by_row": {"id": " (tulis nomor barisnya)", "en": " (give its row number)"},
+}
 
 
 class WorkbookError(Exception):
@@ -99,9 +117,10 @@ def _label_ok(text: object, column: Column) -> bool:
     return isinstance(text, str) and text.removesuffix(" *").strip() in _expected(column)
 
 
-def read(path: Path) -> Read:
+def read(path: Path, lang: str = "id") -> Read:
     found = grids(path)
     result = Read()
+    say = {key: words[lang] for key, words in WORDS.items()}
     by_name = {name.casefold(): name for name in found}
     items: dict[str, list[tuple[int, object, tuple, dict]]] = {}  # sheet path -> (row, id, loc, item)
     for sheet in layout.layout():
@@ -112,23 +131,24 @@ def read(path: Path) -> Read:
         if sheet.kind == "form":
             result.forms[sheet.part] = name or sheet.name("id")
         if name is None:
-            result.problems.append(Problem(sheet.name("id"), "(sheet)", "sheet is missing from the workbook"))
+            result.problems.append(Problem(sheet.name("id"), say["sheet"], say["missing"]))
             continue
         grid = found[name]
+        result.names[sheet.path] = name
         if sheet.kind == "form":
-            _read_form(sheet, name, grid, data, cells, result)
+            _read_form(sheet, name, grid, data, cells, result, say)
         else:
-            _read_table(sheet, name, grid, data, cells, result, items)
+            _read_table(sheet, name, grid, data, cells, result, items, say)
     return result
 
 
-def _read_form(sheet: Sheet, name: str, grid, data: dict, cells: dict, result: Read) -> None:
+def _read_form(sheet: Sheet, name: str, grid, data: dict, cells: dict, result: Read, say: dict) -> None:
     pairs: dict = {}
     kinds = {c.keys: c.cell_kind for c in sheet.columns}
     for row, column in enumerate(sheet.columns, start=FIRST_ROW):
         if not _label_ok(_at(grid, row, 1), column):
-            result.problems.append(Problem(f"{name}!A{row}", "(row)", f"expected the row "
-                                           f"{layout.header(column, 'id')!r}: rows were moved or removed"))
+            result.problems.append(Problem(f"{name}!A{row}", say["row"],
+                                           say["moved_row"].format(layout.header(column, "id"))))
             continue
         value = _at(grid, row, FORM_VALUE)
         if value is not None:
@@ -138,14 +158,14 @@ def _read_form(sheet: Sheet, name: str, grid, data: dict, cells: dict, result: R
 
 
 def _read_table(sheet: Sheet, name: str, grid, data: dict, cells: dict, result: Read,
-                items: dict) -> None:
+                items: dict, say: dict) -> None:
     offset = 1 if sheet.parent else 0
     for n, column in enumerate(sheet.columns):
         text = _at(grid, 1, n + 1 + offset)
         if not _label_ok(text, column):
             letter = get_column_letter(n + 1 + offset)
-            result.problems.append(Problem(f"{name}!{letter}1", "(column)", f"expected the column "
-                                           f"{layout.header(column, 'id')!r}: columns were moved or removed"))
+            result.problems.append(Problem(f"{name}!{letter}1", say["column"],
+                                           say["moved_column"].format(layout.header(column, "id"))))
             return
     mine = items.setdefault(sheet.path, [])
     kinds = {c.keys: c.cell_kind for c in sheet.columns}
@@ -165,10 +185,10 @@ def _read_table(sheet: Sheet, name: str, grid, data: dict, cells: dict, result: 
             ref = line[0]
             key = str(int(ref)) if isinstance(ref, float) and ref.is_integer() else str(ref or "").strip()
             if key not in parents:
+                parent_name = result.names.get(sheet.parent.path, sheet.parent.name("id"))
                 result.problems.append(Problem(
-                    f"{name}!A{row}", "(parent)",
-                    f"{ref!r} names no row of sheet {sheet.parent.name('id')}"
-                    + (" (give its id)" if sheet.parent_key else " (give its row number)")))
+                    f"{name}!A{row}", say["parent"], say["no_parent"].format(ref, parent_name)
+                    + (say["by_id"] if sheet.parent_key else say["by_row"])))
                 continue
             owner_loc, owner = parents[key]
         target = owner

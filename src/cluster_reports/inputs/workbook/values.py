@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 
-from .layout import LIST_SEPARATOR, Column, map_types
+from .layout import LIST_SEPARATOR, Column
 
 YES, NO = "ya", "tidak"
 _TRUE = {"ya", "yes", "true", "benar", "y"}
@@ -108,7 +108,3 @@ def _text(value: object) -> str:
     if isinstance(value, bool):
         return YES if value else NO
     return value if isinstance(value, str) else str(value)
-
-
-def map_key_types(column: Column) -> tuple[object, object]:
-    return map_types(column.field)

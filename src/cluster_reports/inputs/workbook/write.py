@@ -4,7 +4,6 @@ frozen headers, and an instructions sheet first."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -204,8 +203,3 @@ def parts_of(loaded) -> dict[str, object]:
 
 def save(wb: Workbook, path: Path) -> None:
     atomic.write_atomic(path, lambda tmp: wb.save(tmp))
-
-
-def iter_sheet_names(lang: str) -> Iterator[str]:
-    for sheet in layout.layout():
-        yield sheet.name(lang)
