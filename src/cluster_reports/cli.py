@@ -529,6 +529,8 @@ WORKBOOK_WORDS = {
     "replaced": {"id": "diganti {path}", "en": "replaced {path}"},
     "comments": {"id": "; komentarnya tidak dipertahankan", "en": "; its comments are not kept"},
     "unchanged": {"id": "tidak berubah {path}", "en": "unchanged {path}"},
+    "kept": {"id": "dibiarkan {path}: buku kerja tidak memuat bagian {part}",
+             "en": "kept {path}: the workbook has no {part}"},
 }
 
 
@@ -615,6 +617,8 @@ def import_command(
             out.print(words["written"].format(path=escape(str(path))))
     for path in outcome.unchanged:
         out.print(words["unchanged"].format(path=escape(str(path))))
+    for path, part in outcome.kept:
+        out.print(words["kept"].format(path=escape(str(path)), part=part))
 
 
 if __name__ == "__main__":

@@ -124,3 +124,44 @@ def test_not_a_workbook(params, tmp_path):
     path.write_text("not a workbook", encoding="utf-8")
     output = _import(path, params)
     assert "is not an Excel workbook" in output and "Traceback" not in output
+
+
+def test_messages_name_the_workbooks_own_sheets(params, tmp_path):
+    """A workbook written with English sheet names is reported by those names, in either language."""
+    english = tmp_path / "english.xlsx"
+    result = CliRunner().invoke(app, ["workbook", str(CLUSTER), "--out", str(english), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    table = _sheet("cluster.firms.table")
+    column = next(n for n, c in enumerate(table.columns) if c.keys == ("workers",))
+    cell = f"{get_column_letter(column + 1)}{layout.FIRST_ROW}"
+    wb = openpyxl.load_workbook(english)
+    assert table.name("id") not in wb.sheetnames or table.name("id") == table.name("en")
+    wb[table.name("en")][cell] = "many"
+    wb.save(english)
+    for lang in ("id", "en"):
+        output = _import(english, params, lang)
+        assert f"{table.name('en')}!{cell}: {labels.label('cluster.firms.table.workers', lang)}: " in output
+
+
+def test_observations_csv_outside_the_params_folder_refused(workbook, params, tmp_path):
+    form = _sheet("monitoring")
+    row = layout.FIRST_ROW + next(n for n, c in enumerate(form.columns) if c.keys == ("firms_csv",))
+    output = _import(_spoil(workbook, tmp_path, {(form.name("id"), f"C{row}"): "../../../../elsewhere.csv"}),
+                     params)
+    assert f"{form.name('id')}!C{row}: " in output and "inside the params folder" in output
+
+
+def test_a_part_left_out_keeps_its_file(params, tmp_path):
+    """A workbook without the plan's sheets filled leaves the plan file beside the cluster as it is."""
+    loaded = params_io.load_file(CLUSTER)
+    parts = {"cluster": loaded.params}
+    wb = write.build(parts)
+    path = tmp_path / "cluster-only.xlsx"
+    write.save(wb, path)
+    tree = tmp_path / "tree"
+    shutil.copytree(params.parent, tree)
+    before = (tree / "clusters" / "jawa-tengah" / "kebumen-roof-tile.plan.yaml").read_bytes()
+    result = CliRunner().invoke(app, ["import", str(path), "--out", str(tree / "clusters"), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "kebumen-roof-tile.plan.yaml: the workbook has no plan" in result.output
+    assert (tree / "clusters" / "jawa-tengah" / "kebumen-roof-tile.plan.yaml").read_bytes() == before

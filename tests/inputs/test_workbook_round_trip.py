@@ -196,6 +196,14 @@ def test_template_imports_to_a_list_of_what_is_missing(tmp_path):
     id_row = layout.FIRST_ROW + next(n for n, c in enumerate(_sheet("cluster").columns) if c.keys == ("id",))
     assert f"{form}!C{id_row}: {labels.label('cluster.id', 'en')}:" in result.output
     assert "problems; no file written" in result.output
+    # Each required field of the nested models is named at its row, not the model as a whole.
+    regency = layout.FIRST_ROW + next(n for n, c in enumerate(_sheet("cluster").columns)
+                                      if c.keys == ("location", "regency"))
+    assert f"{form}!C{regency}: {labels.label('cluster.location.regency', 'en')}:" in result.output
+    # The template's regency dropdown lists the province's regencies and cities only.
+    lists = openpyxl.load_workbook(template)[labels.sheet("lists", "id")]
+    listed = {c.value for row in lists.iter_rows(min_row=2) for c in row if c.value}
+    assert "Kabupaten Kebumen" in listed and "Kota Surabaya" not in listed
     assert "Traceback" not in result.output
     assert list(target.iterdir()) == []
 

@@ -24,6 +24,8 @@ from .read import Read, read
 MODELS: dict[str, type[BaseModel]] = {"cluster": ClusterParams, "strategy": Strategy, "plan": Plan,
                                       "monitoring": Monitoring}
 FIRM_COLUMNS = ("firm", "period", "turnover", "channel", "reached_goal")
+OUTSIDE = {"id": "harus menunjuk berkas di dalam folder params ({})",
+           "en": "must name a file inside the params folder ({})"}
 
 
 @dataclass
@@ -34,6 +36,7 @@ class Outcome:
     written: list[Path] = field(default_factory=list)
     replaced: list[tuple[Path, bool]] = field(default_factory=list)  # (path, it had comments)
     unchanged: list[Path] = field(default_factory=list)
+    kept: list[tuple[Path, str]] = field(default_factory=list)  # sidecars the workbook gives no part for
 
 
 @functools.cache
@@ -99,8 +102,21 @@ def check(workbook: Path, root: Path, programmes_dir: Path | None, lang: str) ->
         context[part] = validated
         if part == "cluster":
             context["cluster"] = validated
+    monitoring = outcome.models.get("monitoring")
+    if isinstance(monitoring, Monitoring) and monitoring.firms_csv:
+        # The observations are written to the CSV the file names: never outside the params tree.
+        root_of = files.params_root(target)
+        csv_path = Path(os.path.abspath(files.named(target.parent, monitoring.firms_csv)))
+        if not csv_path.is_relative_to(root_of):
+            outcome.problems.append(Problem(found.cell_of("monitoring", ("firms_csv",)),
+                                            field_label("monitoring", ("firms_csv",), lang),
+                                            OUTSIDE[lang].format(root_of)))
     if not outcome.problems:
         outcome.files = files_of(outcome.models, target)
+        for part in ("strategy", "plan", "monitoring"):
+            side = target.with_name(f"{target.stem}.{part}.yaml")
+            if part not in outcome.models and side.exists():
+                outcome.kept.append((side, part))
     return outcome
 
 

@@ -52,6 +52,9 @@ class Sheet:
     columns: list[Column] = field(default_factory=list)
     children: list[Sheet] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # lang -> sheet name
+    # The required single models under an item (or the part), by keys: read as given though empty, so
+    # that the schema names each required field missing in them rather than the model as a whole.
+    required_models: list[tuple[str, ...]] = field(default_factory=list)
 
     @property
     def parent_key(self) -> str | None:
@@ -80,6 +83,8 @@ def _columns(fs: tuple[Field, ...], keys: tuple[str, ...], owner: Sheet, sheets:
         shown = f if not optional or not f.required else Field(f.path, f.kind, False, f.annotation, f.choices,
                                                                 f.item, f.fields)
         if f.kind == "model":
+            if f.required and not optional:
+                owner.required_models.append(here)
             found += _columns(f.fields, here, owner, sheets, optional or not f.required)
         elif f.kind == "list" and f.item is not None and f.item.kind == "scalar":
             found.append(Column(f.path, here, shown, cell_kind="list"))

@@ -100,6 +100,13 @@ def _place(target: dict, cells: dict, loc: tuple, column: Column, value: object,
         pairs.setdefault(keys, {})[column.lang] = values.from_cell(column, value)
 
 
+def _require(target: dict, sheet: Sheet) -> None:
+    for keys in sheet.required_models:
+        node = target
+        for key in keys:
+            node = node.setdefault(key, {})
+
+
 def _settle(target: dict, pairs: dict, kinds: dict) -> None:
     """Texts into place: a line-or-text given in the Indonesian column alone is one line for both."""
     for keys, pair in pairs.items():
@@ -155,6 +162,7 @@ def _read_form(sheet: Sheet, name: str, grid, data: dict, cells: dict, result: R
             result.given.add(sheet.part)
         _place(data, cells, (), column, value, f"{name}!{get_column_letter(FORM_VALUE)}{row}", pairs)
     _settle(data, pairs, kinds)
+    _require(data, sheet)
 
 
 def _read_table(sheet: Sheet, name: str, grid, data: dict, cells: dict, result: Read,
@@ -219,5 +227,6 @@ def _read_table(sheet: Sheet, name: str, grid, data: dict, cells: dict, result: 
             if column.lang is not None:
                 cells[(*loc, *column.keys, column.lang)] = ref_cell
         _settle(item, pairs, kinds)
+        _require(item, sheet)
         bucket.append(item)
         mine.append((row, item.get("id"), loc, item))
