@@ -570,7 +570,9 @@ def workbook_command(
         paths, problems = _resolve([target], params_root)
         loaded = None
         if not problems:
-            loaded, problems = params_io.check_file(paths[0], _library(resources.programmes, programmes_dir))
+            # A sidecar named stands for its cluster: the workbook holds the cluster with every part.
+            loaded, problems = params_io.check_file(params_io.cluster_of(paths[0]),
+                                                    _library(resources.programmes, programmes_dir))
         if loaded is None:
             _report(problems)
             _count_by_file(problems)

@@ -224,3 +224,28 @@ def test_resaved_by_calc_imports_to_the_same_params(workbooks, tmp_path):
         assert resaved.exists() and resaved.read_bytes() != workbooks[path.stem][0].read_bytes()
         again = _import_and_load(resaved, target, path.parent.name, path.stem)
         assert again == workbooks[path.stem][1], path.stem
+
+
+def test_exact_values_come_back(tmp_path):
+    """Rupiah integers near the top of the range, texts with line breaks and text that looks like a
+    number come back as they were."""
+    from cluster_reports.inputs.schema.common import Text
+    from cluster_reports.inputs.workbook import importing
+
+    loaded = params_io.load_file(CLUSTERS / "jawa-tengah" / "kebumen-roof-tile.yaml")
+    cluster = loaded.params
+    firm = cluster.firms.table[0].model_copy(update={"annual_sales": 987_654_321_098_765})
+    cluster = cluster.model_copy(update={
+        "location": cluster.location.model_copy(update={"note": Text(en="one\ntwo", id="satu\n\ndua")}),
+        "firms": cluster.firms.model_copy(update={"table": [firm, *cluster.firms.table[1:]]}),
+        "annual_sales": None,
+    })
+    path = tmp_path / "exact.xlsx"
+    write.save(write.build({"cluster": cluster}), path)
+    outcome = importing.check(path, tmp_path / "clusters", None, "en")
+    assert not outcome.problems, outcome.problems
+    again = outcome.models["cluster"]
+    assert again.firms.table[0].annual_sales == 987_654_321_098_765
+    assert again.location.note == Text(en="one\ntwo", id="satu\n\ndua")
+    assert again.industry.isic == cluster.industry.isic and isinstance(again.industry.isic, str)
+    assert again == cluster
