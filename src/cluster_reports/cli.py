@@ -555,8 +555,9 @@ def workbook_command(
         Path, typer.Option("--params-root", help="Where cluster ids are looked up")] = DEFAULT_PARAMS,
     programmes_dir: ProgrammesOption = None,
 ) -> None:
-    """Write a cluster's params (its file and every sidecar) to one Excel workbook, or an empty template
-    for a new cluster; `import` reads it back."""
+    """Write a cluster's params to one Excel workbook, or an empty template; `import` reads it back.
+
+    The workbook holds the cluster file and every sidecar beside it (strategy, plan, monitoring)."""
     from cluster_reports.inputs import regions
     from cluster_reports.inputs.workbook import write
 
@@ -592,8 +593,10 @@ def import_command(
     lang: Annotated[str, typer.Option("--lang", help="Language of the problem reports: id or en")] = "id",
     programmes_dir: ProgrammesOption = None,
 ) -> None:
-    """Read a cluster's workbook and write its params files (the cluster and its sidecars). Everything is
-    checked first: a problem is named by sheet, cell and reason, and then nothing is written."""
+    """Read a cluster's workbook and write its params files (the cluster and its sidecars).
+
+    Everything is checked first: a problem is named by sheet, cell and reason, and then nothing is
+    written. A file replaced loses its YAML comments."""
     from cluster_reports.inputs.workbook import importing, read
 
     lang = _workbook_lang(lang)
