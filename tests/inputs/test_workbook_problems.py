@@ -93,6 +93,8 @@ def test_bad_cell_named_by_sheet_and_cell(case, workbook, params, tmp_path):
     output = _import(_spoil(workbook, tmp_path, {(sheet, cell): value}), params)
     assert f"{sheet}!{cell}: {labels.label(field, 'en')}: " in output, output
     assert "1 problem; no file written" in output, output
+    if case == "Rupiah with separators":
+        assert "without thousands separators" in output
 
 
 def test_several_problems_each_named_and_counted_in_indonesian(workbook, params, tmp_path):

@@ -9,6 +9,7 @@ import csv
 import functools
 import io
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,12 +19,16 @@ from ... import atomic
 from .. import files, programmes, regions
 from ..schema import ClusterParams, Monitoring, Plan, Strategy
 from ..yaml_io import ParamsError, Problem, _split
-from . import fields, labels, params_yaml, reasons
+from . import fields, labels, params_yaml, reasons, values
 from .read import Read, read
 
 MODELS: dict[str, type[BaseModel]] = {"cluster": ClusterParams, "strategy": Strategy, "plan": Plan,
                                       "monitoring": Monitoring}
 FIRM_COLUMNS = ("firm", "period", "turnover", "channel", "reached_goal")
+# Rupiah as a spreadsheet set to Indonesian shows it: Rp 1.500.000, 1.500.000,00, 1,500,000.
+_FORMATTED_RUPIAH = re.compile(r"(Rp\.?\s*)?\d{1,3}([.,]\d{3})+([.,]0{1,2})?(,-)?", re.I)
+FORMATTED = {"id": " (tulis Rupiah sebagai angka saja, tanpa titik ribuan atau 'Rp': 1500000)",
+             "en": " (write Rupiah as digits only, without thousands separators or 'Rp': 1500000)"}
 OUTSIDE = {"id": "harus menunjuk berkas di dalam folder params ({})",
            "en": "must name a file inside the params folder ({})"}
 
@@ -55,7 +60,12 @@ def field_label(part: str, loc: tuple, lang: str) -> str:
 def problems_of(exc: ValidationError, part: str, found: Read, lang: str) -> list[Problem]:
     problems = []
     for error in exc.errors():
-        for where, text in _split(tuple(error["loc"]), reasons.reason(error, lang)):
+        why = reasons.reason(error, lang)
+        given = error.get("input")
+        if (error["loc"] and error["loc"][-1] in values.RUPIAH_FIELDS and isinstance(given, str)
+                and _FORMATTED_RUPIAH.fullmatch(given.strip())):
+            why += FORMATTED[lang]
+        for where, text in _split(tuple(error["loc"]), why):
             cell = found.cell_of(part, where)
             name = field_label(part, where, lang) if where else labels.sheet(part, lang)
             problems.append(Problem(cell, name, text))
