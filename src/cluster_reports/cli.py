@@ -521,5 +521,110 @@ def version() -> None:
     print(__version__)
 
 
+# --- workbooks: a cluster's params to Excel and back (issue 16) ----------------------------------
+
+WORKBOOK_WORDS = {
+    "problems": {"id": "{n} masalah; tidak ada berkas yang ditulis", "en": "{n} {problems}; no file written"},
+    "written": {"id": "ditulis {path}", "en": "written {path}"},
+    "replaced": {"id": "diganti {path}", "en": "replaced {path}"},
+    "comments": {"id": "; komentarnya tidak dipertahankan", "en": "; its comments are not kept"},
+    "unchanged": {"id": "tidak berubah {path}", "en": "unchanged {path}"},
+    "kept": {"id": "dibiarkan {path}: buku kerja tidak memuat bagian {part}",
+             "en": "kept {path}: the workbook has no {part}"},
+}
+
+
+def _workbook_lang(lang: str) -> str:
+    if lang not in ("id", "en"):
+        err.print(f"[red]error[/red] --lang: {escape(repr(lang))} is neither id nor en")
+        raise typer.Exit(2)
+    return lang
+
+
+@app.command("workbook")
+@_clear_ends
+def workbook_command(
+    out_file: Annotated[Path, typer.Option("--out", help="The workbook to write (.xlsx)")],
+    target: Annotated[str | None, typer.Argument(help="Cluster id or params file; none: an empty template",
+                                                 show_default=False)] = None,
+    province: Annotated[str | None, typer.Option("--province", help="Template: list only this province's "
+                                                 "regencies and cities")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the sheet names: id or en (the headers "
+                                      "are in both)")] = "id",
+    params_root: Annotated[
+        Path, typer.Option("--params-root", help="Where cluster ids are looked up")] = DEFAULT_PARAMS,
+    programmes_dir: ProgrammesOption = None,
+) -> None:
+    """Write a cluster's params to one Excel workbook, or an empty template; `import` reads it back.
+
+    The workbook holds the cluster file and every sidecar beside it (strategy, plan, monitoring)."""
+    from cluster_reports.inputs import regions
+    from cluster_reports.inputs.workbook import write
+
+    lang = _workbook_lang(lang)
+    if province is not None and regions.find_province(province) is None:
+        err.print(f"[red]error[/red] --province: unknown province {escape(repr(province))}: not in the "
+                  "official list")
+        raise typer.Exit(2)
+    parts: dict = {}
+    if target is not None:
+        paths, problems = _resolve([target], params_root)
+        loaded = None
+        if not problems:
+            # A sidecar named stands for its cluster: the workbook holds the cluster with every part.
+            loaded, problems = params_io.check_file(params_io.cluster_of(paths[0]),
+                                                    _library(resources.programmes, programmes_dir))
+        if loaded is None:
+            _report(problems)
+            _count_by_file(problems)
+            raise typer.Exit(1)
+        parts = write.parts_of(loaded)
+    write.save(write.build(parts, lang, province), out_file)
+    out.print(f"written {escape(str(out_file))}")
+
+
+@app.command("import")
+@_clear_ends
+def import_command(
+    workbook: Annotated[Path, typer.Argument(help="A workbook written by `workbook` (.xlsx)")],
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="Params folder to write into (<province>/<id>.yaml below it); default: the params "
+        "root, params/clusters")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the problem reports: id or en")] = "id",
+    programmes_dir: ProgrammesOption = None,
+) -> None:
+    """Read a cluster's workbook and write its params files (the cluster and its sidecars).
+
+    Everything is checked first: a problem is named by sheet, cell and reason, and then nothing is
+    written. A file replaced loses its YAML comments."""
+    from cluster_reports.inputs.workbook import importing, read
+
+    lang = _workbook_lang(lang)
+    words = {k: v[lang] for k, v in WORKBOOK_WORDS.items()}
+    try:
+        outcome = importing.check(workbook, out_dir or DEFAULT_PARAMS,
+                                  _library(resources.programmes, programmes_dir), lang)
+    except read.WorkbookError as exc:
+        err.print(f"[red]error[/red] {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    if outcome.problems:
+        _report(outcome.problems)
+        n = len(outcome.problems)
+        out.print(words["problems"].format(n=n, problems="problem" if n == 1 else "problems"))
+        raise typer.Exit(1)
+    importing.write(outcome)
+    replaced = dict(outcome.replaced)
+    for path in outcome.written:
+        if path in replaced:
+            out.print(words["replaced"].format(path=escape(str(path)))
+                      + (words["comments"] if replaced[path] else ""))
+        else:
+            out.print(words["written"].format(path=escape(str(path))))
+    for path in outcome.unchanged:
+        out.print(words["unchanged"].format(path=escape(str(path))))
+    for path, part in outcome.kept:
+        out.print(words["kept"].format(path=escape(str(path)), part=part))
+
+
 if __name__ == "__main__":
     app()
