@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -113,7 +114,7 @@ def test_like_a_sample_copies_it_as_illustrative(tmp_path):
     sample = params_io.load_file(new_cluster.find_like("waru-sidoarjo-metalwork", tmp_path))
     assert loaded.params.group == sample.params.group  # taken from the sample when not given
     assert loaded.params.firms == sample.params.firms
-    assert loaded.params.selection.round is None  # not ranked in the sample's round
+    assert loaded.params.selection.round == "sidoarjo-new-metal"  # not ranked in the sample's round
     assert [s.kind for s in loaded.params.sources] == ["illustrative"]
     assert "waru-sidoarjo-metalwork" in loaded.params.sources[0].note.en
     assert all(e.source == [new_cluster.SOURCE_ID] for e in loaded.params.provenance)
@@ -168,6 +169,38 @@ def test_an_existing_id_anywhere_under_the_params_tree_is_refused(tmp_path):
     assert files_under(tmp_path) == [other] and other.read_text(encoding="utf-8") == "kept as it was\n"
 
 
+def test_a_cluster_file_giving_the_id_under_another_name_is_refused(tmp_path):
+    other = tmp_path / "clusters" / "aceh" / "renamed.yaml"
+    other.parent.mkdir(parents=True)
+    other.write_text("# a cluster renamed by hand\nid: x-tile\n", encoding="utf-8")
+    result = new(tmp_path, "x-tile", "--province", "Aceh", "--regency", "Kabupaten Aceh Selatan",
+                 "--group", "export-oriented")
+    assert result.exit_code == 2 and str(other) in result.output
+    assert files_under(tmp_path) == [other]
+
+
+def test_the_clusters_folder_given_as_params_is_refused(tmp_path):
+    result = new(tmp_path / "clusters", "x-tile", "--province", "Aceh", "--regency",
+                 "Kabupaten Aceh Selatan", "--group", "export-oriented")
+    assert result.exit_code == 2 and "give the params folder" in result.output
+    assert files_under(tmp_path) == []
+
+
+def test_starting_scores_rank_no_real_cluster(started):
+    """A new cluster is a selection round of its own until scored: its midpoint scores must not
+    outrank (or be ranked with) the province's scored clusters."""
+    params = params_io.load_file(started).params
+    assert params.selection_round == "kebumen-new-tile"
+
+
+def test_files_appearing_while_writing_are_not_replaced(tmp_path):
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    second.write_text("someone else's\n", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        new_cluster.write({first: "id: a\n", second: "id: b\n"})
+    assert files_under(tmp_path) == [second] and second.read_text(encoding="utf-8") == "someone else's\n"
+
+
 def test_user_text_is_quoted_not_read_as_yaml_or_markers():
     text = new_cluster.fill("# @@a@@\nkey: @@a@@\nother: @@b@@\n", {"a": "x: [1]\n@@b@@ #c", "b": 7})
     assert yaml.safe_load(text) == {"key": "x: [1]\n@@b@@ #c", "other": 7}
@@ -187,9 +220,12 @@ def test_profile_renders_in_both_languages_with_placeholders_flagged(started, tm
         page = (folder / f"profile.{lang}.html").read_text(encoding="utf-8")
         body = re.sub(r"<(style|script)\b.*?</\1>", "", page, flags=re.S)
         text = re.sub(r"<[^>]+>", " ", body)
+        with zipfile.ZipFile(folder / f"profile.{lang}.docx") as docx:
+            word = re.sub(r"<[^>]+>", "", docx.read("word/document.xml").decode("utf-8"))
         for wrong in (r"\bNone\b", r"\bnan\b", "@@", r"\{\{", r"\{%", r"\bnull\b"):
             assert not re.search(wrong, text), (lang, wrong)
-        assert flag[lang] in text
+            assert not re.search(wrong, word), (lang, "docx", wrong)
+        assert flag[lang] in text and flag[lang] in word
         assert 'class="note note-illustrative"' in page
         # The placeholder texts read as sentences, not as template leftovers.
         assert {"en": "new SME cluster (name to be given)",

@@ -15,6 +15,7 @@ import difflib
 import json
 import os
 import re
+import textwrap
 from dataclasses import dataclass
 from importlib.resources import files as package_files
 from pathlib import Path
@@ -25,7 +26,7 @@ from pydantic import TypeAdapter, ValidationError
 from cluster_reports import atomic, resources
 
 from . import regions
-from .files import CLUSTERS
+from .files import CLUSTERS, YAML_LIMIT
 from .params_io import PARAMS_SUFFIXES, discover
 from .schema import PARTS
 from .schema.cluster import DATA_SECTIONS, ClusterGroup
@@ -149,13 +150,28 @@ def check_parts(parts: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(p for p in SIDECARS if p in parts)
 
 
+def check_params_dir(params_dir: Path) -> Path:
+    if params_dir.name == CLUSTERS or (params_dir.exists() and not params_dir.is_dir()):
+        raise NewClusterError(f"--params {str(params_dir)!r}: give the params folder, the one that holds "
+                              f"{CLUSTERS}/ (default: params)")
+    return params_dir
+
+
+_ID_LINE = re.compile(r"^id:\s*[\"']?([a-z0-9-]+)[\"']?\s*(#.*)?$", re.M)
+
+
 def existing(cluster_id: str, params_dir: Path) -> list[Path]:
-    """Files of this id anywhere under the params tree: its params file or a sidecar."""
+    """Files of this id anywhere under the params tree: its params file or a sidecar, or a cluster file
+    of another name that gives this id."""
     if not params_dir.is_dir():
         return []
-    names = {cluster_id + s for s in PARAMS_SUFFIXES}
-    return sorted(p for p in params_dir.rglob(f"{cluster_id}.*")
-                  if p.name in names or p.name.split(".")[0] == cluster_id)
+    found = {p for p in params_dir.rglob(f"{cluster_id}.*") if p.name.split(".")[0] == cluster_id}
+    for path in discover([params_dir]):
+        if path not in found and path.is_file() and path.stat().st_size <= YAML_LIMIT:
+            match = _ID_LINE.search(path.read_text(encoding="utf-8", errors="replace"))
+            if match and match.group(1) == cluster_id:
+                found.add(path)
+    return sorted(found)
 
 
 def find_like(sample_id: str, params_dir: Path) -> Path:
@@ -196,6 +212,7 @@ def build(request: Request) -> dict[Path, str]:
     cluster_id = check_id(request.cluster_id)
     province, place = find_place(request.province, request.regency)
     parts = check_parts(request.parts)
+    check_params_dir(request.params_dir)
     taken = existing(cluster_id, request.params_dir)
     if taken:
         raise NewClusterError(f"ID {cluster_id!r}: already used by {', '.join(map(str, taken))}; nothing "
@@ -232,8 +249,11 @@ def _dump(data: dict) -> str:
 
 
 def _section_comments() -> dict[str, str]:
-    """The comment above each top-level key of the cluster template, to say the same in a copy."""
-    comments: dict[str, str] = {}
+    """The comment above each top-level key of the cluster template, to say the same in a copy; for
+    the sections the template has not, the notes of ``new_cluster_sections.yaml``."""
+    notes = yaml.safe_load(_template("new_cluster_sections.yaml"))
+    comments: dict[str, str] = {key: "\n".join(f"# {line.strip()}" for line in textwrap.wrap(text, 98))
+                                for key, text in notes.items()}
     block: list[str] = []
     for text in _template("new_cluster.yaml").splitlines():
         if text.startswith("#"):
@@ -272,8 +292,8 @@ def _from_sample(like: dict, like_path: Path, parts: tuple[str, ...], values: di
     data["name"] = {"en": values["name_en"], "id": values["name_id"]}
     data["group"] = values["group"]
     data["location"] = {"province": values["province"], "regency": values["regency"]}
-    if isinstance(data.get("selection"), dict):
-        data["selection"] = {k: v for k, v in data["selection"].items() if k != "round"}  # not its round
+    if isinstance(data.get("selection"), dict):  # ranked alone as a fresh start is, not in the sample's round
+        data["selection"] = {**data["selection"], "round": values["id"]}
     stakeholders = list(data.get("stakeholders") or [])
     if OFFICE_ID not in {s.get("id") for s in stakeholders}:
         # The started strategy and plan name the place's own office.
