@@ -16,7 +16,7 @@ import json
 import os
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files as package_files
 from pathlib import Path
 
@@ -54,7 +54,7 @@ class Request:
     like: str | None = None
     parts: tuple[str, ...] = ()
     params_dir: Path = Path("params")
-    year: int = dt.date.today().year
+    year: int = field(default_factory=lambda: dt.date.today().year)  # the reference year: this one
 
 
 def _template(name: str) -> str:
