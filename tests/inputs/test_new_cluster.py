@@ -128,6 +128,20 @@ def test_like_a_sample_copies_it_as_illustrative(tmp_path):
     assert "# Strengths, weaknesses, opportunities and threats" in text
 
 
+def test_like_a_sample_without_sidecars_starts_them_fresh(tmp_path):
+    result = new(tmp_path, "hsu-new-rattan", "--province", "Kalimantan Selatan", "--regency",
+                 "Kabupaten Tabalong", "--like", "amuntai-rattan", "--with", ALL,
+                 "--group", "export-oriented")
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "clusters" / "kalimantan-selatan" / "hsu-new-rattan.yaml"
+    validates(path)
+    loaded = params_io.load_file(path)
+    assert loaded.strategy.responsibilities[0].lead == new_cluster.OFFICE_ID
+    offices = {s.id: s.name for s in loaded.params.stakeholders}
+    assert offices[new_cluster.OFFICE_ID].endswith("Kabupaten Tabalong")
+    assert "amuntai" not in path.with_name("hsu-new-rattan.plan.yaml").read_text(encoding="utf-8")
+
+
 REFUSALS = [
     (["Kebumen-Tile", "--province", "Jawa Tengah", "--regency", "Kabupaten Kebumen", "--group",
       "rural-indigenous"], "lower-case letters"),

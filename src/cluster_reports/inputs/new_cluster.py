@@ -203,8 +203,23 @@ def _names() -> tuple[str, str]:
     return "new SME cluster (name to be given)", "sentra IKM baru (nama akan ditetapkan)"
 
 
-def _office(place: regions.Regency) -> str:
-    return f"Dinas yang membidangi perindustrian, {place.name}"
+def _offices(province: regions.Province, place: regions.Regency) -> dict[str, str]:
+    """The names of the place's offices in charge of industry: what they are called differs from one
+    region to the next (Disperindag, Disperinaker, ...), so the name says what the office does."""
+    return {"office": f"Dinas yang membidangi perindustrian, {place.name}",
+            "province_office": f"Dinas yang membidangi perindustrian, Provinsi {province.name}"}
+
+
+# The started strategy and plan name these stakeholders; a --like copy adds those the sample lacks.
+OFFICES = {
+    OFFICE_ID: ("office", "regency-government", {
+        "en": "Guides the cluster; its exact name and role are to be confirmed.",
+        "id": "Membina sentra; nama dan perannya yang tepat akan dipastikan."}),
+    "province-office": ("province_office", "provincial-government", {
+        "en": "Supports the regency's guidance of the cluster; its exact name and role are to be confirmed.",
+        "id": "Mendukung pembinaan sentra oleh kabupaten/kota; nama dan perannya yang tepat akan "
+              "dipastikan."}),
+}
 
 
 def build(request: Request) -> dict[Path, str]:
@@ -225,7 +240,7 @@ def build(request: Request) -> dict[Path, str]:
     values: dict[str, str | int] = {
         "id": cluster_id, "name_en": name_en, "name_id": name_id, "group": group,
         "province": province.name, "regency": place.name, "year": request.year,
-        "plan_year": request.year + 1, "office": _office(place), "path": str(path),
+        "plan_year": request.year + 1, **_offices(province, place), "path": str(path),
         "title": f"New cluster {cluster_id} ({place.name}, {province.name})",
     }
     if like_path is None or like is None:
@@ -295,12 +310,9 @@ def _from_sample(like: dict, like_path: Path, parts: tuple[str, ...], values: di
     if isinstance(data.get("selection"), dict):  # ranked alone as a fresh start is, not in the sample's round
         data["selection"] = {**data["selection"], "round": values["id"]}
     stakeholders = list(data.get("stakeholders") or [])
-    if OFFICE_ID not in {s.get("id") for s in stakeholders}:
-        # The started strategy and plan name the place's own office.
-        role = {"en": "Guides the cluster; its exact name and role are to be confirmed.",
-                "id": "Membina sentra; nama dan perannya yang tepat akan dipastikan."}
-        stakeholders.append({"id": OFFICE_ID, "name": values["office"], "type": "regency-government",
-                             "role": role})
+    given = {s.get("id") for s in stakeholders if isinstance(s, dict)}
+    stakeholders += [{"id": key, "name": values[name], "type": kind, "role": role}
+                     for key, (name, kind, role) in OFFICES.items() if key not in given]
     data["stakeholders"] = stakeholders
     data["sources"] = [{
         "id": SOURCE_ID,
