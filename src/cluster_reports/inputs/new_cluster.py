@@ -102,9 +102,12 @@ def _closest(given: str, names: list[str]) -> str:
     keys = {" ".join(n.split()).casefold(): n for n in names}
     key = " ".join(given.split()).casefold()
     found = difflib.get_close_matches(key, keys, n=3, cutoff=0.6)
-    # A regency given without its kind ("Kebumen" for "Kabupaten Kebumen").
-    found += [k for k in keys if k.split(" ", 1)[-1] == key and k not in found]
-    return f"; did you mean {' or '.join(repr(keys[k]) for k in found[:3])}?" if found else ""
+    # A name given short: without its kind ("Kebumen" for "Kabupaten Kebumen"), or abbreviated
+    # ("DKI Jakarta"): the names holding its words.
+    words = set(re.findall(r"[a-z0-9]+", key)) - {"dki", "kab"}
+    found += [k for k in keys if k not in found and (
+        k.split(" ", 1)[-1] == key or (words and words <= set(k.split())))]
+    return f"; closest: {', '.join(repr(keys[k]) for k in found[:3])}" if found else ""
 
 
 def find_place(province: str, regency: str) -> tuple[regions.Province, regions.Regency]:
