@@ -196,6 +196,21 @@ def test_a_cluster_file_giving_the_id_under_another_name_is_refused(tmp_path):
     assert files_under(tmp_path) == [other]
 
 
+def test_like_an_invalid_cluster_is_refused_not_copied(tmp_path):
+    shipped = new_cluster.find_like("amuntai-rattan", tmp_path)
+    data = yaml.safe_load(shipped.read_text(encoding="utf-8"))
+    data["id"] = "broken-sample"
+    del data["swot"]
+    broken = tmp_path / "clusters" / "aceh" / "broken-sample.yaml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = new(tmp_path, "x-tile", "--province", "Aceh", "--regency", "Kabupaten Aceh Selatan",
+                 "--like", "broken-sample")
+    assert result.exit_code == 2, result.output
+    assert "--like 'broken-sample'" in result.output and "swot" in result.output
+    assert files_under(tmp_path) == [broken]
+
+
 def test_the_clusters_folder_given_as_params_is_refused(tmp_path):
     result = new(tmp_path / "clusters", "x-tile", "--province", "Aceh", "--regency",
                  "Kabupaten Aceh Selatan", "--group", "export-oriented")

@@ -15,6 +15,7 @@ import difflib
 import json
 import os
 import re
+import tempfile
 import textwrap
 from dataclasses import dataclass, field
 from importlib.resources import files as package_files
@@ -25,9 +26,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from cluster_reports import atomic, resources
 
-from . import regions
+from . import programmes, regions
 from .files import CLUSTERS, YAML_LIMIT
-from .params_io import PARAMS_SUFFIXES, discover
+from .params_io import PARAMS_SUFFIXES, check_file, discover
 from .schema import PARTS
 from .schema.cluster import DATA_SECTIONS, ClusterGroup
 from .schema.common import Slug
@@ -251,8 +252,27 @@ def build(request: Request) -> dict[Path, str]:
         for part in parts:
             written[path.with_name(f"{cluster_id}.{part}.yaml")] = fill(
                 _template(f"new_cluster.{part}.yaml"), values)
-        return written
-    return _from_sample(like, like_path, parts, values, path)
+    else:
+        written = _from_sample(like, like_path, parts, values, path)
+    check_valid(written, path, request.like)
+    return written
+
+
+def check_valid(written: dict[Path, str], path: Path, like: str | None) -> None:
+    """Read the files as validate and render will, before any is written: a sample that is itself
+    invalid (or a template broken by an edit) is refused, not copied."""
+    library = programmes.folder_for(path.absolute())
+    with tempfile.TemporaryDirectory(prefix=".new-") as tmp:
+        trial = Path(tmp) / CLUSTERS / path.parent.name
+        trial.mkdir(parents=True)
+        for target, text in written.items():
+            (trial / target.name).write_text(text, encoding="utf-8")
+        _, problems = check_file(trial / path.name, library)
+    errors = [p for p in problems if p.severity != "note"]
+    if errors:
+        origin = f"--like {like!r}" if like else "the template of a new cluster"
+        listed = "; ".join(f"{Path(p.file).name}: {p.field}: {p.reason}" for p in errors[:5])
+        raise NewClusterError(f"{origin}: the started files would not be valid ({listed})")
 
 
 class _Dumper(yaml.SafeDumper):
