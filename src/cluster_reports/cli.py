@@ -626,5 +626,47 @@ def import_command(
         out.print(words["kept"].format(path=escape(str(path)), part=part))
 
 
+# --- new: start a cluster's params file (issue 16) ---
+
+
+@app.command("new")
+@_clear_ends
+def new_command(
+    cluster_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The new cluster's id, e.g. kebumen-roof-tile")
+    ],
+    province: Annotated[str, typer.Option("--province", help="Province, as in the official list")],
+    regency: Annotated[
+        str, typer.Option("--regency", help="Regency or city of that province, as in the official list: "
+                          "'Kabupaten Kebumen', 'Kota Tegal'")
+    ],
+    group: Annotated[
+        str | None,
+        typer.Option("--group", help="metal-machinery, export-oriented or rural-indigenous (required "
+                     "unless --like gives the sample's)"),
+    ] = None,
+    like: Annotated[
+        str | None,
+        typer.Option("--like", help="Start from a sample cluster's content as a worked example "
+                     "(every value marked illustrative)"),
+    ] = None,
+    parts: Annotated[
+        list[str] | None,
+        typer.Option("--with", help="Also start its sidecar files: strategy,plan,monitoring"),
+    ] = None,
+    params_dir: Annotated[
+        Path, typer.Option("--params", help="The params folder (holding clusters/)")
+    ] = Path("params"),
+) -> None:
+    """Start a cluster: write <params>/clusters/<province>/<ID>.yaml, valid, every value a marked
+    starting value (illustrative in the documents) until the survey replaces it; with --with, its
+    strategy, plan and monitoring files beside it. Nothing is overwritten."""
+    from cluster_reports.inputs import new_cluster
+
+    request = new_cluster.Request(cluster_id, province, regency, group, like, tuple(_split(parts or [])),
+                                  params_dir)
+    raise typer.Exit(new_cluster.main(request, out, err))
+
+
 if __name__ == "__main__":
     app()
