@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
 from pydantic import BaseModel, ValidationError
 
 from ... import atomic
@@ -42,6 +43,7 @@ class Outcome:
     replaced: list[tuple[Path, bool]] = field(default_factory=list)  # (path, it had comments)
     unchanged: list[Path] = field(default_factory=list)
     kept: list[tuple[Path, str]] = field(default_factory=list)  # sidecars the workbook gives no part for
+    file_models: dict[Path, BaseModel] = field(default_factory=dict)  # the params each YAML file holds
 
 
 @functools.cache
@@ -123,6 +125,9 @@ def check(workbook: Path, root: Path, programmes_dir: Path | None, lang: str) ->
                                             OUTSIDE[lang].format(root_of)))
     if not outcome.problems:
         outcome.files = files_of(outcome.models, target)
+        outcome.file_models = {target: outcome.models["cluster"]} | {
+            target.with_name(f"{target.stem}.{part}.yaml"): outcome.models[part]
+            for part in ("strategy", "plan") if part in outcome.models}
         for part in ("strategy", "plan", "monitoring"):
             side = target.with_name(f"{target.stem}.{part}.yaml")
             if part not in outcome.models and side.exists():
@@ -160,14 +165,28 @@ def firms_csv(model: Monitoring) -> str:
     return buffer.getvalue()
 
 
+def _same_content(path: Path, data: bytes, model: BaseModel | None) -> bool:
+    """Whether a file already holds what would be written: the same bytes, or for a params file the
+    same params (its comments, layout and defaults written out aside), so that a file the workbook
+    did not change keeps its comments."""
+    old = path.read_bytes()
+    if old == data or model is None:
+        return old == data
+    try:
+        given = type(model).model_validate(yaml.safe_load(old))
+    except (yaml.YAMLError, ValidationError):
+        return False
+    return params_yaml.plain(given) == params_yaml.plain(model)
+
+
 def write(outcome: Outcome) -> None:
     """Every file staged beside its place, then all moved in: a failure while staging writes nothing."""
     staged: list[tuple[Path, Path]] = []
     try:
         for path, text in outcome.files.items():
             data = text.encode("utf-8")
-            if path.exists() and path.read_bytes() == data:
-                outcome.unchanged.append(path)
+            if path.exists() and _same_content(path, data, outcome.file_models.get(path)):
+                outcome.unchanged.append(path)  # a file that says the same keeps its comments
                 continue
             if path.exists():
                 old = path.read_text(encoding="utf-8", errors="replace")
