@@ -73,11 +73,20 @@ def test_import_again_reports_files_unchanged(workbooks, tmp_path):
     first = CliRunner().invoke(app, ["import", str(workbook), "--out", str(target), "--lang", "en"])
     assert first.exit_code == 0 and "written" in first.output
     cluster_file = target / "jawa-tengah" / "kebumen-roof-tile.yaml"
-    cluster_file.write_text("# a comment\n" + cluster_file.read_text(encoding="utf-8"), encoding="utf-8")
+    # A commented file holding the same params is left as it is: its comments stay.
+    commented = "# a comment\n" + cluster_file.read_text(encoding="utf-8")
+    cluster_file.write_text(commented, encoding="utf-8")
     second = CliRunner().invoke(app, ["import", str(workbook), "--out", str(target), "--lang", "en"])
     assert second.exit_code == 0
-    assert f"replaced {cluster_file}; its comments are not kept" in second.output
+    assert f"unchanged {cluster_file}" in second.output
+    assert cluster_file.read_text(encoding="utf-8") == commented
     assert "unchanged" in second.output and "kebumen-roof-tile.plan.yaml" in second.output
+    # One whose params differ is replaced, and the output says its comments are gone.
+    changed = commented.replace("reference_year: 2003", "reference_year: 2004")
+    cluster_file.write_text(changed, encoding="utf-8")
+    assert "reference_year: 2004" in cluster_file.read_text(encoding="utf-8")
+    third = CliRunner().invoke(app, ["import", str(workbook), "--out", str(target), "--lang", "en"])
+    assert f"replaced {cluster_file}; its comments are not kept" in third.output
     text = cluster_file.read_text(encoding="utf-8")
     assert "!!python" not in text and "Kebumen" in text
 
