@@ -101,3 +101,53 @@ def test_a_chart_shows_itself_and_its_drawing(tmp_path):
     assert "image/svg+xml" not in data
     assert charts["gantt"].to_dict() == charts["gantt"].chart.to_dict()
     assert not tmp_path.exists() or not any(tmp_path.iterdir())  # showing charts writes nothing
+
+
+@pytest.fixture(scope="module")
+def cluster_workbook(tmp_path_factory):
+    """A consultant's workbook of a sample cluster, and a params tree of their own to import it into."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from cluster_reports.cli import app
+
+    folder = tmp_path_factory.mktemp("workbook")
+    shutil.copytree(SAMPLE.parent, folder / "params")
+    (folder / "params" / "clusters" / "kalimantan-selatan" / "amuntai-rattan.yaml").unlink()
+    workbook = folder / "amuntai.xlsx"
+    made = CliRunner().invoke(app, ["workbook", str(SAMPLE / "kalimantan-selatan" / "amuntai-rattan.yaml"),
+                                    "--out", str(workbook)])
+    assert made.exit_code == 0, made.output
+    return workbook, folder / "params" / "clusters"
+
+
+def test_notebook_takes_a_workbook(tmp_path, cluster_workbook):
+    workbook, params_root = cluster_workbook
+    out = tmp_path / "docs"
+    pm.execute_notebook(
+        str(NOTEBOOK), str(tmp_path / "profile.out.ipynb"), cwd=str(NOTEBOOK.parent), kernel_name="python3",
+        parameters={"cluster": str(workbook), "params_root": str(params_root), "languages": ["id"],
+                    "formats": ["html"], "output_dir": str(out)},
+        progress_bar=False,
+    )
+    assert (params_root / "kalimantan-selatan" / "amuntai-rattan.yaml").is_file()  # imported first
+    html = (out / "kalimantan-selatan" / "amuntai-rattan" / "profile.id.html").read_text(encoding="utf-8")
+    assert "Amuntai" in html
+
+
+def test_a_wrong_cell_in_the_workbook_stops_the_notebook_naming_it(tmp_path, cluster_workbook):
+    import openpyxl
+
+    workbook, params_root = cluster_workbook
+    book = openpyxl.load_workbook(workbook)
+    row = next(c.row for c in book["Sentra"]["A"] if str(c.value).startswith("kabupaten/kota"))
+    book["Sentra"][f"C{row}"] = "Kabupaten Tidak Ada"
+    bad = tmp_path / "bad.xlsx"
+    book.save(bad)
+    before = sorted(p.name for p in params_root.rglob("*"))
+    with pytest.raises(Exception) as failure:
+        Session(str(bad), params_root, ["id"], ["html"], tmp_path / "docs", ["profile"])
+    assert type(failure.value).__name__ == "ParameterError"
+    assert f"Sentra!C{row}" in str(failure.value) and "Kabupaten Tidak Ada" in str(failure.value)
+    assert sorted(p.name for p in params_root.rglob("*")) == before

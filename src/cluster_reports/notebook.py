@@ -119,6 +119,8 @@ class Session:
 
     def _load(self, cluster: str) -> LoadedParams:
         path = Path(cluster)
+        if path.suffix.lower() == ".xlsx":
+            path = self._import_workbook(path)
         if not (path.suffix in params_io.PARAMS_SUFFIXES or path.exists()):
             if not self.params_root.is_dir():
                 raise ParameterError(
@@ -137,6 +139,29 @@ class Session:
             raise ParameterError(
                 "the params file is invalid:\n" + "\n".join(f"  {p}" for p in exc.problems)
             ) from exc
+
+    def _import_workbook(self, workbook: Path) -> Path:
+        """A cluster kept in a workbook: imported into the params files under ``params_root`` first,
+        as ``cluster-reports import`` does (nothing written if any cell is wrong); its params file."""
+        from cluster_reports.inputs.workbook import importing, read
+
+        if not workbook.is_file():
+            raise ParameterError(
+                f"cluster = {str(workbook)!r}: no such workbook (working folder: {os.getcwd()})")
+        lang = self.languages[0]
+        try:
+            outcome = importing.check(workbook, self.params_root, self.programmes, lang)
+        except read.WorkbookError as exc:
+            raise ParameterError(str(exc)) from None
+        if outcome.problems:
+            raise ParameterError(f"{workbook.name}: {len(outcome.problems)} "
+                                 + ("masalah; tidak ada berkas yang ditulis" if lang == "id"
+                                    else "problem(s); no file written") + ":\n"
+                                 + "\n".join(f"  {p}" for p in outcome.problems))
+        importing.write(outcome)
+        for path in outcome.written:
+            print(("ditulis" if lang == "id" else "written"), path)
+        return next(iter(outcome.files))  # the cluster's own file comes first
 
     @property
     def params(self) -> ClusterParams:
