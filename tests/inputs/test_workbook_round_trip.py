@@ -160,8 +160,8 @@ def test_headers_in_both_languages_and_frozen(kebumen):
     assert ws.cell(1, workers).value.removesuffix(" *") == labels.label("cluster.firms.table.workers", "id")
     assert ws.cell(2, workers).value == labels.label("cluster.firms.table.workers", "en")
     name = next(n for n, c in enumerate(table.columns) if c.keys == ("products",)) + 1
-    assert ws.cell(1, name).value.endswith("(Indonesia)")
-    assert ws.cell(1, name + 1).value.endswith("(Inggris)")
+    assert ws.cell(1, name).value.endswith("(bahasa Indonesia)")
+    assert ws.cell(1, name + 1).value.endswith("(bahasa Inggris)")
     assert ws.cell(2, name).value.endswith("(Indonesian)")
     assert ws.cell(2, name + 1).value.endswith("(English)")
     for sheet in layout.layout():

@@ -169,4 +169,5 @@ def header(column: Column, lang: str) -> str:
     return f"{text} ({LANGUAGE_NAMES[lang][column.lang]})"
 
 
-LANGUAGE_NAMES = {"id": {"id": "Indonesia", "en": "Inggris"}, "en": {"id": "Indonesian", "en": "English"}}
+LANGUAGE_NAMES = {"id": {"id": "bahasa Indonesia", "en": "bahasa Inggris"},
+                  "en": {"id": "Indonesian", "en": "English"}}
