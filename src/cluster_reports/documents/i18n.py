@@ -143,6 +143,16 @@ def _plural_form_of(key: str, keys: set[str]) -> bool:
     return form in OPTIONAL_FORMS and f"{parent}.other" in keys
 
 
+# The mark after a text shown in the other language (the consultant wrote it in one language
+# only), in the document's language: square brackets are an editor's insertion in a ministry text.
+UNTRANSLATED_MARK = {"en": "[not yet translated]", "id": "[belum diterjemahkan]"}
+
+
+def untranslated_mark(text_lang: str) -> str:
+    """The mark for a text in ``text_lang`` printed in a document of the other language."""
+    return UNTRANSLATED_MARK["id" if text_lang == "en" else "en"]
+
+
 def catalogue_files(templates: Path, lang: str) -> list[Path]:
     """The shared catalogue ``labels/<lang>.yaml`` and each document kind's ``labels/<kind>.<lang>.yaml``."""
     folder = templates / "labels"

@@ -25,6 +25,9 @@ from typing import TypeVar
 from markupsafe import Markup
 from pydantic import BaseModel
 
+from cluster_reports.documents.i18n import untranslated_mark
+from cluster_reports.inputs.schema.common import Untranslated
+
 T = TypeVar("T")
 
 # C0 controls but tab and newline (a carriage return is a newline first), DEL and C1: invisible,
@@ -131,4 +134,6 @@ def escape(value: object) -> MarkdownText:
         raise NotMarkdown(f"HTML markup where Markdown was expected: {str(value)[:60]!r} "
                           "(mark composed Markdown as MarkdownText)")
     line = _SPACE.sub(" ", inert(str(value)))
+    if isinstance(value, Untranslated):  # given in the other language only: said so where it is shown
+        line += " " + untranslated_mark(value.lang)
     return MarkdownText(_PUNCTUATION.sub(r"\\\1", line))
