@@ -19,6 +19,9 @@ the document tree without Markdown: a reviewer's wording, document properties, a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import Enum
 from typing import TypeVar
 
@@ -126,6 +129,21 @@ def inert_model(value: T) -> T:
     return value
 
 
+# The mark of the document being composed (its label catalogue's ``untranslated.mark``); None outside
+# a composition, where the shipped wording stands in.
+_MARK: ContextVar[str | None] = ContextVar("untranslated_mark", default=None)
+
+
+@contextmanager
+def marking(mark: str) -> Iterator[None]:
+    """Within it, a text escaped in the language it is not in is followed by ``mark``."""
+    token = _MARK.set(mark)
+    try:
+        yield
+    finally:
+        _MARK.reset(token)
+
+
 def escape(value: object) -> MarkdownText:
     """Any value as literal Markdown text on one line; composed Markdown as it is."""
     if isinstance(value, MarkdownText):
@@ -135,5 +153,5 @@ def escape(value: object) -> MarkdownText:
                           "(mark composed Markdown as MarkdownText)")
     line = _SPACE.sub(" ", inert(str(value)))
     if isinstance(value, Untranslated):  # given in the other language only: said so where it is shown
-        line += " " + untranslated_mark(value.lang)
+        line += " " + (_MARK.get() or untranslated_mark(value.lang))
     return MarkdownText(_PUNCTUATION.sub(r"\\\1", line))

@@ -1,0 +1,101 @@
+"""A text given in one language only (issue 16) is shown in the other language's documents as given,
+followed by that document's mark of an untranslated text, and the first page says what the mark
+means; the profile and the action plan (a sidecar's document), both languages, both formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from checks import LEFTOVERS, docx_text, flat, html_text, output_path
+from one_language_tree import INDUSTRY_EN, PRODUCT_ID, PROGRAMME_ID, build
+
+from cluster_reports import render
+from cluster_reports.documents import i18n
+from cluster_reports.inputs import params_io
+
+DOCS = ("profile", "action-plan")
+LANGS = ("en", "id")
+RATE_NOTE_ID = "kurs rata-rata Januari sampai Desember 2003"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory, templates) -> tuple[Path, params_io.LoadedParams]:
+    cluster_file = build(tmp_path_factory.mktemp("params"))
+    loaded, problems = params_io.load_many([cluster_file])
+    assert loaded and not [p for p in problems if p.severity == "error"], problems
+    out = tmp_path_factory.mktemp("out")
+    outcome = render.render_cluster(loaded[0], list(DOCS), list(LANGS), ["html", "docx"], out, [], templates)
+    assert outcome.error is None, outcome.error
+    return out, loaded[0]
+
+
+def text_of(out: Path, item, doc: str, lang: str, fmt: str) -> str:
+    path = output_path(out, item, doc, lang, fmt)
+    return html_text(path)[0] if fmt == "html" else flat(" ".join(docx_text(path)))
+
+
+def mark(templates: Path, lang: str) -> str:
+    return i18n.labels(templates, lang)("untranslated.mark")
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+def test_the_english_documents_show_the_indonesian_text_marked(rendered, templates, fmt):
+    out, item = rendered
+    marked = mark(templates, "en")
+    assert marked == "[not yet translated]"
+    profile = text_of(out, item, "profile", "en", fmt)
+    assert f"{PRODUCT_ID} {marked}".casefold() in profile.casefold()
+    assert f"{RATE_NOTE_ID}" in profile
+    plan = text_of(out, item, "action-plan", "en", fmt)
+    assert f"{PROGRAMME_ID} {marked}" in plan
+    # Every appearance of the untranslated product name carries the mark.
+    lowered = profile.casefold()
+    assert lowered.count(PRODUCT_ID.casefold()) == lowered.count(f"{PRODUCT_ID} {marked}".casefold())
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+def test_the_indonesian_documents_show_the_english_text_marked(rendered, templates, fmt):
+    out, item = rendered
+    marked = mark(templates, "id")
+    assert marked == "[belum diterjemahkan]"
+    profile = text_of(out, item, "profile", "id", fmt)
+    assert f"{INDUSTRY_EN} {marked}" in profile
+    # Texts given in Indonesian are shown as they are, with no mark, in the Indonesian documents.
+    assert PRODUCT_ID.casefold() in profile.casefold()
+    assert f"{PRODUCT_ID} [".casefold() not in profile.casefold()
+    assert f"{PROGRAMME_ID} [" not in text_of(out, item, "action-plan", "id", fmt)
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("doc", DOCS)
+def test_the_first_page_says_what_the_mark_means(rendered, templates, doc, lang, fmt):
+    out, item = rendered
+    text = text_of(out, item, doc, lang, fmt)
+    note = flat(i18n.labels(templates, lang)("untranslated.note"))
+    assert note in text
+    assert mark(templates, lang) in note
+    # Before the body: on the first pages, after the cover and the contents.
+    assert text.index(note) < len(text) // 4
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx"))
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("doc", DOCS)
+def test_no_missing_value_or_template_syntax(rendered, doc, lang, fmt):
+    out, item = rendered
+    text = text_of(out, item, doc, lang, fmt)
+    assert not LEFTOVERS.search(text), LEFTOVERS.search(text)
+    assert "\\[" not in text and "\\]" not in text  # the mark is not escaped twice
+
+
+def test_a_fully_translated_cluster_has_no_note_and_no_mark(tmp_path, templates):
+    from conftest import SAMPLE
+
+    loaded = params_io.load_file(SAMPLE / "jawa-tengah" / "kebumen-roof-tile.yaml")
+    outcome = render.render_cluster(loaded, ["profile"], list(LANGS), ["html"], tmp_path, [], templates)
+    assert outcome.error is None
+    for lang in LANGS:
+        text = text_of(tmp_path, loaded, "profile", lang, "html")
+        assert mark(templates, lang) not in text
