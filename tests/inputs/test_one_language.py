@@ -95,3 +95,28 @@ def test_the_json_schema_states_the_rule():
     assert {"anyOf": [{"required": ["en"]}, {"required": ["id"]}]}.items() <= text.items()
     assert "At least one language is required" in text["description"]
     assert not set(text.get("required", []))
+
+
+def test_the_workbook_keeps_a_missing_language_missing(cluster_file: Path, tmp_path: Path):
+    """Written to a workbook, the English cell of an Indonesian-only text is left blank (not filled
+    with the Indonesian); imported back, the blank cell is a missing language, not an empty text."""
+    import shutil
+
+    import openpyxl
+
+    book = tmp_path / "kebumen.xlsx"
+    result = run("workbook", str(cluster_file), "--out", str(book))
+    assert result.exit_code == 0, result.output
+    cells = [c.value for ws in openpyxl.load_workbook(book).worksheets for row in ws.iter_rows()
+             for c in row]
+    assert cells.count(PRODUCT_ID) == 1  # the Indonesian column only
+    target = tmp_path / "imported" / "clusters"
+    target.mkdir(parents=True)
+    shutil.copytree(cluster_file.parents[2] / "programmes", target.parent / "programmes")
+    result = run("import", str(book), "--out", str(target), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    imported = target / "jawa-tengah" / f"{CLUSTER}.yaml"
+    name = read(imported)["products"][0]["name"]
+    assert name == {"id": PRODUCT_ID}
+    again = params_io.load_file(imported)
+    assert again.params == params_io.load_file(cluster_file).params
