@@ -88,6 +88,25 @@ def test_no_missing_value_or_template_syntax(rendered, doc, lang, fmt):
     text = text_of(out, item, doc, lang, fmt)
     assert not LEFTOVERS.search(text), LEFTOVERS.search(text)
     assert "\\[" not in text and "\\]" not in text  # the mark is not escaped twice
+    assert "lang=" not in text and "]{" not in text  # the span's Markdown is read, not shown
+
+
+def test_the_untranslated_text_is_in_its_own_language(rendered):
+    """HTML: a span with lang; Word: the run's language, so that readers and spelling checks know."""
+    out, item = rendered
+    page = output_path(out, item, "profile", "en", "html").read_text(encoding="utf-8")
+    assert f'<span lang="id">{PRODUCT_ID}</span>' in page
+    page = output_path(out, item, "profile", "id", "html").read_text(encoding="utf-8")
+    assert f'<span lang="en">{INDUSTRY_EN}</span>' in page
+    from docx import Document
+
+    word = Document(str(output_path(out, item, "action-plan", "en", "docx")))
+    runs = [r for p in word.paragraphs for r in p.runs if r.text == PROGRAMME_ID]
+    runs += [r for t in word.tables for row in t.rows for c in row.cells for p in c.paragraphs
+             for r in p.runs if r.text == PROGRAMME_ID]
+    assert runs
+    ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    assert all(r._r.find(f"{ns}rPr/{ns}lang").get(f"{ns}val") == "id-ID" for r in runs)
 
 
 def test_a_fully_translated_cluster_has_no_note_and_no_mark(tmp_path, templates):

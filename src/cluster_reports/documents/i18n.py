@@ -20,6 +20,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from cluster_reports.domain.shares import half_up_decimal
+from cluster_reports.inputs.schema.common import Untranslated
 
 LANGUAGES = ("id", "en")
 LOCALES = {"id": "id_ID", "en": "en_US"}
@@ -56,8 +57,11 @@ def capfirst(text: str) -> str:
         if ch.isalnum():
             if not ch.islower():
                 return text
+            raised = plain[:i] + ch.upper() + plain[i + 1:]
+            if isinstance(text, Untranslated):  # still the other language's text, to be marked
+                return Untranslated(raised, text.lang)  # type: ignore[return-value]
             # type(text) keeps a Markup a Markup; its constructor does not escape again
-            return type(text)(plain[:i] + ch.upper() + plain[i + 1:])
+            return type(text)(raised)
     return text
 
 

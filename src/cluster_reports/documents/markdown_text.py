@@ -151,7 +151,9 @@ def escape(value: object) -> MarkdownText:
     if isinstance(value, Markup) or hasattr(value, "__html__"):
         raise NotMarkdown(f"HTML markup where Markdown was expected: {str(value)[:60]!r} "
                           "(mark composed Markdown as MarkdownText)")
-    line = _SPACE.sub(" ", inert(str(value)))
-    if isinstance(value, Untranslated):  # given in the other language only: said so where it is shown
-        line += " " + (_MARK.get() or untranslated_mark(value.lang))
-    return MarkdownText(_PUNCTUATION.sub(r"\\\1", line))
+    line = _PUNCTUATION.sub(r"\\\1", _SPACE.sub(" ", inert(str(value))))
+    if isinstance(value, Untranslated) and value.lang in ("en", "id") and line.strip():
+        # Given in the other language only: a span in its language, then the document's mark.
+        mark = _PUNCTUATION.sub(r"\\\1", _MARK.get() or untranslated_mark(value.lang))
+        return MarkdownText(f"[{line}]{{lang={value.lang}}} {mark}")
+    return MarkdownText(line)

@@ -73,7 +73,7 @@ class Untranslated(str):
     __slots__ = ("lang",)
     lang: str
 
-    def __new__(cls, text: str, lang: str = "") -> Untranslated:
+    def __new__(cls, text: str, lang: str) -> Untranslated:
         self = super().__new__(cls, text)
         self.lang = lang
         return self
