@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
 LANGUAGE_TAGS = {"id": "id-ID", "en": "en-US"}
 
 
