@@ -118,3 +118,20 @@ def test_a_fully_translated_cluster_has_no_note_and_no_mark(tmp_path, templates)
     for lang in LANGS:
         text = text_of(tmp_path, loaded, "profile", lang, "html")
         assert mark(templates, lang) not in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_mark_and_its_note_use_no_forbidden_term(templates, lang):
+    """The words the documents add (the mark and the note) pass the language checks' list of terms
+    a document must not use (templates/forbidden-terms.yaml)."""
+    import re
+
+    import yaml
+
+    labels = i18n.labels(templates, lang)
+    added = f"{labels('untranslated.mark')} {flat(labels('untranslated.note'))}"
+    entries = yaml.safe_load((templates / "forbidden-terms.yaml").read_text(encoding="utf-8"))[lang]
+    for entry in entries:
+        source = entry.get("pattern") or rf"(?<![\w-]){re.escape(entry['term'])}(?![\w-])"
+        found = re.search(source, added, 0 if entry.get("case") else re.IGNORECASE)
+        assert found is None, (found.group(), entry["reason"])
