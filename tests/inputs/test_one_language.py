@@ -120,3 +120,15 @@ def test_the_workbook_keeps_a_missing_language_missing(cluster_file: Path, tmp_p
     assert name == {"id": PRODUCT_ID}
     again = params_io.load_file(imported)
     assert again.params == params_io.load_file(cluster_file).params
+
+
+def test_an_unpublished_source_title_in_one_language_is_a_warning(cluster_file: Path):
+    """A LineOrLabel: one line as published (both languages) or a pair, which may lack one language."""
+    data = read(cluster_file)
+    pair = next(n for n, s in enumerate(data["sources"]) if isinstance(s["title"], dict))
+    data["sources"][pair]["title"] = {"id": data["sources"][pair]["title"]["id"]}
+    write(cluster_file, data)
+    loaded, problems = params_io.check_file(cluster_file)
+    assert loaded is not None
+    assert f"sources[{pair}].title" in {p.field for p in problems if p.severity == "warning"}
+    assert loaded.params.sources[pair].title.missing == "en"
