@@ -18,7 +18,7 @@ from rich.markup import escape
 from cluster_reports import __version__, render, resources, storage
 from cluster_reports.documents import registry
 from cluster_reports.domain import summary
-from cluster_reports.inputs import params_io, programmes, publication
+from cluster_reports.inputs import params_io, programmes, publication, untranslated
 from cluster_reports.inputs.schema import PARTS, ClusterParams, Library, Publication
 from cluster_reports.review.outcome import CONFLICT
 from cluster_reports.review.report import review_summary
@@ -111,20 +111,30 @@ def _split(values: list[str]) -> list[str]:
 def _report(problems: list[params_io.Problem]) -> None:
     # One broken library file is a problem of every cluster whose plan uses it: say it once.
     for p in dict.fromkeys(problems):
-        label = "[yellow]note[/yellow]" if p.severity == "note" else "[red]error[/red]"
+        label = {"note": "[yellow]note[/yellow]", "warning": "[yellow]warning[/yellow]"}.get(
+            p.severity, "[red]error[/red]")
         err.print(f"{label} {escape(str(p))}")
 
 
+def _errors(problems: list[params_io.Problem]) -> list[params_io.Problem]:
+    """What makes a file invalid: not the notes, nor the warnings (texts given in one language)."""
+    return [p for p in problems if p.severity == "error"]
+
+
 def _count_by_file(problems: list[params_io.Problem]) -> None:
-    """How many problems each file has, in the order they were listed (notes are not counted)."""
+    """How many problems each file has, in the order they were listed (notes and warnings are not
+    counted), and how many texts are left to translate."""
     counts: dict[str, int] = {}
     for p in dict.fromkeys(problems):
-        if p.severity != "note":
+        if p.severity == "error":
             counts[p.file] = counts.get(p.file, 0) + 1
     if counts:
         out.print("problems per file:")
     for file, count in counts.items():
         out.print(f"  {escape(file)}: {count} {'problem' if count == 1 else 'problems'}")
+    left = untranslated.to_translate(problems)
+    if left:
+        out.print(f"{untranslated.summary(left)} (texts given in one language only)")
 
 
 def _resolve(targets: list[str], params_root: Path) -> tuple[list[Path], list[params_io.Problem]]:
@@ -163,7 +173,7 @@ def validate(
     clusters = len(dict.fromkeys(p for p in params_io.discover(paths) if os.path.lexists(p)))
     out.print(f"{clusters} {'cluster' if clusters == 1 else 'clusters'}: {len(loaded)} valid, "
               f"{clusters - len(loaded)} invalid")
-    raise typer.Exit(1 if any(p.severity != "note" for p in problems) else 0)
+    raise typer.Exit(1 if _errors(problems) else 0)
 
 
 @app.command()
@@ -259,12 +269,18 @@ def render_command(
     paths, problems = _resolve(targets or [], params_root)
     loaded, load_problems = params_io.load_many(paths, library) if paths else ([], [])
     problems += load_problems
-    _report(problems)
+    # A text in one language only is said once per cluster, as a count: the document still renders.
+    _report([p for p in problems if p.severity != untranslated.WARNING])
     peers = _peers(loaded, params_root, library)
-    failed |= bool(problems)
+    failed |= bool(_errors(problems))
     cluster_kinds = [k for k in kinds if k in registry.KINDS]
     summaries = []
     for item in loaded:
+        files_of = {str(item.path), *(str(params_io.sidecar_path(item.path, part)) for part in item.parts)}
+        left = untranslated.to_translate(p for p in load_problems if p.file in files_of)
+        if left:
+            out.print(f"[yellow]warning:[/yellow] {escape(item.params.id)}: {untranslated.summary(left)}; "
+                      "the documents show them in the other language, marked as not yet translated")
         outcome = render.render_cluster(item, cluster_kinds, langs, formats, out_dir, peers, templates)
         outcomes.append(outcome)
         failed |= not _show(outcome)

@@ -60,11 +60,20 @@ def test_a_name_for_a_catalogue_channel_is_refused(tmp_path):
     assert "only channel 'other' takes a name; 'intermediary'" in message
 
 
-def test_other_name_must_be_in_both_languages(tmp_path):
+def test_other_name_in_one_language_is_a_warning(tmp_path):
+    # Issue 16: a text given in one language is accepted, the missing one said as a warning.
     path = write(tmp_path, [market("intermediary", 60), market("other", 40, name={"en": "Hotels"})])
+    loaded, problems = params_io.check_file(path)
+    assert loaded is not None
+    assert [(p.field, p.severity) for p in problems] == [("markets[1].name", "warning")], problems
+
+
+def test_other_name_in_neither_language_is_refused(tmp_path):
+    path = write(tmp_path, [market("intermediary", 60), market("other", 40, name={"en": " ", "id": ""})])
     with pytest.raises(params_io.ParamsError) as failure:
         params_io.load_file(path)
-    assert any(p.field == "markets[1].name.id" for p in failure.value.problems), failure.value.problems
+    assert any(p.field == "markets[1].name" and "at least one language" in p.reason
+               for p in failure.value.problems), failure.value.problems
 
 
 def test_schema_offers_every_channel(tmp_path):

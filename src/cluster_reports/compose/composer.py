@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cluster_reports import __version__
 from cluster_reports.documents import cover, facilitation, i18n, national_programmes
-from cluster_reports.documents.markdown_text import inert, inert_model
+from cluster_reports.documents.markdown_text import inert, inert_model, marking
 from cluster_reports.documents.registry import (
     KINDS,
     ROLLUPS,
@@ -28,7 +28,7 @@ from cluster_reports.documents.registry import (
 )
 from cluster_reports.domain import figures
 from cluster_reports.domain.summary import ClusterSummary
-from cluster_reports.inputs import files
+from cluster_reports.inputs import files, untranslated
 from cluster_reports.inputs.params_io import LoadedParams
 from cluster_reports.inputs.schema import Publication
 from cluster_reports.inputs.schema.overrides import Span, Wording
@@ -75,9 +75,11 @@ def compose(loaded: LoadedParams | None, kind: str, lang: str, peers: list[Clust
             raise NotAvailable(reason)
         loaded = inert_inputs(loaded)
     labels = i18n.labels(templates, lang)
-    context = make_context(loaded, kind, peers, labels, publication)
-    document = _document(kind, lang, context, spec.charts, _properties(loaded, kind, lang, labels),
-                         templates, cover_publication(loaded, publication))
+    with marking(labels("untranslated.mark")):
+        context = make_context(loaded, kind, peers, labels, publication)
+        context["untranslated"] = loaded is not None and untranslated_in(loaded, lang)
+        document = _document(kind, lang, context, spec.charts, _properties(loaded, kind, lang, labels),
+                             templates, cover_publication(loaded, publication))
     overrides = loaded.parts.get("overrides") if loaded is not None else None
     if overrides is not None:
         stale = apply_overrides(document.nodes, overrides.wording(kind, lang),
@@ -260,7 +262,17 @@ def compose_rollup(kind: str, summaries: list[ClusterSummary], key: str | None, 
         generator_version=__version__,
         document_kind=kind,
     )
-    return _document(kind, lang, context, spec.charts, properties, templates, publication)
+    context["untranslated"] = False  # a summary's names are shown as given, unmarked (not known)
+    with marking(labels("untranslated.mark")):
+        return _document(kind, lang, context, spec.charts, properties, templates, publication)
+
+
+def untranslated_in(loaded: LoadedParams, lang: str) -> bool:
+    """Whether the cluster's files (or the library programmes its plan draws on) give a text without
+    ``lang``: the document then says what its mark of an untranslated text means."""
+    programmes = loaded.library.programmes if loaded.library is not None else []
+    return any(text.missing == lang for model in (loaded.params, *loaded.parts.values(), programmes)
+               for _, text in untranslated.texts(model))
 
 
 def _document(kind: str, lang: str, context: dict, make_charts: Charts, properties: Properties,

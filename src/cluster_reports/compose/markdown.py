@@ -31,7 +31,7 @@ import re
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.attrs import attrs_block_plugin
+from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.container import container_plugin
 
 from cluster_reports.documents.markdown_text import escape
@@ -55,6 +55,9 @@ def _parser() -> MarkdownIt:
     md.enable("table")
     md.use(container_plugin, name="div", validate=lambda params, *args: True)
     md.use(attrs_block_plugin)
+    # [text]{lang=id}: a text in the other language (escape writes it; user text cannot, its
+    # brackets and braces are escaped). No other inline attributes.
+    md.use(attrs_plugin, spans=True, after=(), allowed=("lang",))
     return md
 
 
@@ -65,13 +68,18 @@ def _inline(token: Token) -> d.Inline:
     runs: d.Inline = []
     bold = italic = 0
     href: str | None = None
+    lang: str | None = None
     for child in token.children or []:
         kind = child.type
         if kind == "text":
             if child.content:
-                runs.append(d.Run(child.content, bool(bold), bool(italic), False, href))
+                runs.append(d.Run(child.content, bool(bold), bool(italic), False, href, lang))
         elif kind == "code_inline":
             runs.append(d.Run(child.content, bool(bold), bool(italic), True, href))
+        elif kind == "span_open":
+            lang = str(child.attrs["lang"]) if child.attrs.get("lang") in d.LANGUAGE_TAGS else None
+        elif kind == "span_close":
+            lang = None
         elif kind == "strong_open":
             bold += 1
         elif kind == "strong_close":
@@ -85,7 +93,7 @@ def _inline(token: Token) -> d.Inline:
         elif kind == "link_close":
             href = None
         elif kind == "softbreak":
-            runs.append(d.Run(" ", bool(bold), bool(italic), False, href))
+            runs.append(d.Run(" ", bool(bold), bool(italic), False, href, lang))
         elif kind == "hardbreak":
             runs.append(d.Run("\n"))
         elif kind == "image":
@@ -100,10 +108,10 @@ def _merge(runs: d.Inline) -> d.Inline:
     for run in runs:
         last = merged[-1] if merged else None
         if last and run.text != "\n" and last.text != "\n" and (
-            (last.bold, last.italic, last.code, last.href)
-            == (run.bold, run.italic, run.code, run.href)
+            (last.bold, last.italic, last.code, last.href, last.lang)
+            == (run.bold, run.italic, run.code, run.href, run.lang)
         ):
-            merged[-1] = d.Run(last.text + run.text, run.bold, run.italic, run.code, run.href)
+            merged[-1] = d.Run(last.text + run.text, run.bold, run.italic, run.code, run.href, run.lang)
         else:
             merged.append(run)
     return merged

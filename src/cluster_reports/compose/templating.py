@@ -27,7 +27,7 @@ from markupsafe import soft_str
 from cluster_reports.documents import i18n
 from cluster_reports.documents.markdown_text import MarkdownText, NotMarkdown, escape
 from cluster_reports.domain.shares import half_up_decimal
-from cluster_reports.inputs.schema import Text
+from cluster_reports.inputs.schema import Text, Untranslated
 
 
 class TemplateOutputError(ValueError):
@@ -53,12 +53,13 @@ def _escape(value: object) -> MarkdownText:
 
 
 def markup_join(seq: Iterable[object]) -> str:
-    """``a ~ b``: as Jinja's, escaping the text joined to markup as Markdown."""
+    """``a ~ b``: as Jinja's, escaping the text joined to markup as Markdown. A text shown in the
+    language it is not in is escaped (and marked) before it is joined, which would lose what it is."""
     buf = []
     iterator = map(soft_str, seq)
     for arg in iterator:
         buf.append(arg)
-        if hasattr(arg, "__html__"):
+        if hasattr(arg, "__html__") or isinstance(arg, Untranslated):
             return MarkdownText("").join(chain(buf, iterator))
     return "".join(buf)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+LANGUAGE_TAGS = {"id": "id-ID", "en": "en-US"}
+
 
 @dataclass(frozen=True)
 class Run:
@@ -18,6 +20,9 @@ class Run:
     italic: bool = False
     code: bool = False
     href: str | None = None
+    # The language of a text that is not in the document's (given in one language only): set so on
+    # the HTML span and the Word run, for screen readers and the spelling check.
+    lang: str | None = None
 
 
 Inline = list[Run]
@@ -204,7 +209,7 @@ class Properties:
 
     @property
     def language_tag(self) -> str:
-        return {"id": "id-ID", "en": "en-US"}[self.lang]
+        return LANGUAGE_TAGS[self.lang]
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,14 @@ def _unique(values: list[str]) -> list[str]:
 
 
 def _joined(texts: list[Text]) -> Text:
-    return Text(en="; ".join(_unique([t.en for t in texts])), id="; ".join(_unique([t.id for t in texts])))
+    def joined(lang: str) -> str | None:
+        # None where no text has the language (the joined text is then marked untranslated); where
+        # some have it, the others' words stand in the other language, unmarked, rather than go missing.
+        if all(getattr(t, lang) is None for t in texts):
+            return None
+        return "; ".join(_unique([str(t.get(lang)) for t in texts]))
+
+    return Text(en=joined("en"), id=joined("id"))
 
 
 def market_rows(params: ClusterParams, labels: Labels) -> list[MarketRow]:
@@ -82,7 +89,7 @@ def market_rows(params: ClusterParams, labels: Labels) -> list[MarketRow]:
             label=label(g.channel.value, g.name, labels),
             phrase=phrase(g.channel.value, g.name, labels),
             destination=destination,
-            destinations=len(_unique([m.destination.en for m in items])),  # counted, not re-split
+            destinations=len(_unique([m.destination.any for m in items])),  # counted, not re-split
             share_pct=sum(m.share_pct for m in items),
         ))
     rows.sort(key=lambda r: -r.share_pct)

@@ -20,6 +20,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from cluster_reports.domain.shares import half_up_decimal
+from cluster_reports.inputs.schema.common import Untranslated
 
 LANGUAGES = ("id", "en")
 LOCALES = {"id": "id_ID", "en": "en_US"}
@@ -56,8 +57,11 @@ def capfirst(text: str) -> str:
         if ch.isalnum():
             if not ch.islower():
                 return text
+            raised = plain[:i] + ch.upper() + plain[i + 1:]
+            if isinstance(text, Untranslated):  # still the other language's text, to be marked
+                return Untranslated(raised, text.lang)  # type: ignore[return-value]
             # type(text) keeps a Markup a Markup; its constructor does not escape again
-            return type(text)(plain[:i] + ch.upper() + plain[i + 1:])
+            return type(text)(raised)
     return text
 
 
@@ -141,6 +145,16 @@ OPTIONAL_FORMS = ("zero", "single", "one", "two", "few", "many")
 def _plural_form_of(key: str, keys: set[str]) -> bool:
     parent, _, form = key.rpartition(".")
     return form in OPTIONAL_FORMS and f"{parent}.other" in keys
+
+
+# The mark after a text shown in the other language (the consultant wrote it in one language
+# only), in the document's language: square brackets are an editor's insertion in a ministry text.
+UNTRANSLATED_MARK = {"en": "[not yet translated]", "id": "[belum diterjemahkan]"}
+
+
+def untranslated_mark(text_lang: str) -> str:
+    """The mark for a text in ``text_lang`` printed in a document of the other language."""
+    return UNTRANSLATED_MARK["id" if text_lang == "en" else "en"]
 
 
 def catalogue_files(templates: Path, lang: str) -> list[Path]:

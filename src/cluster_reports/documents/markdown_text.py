@@ -19,11 +19,17 @@ the document tree without Markdown: a reviewer's wording, document properties, a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import Enum
 from typing import TypeVar
 
 from markupsafe import Markup
 from pydantic import BaseModel
+
+from cluster_reports.documents.i18n import untranslated_mark
+from cluster_reports.inputs.schema.common import Untranslated
 
 T = TypeVar("T")
 
@@ -123,6 +129,21 @@ def inert_model(value: T) -> T:
     return value
 
 
+# The mark of the document being composed (its label catalogue's ``untranslated.mark``); None outside
+# a composition, where the shipped wording stands in.
+_MARK: ContextVar[str | None] = ContextVar("untranslated_mark", default=None)
+
+
+@contextmanager
+def marking(mark: str) -> Iterator[None]:
+    """Within it, a text escaped in the language it is not in is followed by ``mark``."""
+    token = _MARK.set(mark)
+    try:
+        yield
+    finally:
+        _MARK.reset(token)
+
+
 def escape(value: object) -> MarkdownText:
     """Any value as literal Markdown text on one line; composed Markdown as it is."""
     if isinstance(value, MarkdownText):
@@ -130,5 +151,9 @@ def escape(value: object) -> MarkdownText:
     if isinstance(value, Markup) or hasattr(value, "__html__"):
         raise NotMarkdown(f"HTML markup where Markdown was expected: {str(value)[:60]!r} "
                           "(mark composed Markdown as MarkdownText)")
-    line = _SPACE.sub(" ", inert(str(value)))
-    return MarkdownText(_PUNCTUATION.sub(r"\\\1", line))
+    line = _PUNCTUATION.sub(r"\\\1", _SPACE.sub(" ", inert(str(value))))
+    if isinstance(value, Untranslated) and value.lang in ("en", "id") and line.strip():
+        # Given in the other language only: a span in its language, then the document's mark.
+        mark = _PUNCTUATION.sub(r"\\\1", _MARK.get() or untranslated_mark(value.lang))
+        return MarkdownText(f"[{line}]{{lang={value.lang}}} {mark}")
+    return MarkdownText(line)

@@ -37,7 +37,9 @@ def _same_name(a: Text, b: Text) -> bool:
     def norm(text: str) -> str:
         return " ".join(text.split()).casefold()
 
-    return norm(a.en) == norm(b.en) or norm(a.id) == norm(b.id)
+    # A name given in one language only is compared in the language both have.
+    return any(x is not None and y is not None and norm(x) == norm(y)
+               for x, y in ((a.en, b.en), (a.id, b.id)))
 
 
 def group(items: Iterable[T], channel: Callable[[T], Channel],

@@ -268,7 +268,7 @@ def check_valid(written: dict[Path, str], path: Path, like: str | None) -> None:
         for target, text in written.items():
             (trial / target.name).write_text(text, encoding="utf-8")
         _, problems = check_file(trial / path.name, library)
-    errors = [p for p in problems if p.severity != "note"]
+    errors = [p for p in problems if p.severity == "error"]
     if errors:
         origin = f"--like {like!r}" if like else "the template of a new cluster"
         listed = "; ".join(f"{Path(p.file).name}: {p.field}: {p.reason}" for p in errors[:5])

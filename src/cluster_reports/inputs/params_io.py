@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from . import files, programmes, publication
+from . import files, programmes, publication, untranslated
 from .schema import PARTS, ClusterParams, Monitoring, Plan, Publication, Strategy
 from .yaml_io import ParamsError, Problem, parse_yaml, read_bytes, read_csv, validate
 
@@ -93,12 +93,14 @@ def check_file(path: Path, programmes_dir: Path | None = None) -> tuple[LoadedPa
 
     A sidecar is checked even when the cluster file (or the plan, or the programme library it refers
     to) is invalid, without the checks that need it: a note says which. The loaded params come back
-    only when nothing is wrong; validate and render both come here, so they say the same."""
+    only when nothing is wrong (warnings, texts given in one language only, are not wrong); validate
+    and render both come here, so they say the same."""
     problems: list[Problem] = []
     params, raw = None, b""
     try:
         raw = read_bytes(path, root=files.params_root(path))
         params = validate(ClusterParams, parse_yaml(raw, path), path, {"folder": path.parent})
+        problems += untranslated.problems(params, path)
     except ParamsError as exc:
         problems += exc.problems
     defaults = None
@@ -134,6 +136,7 @@ def check_file(path: Path, programmes_dir: Path | None = None) -> tuple[LoadedPa
             for what, where in skipped
         ]
         if loaded is not None:
+            problems += untranslated.problems(loaded, side)
             # Checked as far as it could be: later sidecars are checked against it (monitoring
             # against the plan) even while the cluster file is invalid.
             parts[part] = loaded

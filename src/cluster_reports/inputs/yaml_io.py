@@ -86,7 +86,7 @@ def reason(error: dict) -> str:
     if error["type"] == "missing":
         return "required field is missing"
     if error["type"] == "model_type" and "instance of Text" in error["msg"]:
-        return "give this text in both languages, as a mapping with keys 'en' and 'id'"
+        return "give this text as a mapping with keys 'en' (English) and 'id' (Indonesian), one at least"
     if error["type"] == "string_pattern_mismatch" and error["loc"][-1:] in (("id",), ("cluster",)):
         return (
             f"{error['input']!r} is not a valid id: use lower-case letters, digits and single "

@@ -20,6 +20,7 @@ from .common import (  # noqa: F401
     SourceKind,
     Strict,
     Text,
+    Untranslated,
 )
 from .library import Library, LibraryProgramme  # noqa: F401
 from .monitoring import Monitoring  # noqa: F401

@@ -128,11 +128,11 @@ class Product(Strict):
         o, c = self.output, self.capacity
         if o.unit != c.unit or o.per != c.per:
             raise ValueError(
-                f"output is in {o.unit.en} per {o.per} but capacity in {c.unit.en} per {c.per}: give "
+                f"output is in {o.unit.any} per {o.per} but capacity in {c.unit.any} per {c.per}: give "
                 "both in the same unit and per the same period, so that capacity use can be computed")
         if o.quantity > c.quantity:
             raise ValueError(
-                f"output ({o.quantity:g} {o.unit.en} per {o.per}) exceeds capacity ({c.quantity:g}): "
+                f"output ({o.quantity:g} {o.unit.any} per {o.per}) exceeds capacity ({c.quantity:g}): "
                 "capacity is the most the cluster can make in the period")
         return self
 
@@ -510,13 +510,13 @@ def check_step_constraints(steps: list[ProductionStep], constraints: list[Constr
         for ref in s.constraints:
             if ref >= len(constraints):
                 raise ValueError(
-                    f"step {n} ({s.step.en!r}) names constraint {ref}, but the cluster lists "
+                    f"step {n} ({s.step.any!r}) names constraint {ref}, but the cluster lists "
                     f"{len(constraints)} constraints (positions 0 to {len(constraints) - 1})"
                     if constraints else
-                    f"step {n} ({s.step.en!r}) names constraint {ref}, but the cluster lists no constraints"
+                    f"step {n} ({s.step.any!r}) names constraint {ref}, but the cluster lists no constraints"
                 )
         if len(set(s.constraints)) != len(s.constraints):
-            raise ValueError(f"step {n} ({s.step.en!r}) names a constraint twice")
+            raise ValueError(f"step {n} ({s.step.any!r}) names a constraint twice")
 
 
 # Top-level sections whose values carry a provenance entry.

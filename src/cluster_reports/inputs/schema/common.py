@@ -20,6 +20,7 @@ from pydantic import (
     WithJsonSchema,
     WrapValidator,
     field_validator,
+    model_validator,
 )
 from pydantic_core import ErrorDetails
 
@@ -62,14 +63,77 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Text(Strict):
-    """A text in both document languages; each may run over several lines (a note, a description)."""
+LANGUAGES = ("en", "id")
 
-    en: Paragraph
-    id: Paragraph
+
+class Untranslated(str):
+    """A text shown in a document of the other language: it carries the language it is really in,
+    so that the document can mark it (the wording of the mark is the documents' own)."""
+
+    __slots__ = ("lang",)
+    lang: str
+
+    def __new__(cls, text: str, lang: str) -> Untranslated:
+        self = super().__new__(cls, text)
+        self.lang = lang
+        return self
+
+    def __reduce__(self) -> tuple:  # a batch's worker hands summaries back pickled
+        return (Untranslated, (str(self), self.lang))
+
+
+def _no_empty_language(value: object) -> object:
+    # An empty or blank text is no language given: dropped, so the other must be there.
+    if isinstance(value, dict):
+        return {k: (None if k in LANGUAGES and isinstance(v, str) and not v.strip() else v)
+                for k, v in value.items()}
+    return value
+
+
+class Text(Strict):
+    """A text in the document languages; each may run over several lines (a note, a description).
+    One language may be missing (None); ``get`` then gives the other's text as ``Untranslated``."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True,
+        json_schema_extra={
+            "description": "A text in English (en) and Indonesian (id). At least one language is "
+            "required (an empty text is none given); a text in one only is accepted with a warning, "
+            "and the other language's documents show it as given, marked as not yet translated.",
+            "anyOf": [{"required": ["en"]}, {"required": ["id"]}],
+        },
+    )
+
+    en: Paragraph | None = None
+    id: Paragraph | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_missing(cls, value: object) -> object:
+        return _no_empty_language(value)
+
+    @model_validator(mode="after")
+    def _one_at_least(self) -> Text:
+        if self.en is None and self.id is None:
+            raise ValueError("give the text in at least one language: en (English), id (Indonesian), or both")
+        return self
 
     def get(self, lang: str) -> str:
-        return getattr(self, lang)
+        value = getattr(self, lang)
+        if value is None:
+            other = "id" if lang == "en" else "en"
+            return Untranslated(getattr(self, other), other)
+        return value
+
+    @property
+    def missing(self) -> str | None:
+        """The language this text is not given in (None when both are)."""
+        return "en" if self.en is None else "id" if self.id is None else None
+
+    @property
+    def any(self) -> str:
+        """The text in a language it is given in (English first): for messages and keys."""
+        return self.en if self.en is not None else self.id  # type: ignore[return-value]
 
 
 def _label(value: object) -> object:

@@ -160,7 +160,7 @@ def firms_csv(model: Monitoring) -> str:
     for obs in model.firms:
         row = [obs.firm, obs.period, obs.turnover, obs.channel.value, "yes" if obs.reached_goal else "no"]
         if named:
-            row += [obs.channel_name.en, obs.channel_name.id] if obs.channel_name else ["", ""]
+            row += [obs.channel_name.en or "", obs.channel_name.id or ""] if obs.channel_name else ["", ""]
         writer.writerow(row)
     return buffer.getvalue()
 

@@ -62,7 +62,8 @@ def to_cell(column: Column, value: object) -> object:
     if column.cell_kind in ("text", "line-or-text"):
         if isinstance(value, str):  # a line printed so in both languages: the Indonesian column alone
             return value if column.lang == "id" else None
-        return value.get(column.lang)
+        # A language not given stays a blank cell (get would give the other language's text).
+        return value.get(column.lang) if isinstance(value, dict) else getattr(value, column.lang)
     return _scalar_out(value)
 
 

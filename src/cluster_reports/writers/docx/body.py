@@ -174,7 +174,7 @@ class BodyWriter:
             char_style = self.styles.id("Code", "Verbatim Char", "HTML Code")
         elif linked:
             char_style = self.styles.id("Hyperlink")
-        if char_style or run.code or run.bold or run.italic:
+        if char_style or run.code or run.bold or run.italic or run.lang:
             r_pr = sub(element, "w:rPr")
             if char_style:
                 sub(r_pr, "w:rStyle", {"w:val": char_style})
@@ -184,6 +184,8 @@ class BodyWriter:
                 sub(r_pr, "w:b")
             if run.italic:
                 sub(r_pr, "w:i")
+            if run.lang:  # a text in the other language (not yet translated): its own, for spelling
+                sub(r_pr, "w:lang", {"w:val": d.LANGUAGE_TAGS[run.lang]})
         text = clean_text(run.text)
         if "\t" in text or "\n" in text:
             WordRun(element, paragraph).text = text  # tabs and breaks become w:tab and w:br
