@@ -4,38 +4,17 @@ cluster, reported by file and field; documents that need a missing sidecar are '
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from cli_run import cli, cli_in_process
 from conftest import SAMPLE
 
 from cluster_reports.documents import i18n
 from cluster_reports.inputs import params_io
 
 BASE = SAMPLE / "jawa-tengah" / "tegal-metalwork.yaml"
-
-
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "cluster_reports.cli", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=300,
-    )
-
-
-def cli_in_process(*args: str) -> subprocess.CompletedProcess:
-    """The same command run in this process: a fresh interpreter costs seconds of imports per call."""
-    from typer.testing import CliRunner
-
-    from cluster_reports.cli import app
-
-    result = CliRunner().invoke(app, list(args))
-    # An escaped exception would have been a traceback on the console: never a pass.
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
 
 
 def text(en: str) -> dict:
