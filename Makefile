@@ -31,8 +31,11 @@ demo: setup
 system-deps:
 	bash .ci/system-deps
 
+## On every core (pytest-xdist); --dist loadfile keeps a test module on one worker, so a module's
+## expensive fixture (a render, a LibreOffice session, a built wheel) is built once, not per worker.
+## pytest exits non-zero on a failure, and with 5 when no tests ran.
 test: system-deps setup lint
-	$(VENV)/bin/pytest -q --durations=15
+	$(VENV)/bin/pytest -q --durations=15 -n auto --dist loadfile
 
 ## ruff, and the import contracts of pyproject.toml (layers point down, no circles).
 lint: setup

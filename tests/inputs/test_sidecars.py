@@ -4,25 +4,17 @@ cluster, reported by file and field; documents that need a missing sidecar are '
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from cli_run import cli, cli_in_process
 from conftest import SAMPLE
 
 from cluster_reports.documents import i18n
 from cluster_reports.inputs import params_io
 
 BASE = SAMPLE / "jawa-tengah" / "tegal-metalwork.yaml"
-
-
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "cluster_reports.cli", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=300,
-    )
 
 
 def text(en: str) -> dict:
@@ -126,12 +118,14 @@ def test_a_cluster_document_needs_a_cluster(tmp_path: Path):
     assert not (tmp_path / "out").exists()
 
 
-def test_schema_of_every_file_kind(tmp_path: Path):
+def test_schema_of_every_file_kind(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     for kind, expected in [("cluster", "firms"), ("strategy", "three_c"), ("plan", "programmes"),
                            ("monitoring", "periods"), ("library", "programmes")]:
-        result = cli("schema", "--kind", kind, cwd=tmp_path)
+        result = cli_in_process("schema", "--kind", kind)
         assert result.returncode == 0, result.stderr
         assert f'"{expected}"' in result.stdout
+    # One run of the real command line, as a user types it.
     bad = cli("schema", "--kind", "budget", cwd=tmp_path)
     assert bad.returncode == 2 and "unknown 'budget'" in bad.stderr
 
