@@ -101,9 +101,13 @@ def merge_observations(document: CommentedMap, observations: list[FirmObservatio
         listed = document["firms"] = CommentedSeq()
     index = {(o.get("firm"), o.get("period")): n for n, o in enumerate(listed) if isinstance(o, dict)}
     flow = any(isinstance(o, CommentedMap) and o.fa.flow_style() for o in listed)
+    quoted = any(isinstance(o, dict) and isinstance(o.get("firm"), DoubleQuotedScalarString) for o in listed)
     added = updated = 0
     for obs in observations:
-        entry = _mapping(obs.model_dump(mode="json", exclude_none=True), flow)
+        values = obs.model_dump(mode="json", exclude_none=True)
+        if quoted:
+            values["firm"] = DoubleQuotedScalarString(values["firm"])
+        entry = _mapping(values, flow)
         n = index.get((obs.firm, obs.period))
         if n is None:
             listed.append(entry)
