@@ -33,7 +33,7 @@ from cluster_reports.inputs.workbook.reasons import reason
 from cluster_reports.inputs.yaml_io import ParamsError, Problem, parse_yaml
 
 from . import export as exports
-from . import forms
+from . import forms, yaml_splice
 
 YES_NO = {"yes": True, "no": False}
 _DIGITS = re.compile(r"\d+")
@@ -273,14 +273,43 @@ def _import_firms(table: exports.Export, form: forms.Form, loaded: params_io.Loa
         outcome.problems += problems
     if outcome.problems:
         return
-    from . import yaml_update
-
     raw = loaded.path.read_bytes()
-    document = yaml_update.load(raw)
-    outcome.added, outcome.updated = yaml_update.merge_firms(document.data, firms)
-    new = document.dump()
-    outcome.comments_kept = document.layout_kept
-    _check_and_write(loaded.path, {loaded.path: new}, outcome)
+    text = raw.decode("utf-8-sig")
+    sequence = yaml_splice.find_sequence(text, ("firms", "table"))
+    if sequence is None:  # no table yet: ruamel.yaml adds it, keeping the comments
+        from . import yaml_update
+
+        document = yaml_update.load(raw)
+        outcome.added, outcome.updated = yaml_update.merge_firms(document.data, firms)
+        outcome.comments_kept = document.layout_kept
+        _check_and_write(loaded.path, {loaded.path: document.dump()}, outcome)
+        return
+    table = loaded.params.firms.table or []
+    by_id = {f.id: n for n, f in enumerate(table) if f.id}
+    by_name = {f.name: n for n, f in enumerate(table) if not f.id}
+    replace, add = {}, []
+    for firm in firms:
+        n = by_id.get(firm.id, by_name.get(firm.name))
+        entry = firm.model_dump(mode="json", exclude_none=True)
+        if n is None:
+            add.append(entry)
+        else:
+            replace[n] = entry
+    quoted = frozenset({"name"} if _quoted(sequence, "name") else ())
+    new = yaml_splice.splice(text, sequence, replace, add, quoted)
+    outcome.added, outcome.updated = len(add), len(replace)
+    _check_and_write(loaded.path, {loaded.path: new.encode("utf-8")}, outcome)
+
+
+def _quoted(sequence, key: str) -> bool:
+    """Whether the list's items write ``key`` in double quotes (the samples quote firm names)."""
+    import yaml
+
+    for item in sequence.value:
+        for k, v in getattr(item, "value", []) if isinstance(item, yaml.MappingNode) else []:
+            if k.value == key and isinstance(v, yaml.ScalarNode):
+                return v.style == '"'
+    return False
 
 
 # --- the monitoring file's firm observations ---
@@ -330,12 +359,30 @@ def _import_monitoring(table: exports.Export, form: forms.Form, loaded: params_i
         new, outcome.added, outcome.updated = _merge_csv(csv_path.read_bytes(), observations)
         _check_and_write(loaded.path, {csv_path: new}, outcome)
         return
-    from . import yaml_update
+    text = raw.decode("utf-8-sig")
+    sequence = yaml_splice.find_sequence(text, ("firms",))
+    if sequence is None:  # no observations yet: ruamel.yaml adds the list, keeping the comments
+        from . import yaml_update
 
-    document = yaml_update.load(raw)
-    outcome.added, outcome.updated = yaml_update.merge_observations(document.data, observations)
-    outcome.comments_kept = document.layout_kept
-    _check_and_write(loaded.path, {side: document.dump()}, outcome)
+        document = yaml_update.load(raw)
+        outcome.added, outcome.updated = yaml_update.merge_observations(document.data, observations)
+        outcome.comments_kept = document.layout_kept
+        _check_and_write(loaded.path, {side: document.dump()}, outcome)
+        return
+    listed = loaded.monitoring.firms if loaded.monitoring is not None else []
+    index = {(o.firm, o.period): n for n, o in enumerate(listed)}
+    replace, add = {}, []
+    for obs in observations:
+        entry = obs.model_dump(mode="json", exclude_none=True)
+        n = index.get((obs.firm, obs.period))
+        if n is None:
+            add.append(entry)
+        else:
+            replace[n] = entry
+    quoted = frozenset({"firm"} if _quoted(sequence, "firm") else ())
+    new = yaml_splice.splice(text, sequence, replace, add, quoted)
+    outcome.added, outcome.updated = len(add), len(replace)
+    _check_and_write(loaded.path, {side: new.encode("utf-8")}, outcome)
 
 
 def observation_row(obs: FirmObservation) -> dict:
