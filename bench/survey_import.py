@@ -47,7 +47,8 @@ def params_tree(root: Path, n_firms: int) -> tuple[Path, list[dict]]:
     counts = {size: sum(1 for f in table if size_class(f["workers"]) == size) for size in SIZE_CLASSES}
     data["firms"]["by_size"] = counts  # the table is the whole sentra's survey
     data["workers"] = max(data.get("workers") or 0, sum(f["workers"] for f in table))
-    cluster.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=4096), encoding="utf-8")
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=4096)
+    cluster.write_text(text, encoding="utf-8")
     surveyed = [dict(f, annual_sales=f["annual_sales"] + 1000, address=f"Jl. Sokka {n + 1}, Pejagoan",
                      phone=f"(0287) {380000 + n}") for n, f in enumerate(table)]
     return cluster, surveyed
@@ -82,8 +83,9 @@ def main(n_firms: int) -> None:
             table = yaml.safe_load(cluster.read_text(encoding="utf-8"))["firms"]["table"]
             assert table == surveyed, "the firm table differs from the surveyed firms"
             verdict = "within" if seconds < TARGET_S else "OVER"
-            print(f"  {fmt:4}: import {seconds:.2f} s, pandas read {baseline:.3f} s, ratio {seconds / baseline:.0f}x; "
-                  f"{verdict} the {TARGET_S:g} s target; {outcome.updated} firms updated, table equal")
+            print(f"  {fmt:4}: import {seconds:.2f} s, pandas read {baseline:.3f} s, "
+                  f"ratio {seconds / baseline:.0f}x; {verdict} the {TARGET_S:g} s target; "
+                  f"{outcome.updated} firms updated, table equal")
 
 
 if __name__ == "__main__":
