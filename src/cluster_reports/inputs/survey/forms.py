@@ -7,6 +7,7 @@ The same file tells the import which export column goes where, so form and impor
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import yaml
 from cluster_reports import resources
 from cluster_reports.atomic import write_atomic
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 KINDS = ("firms", "monitoring")
 FORMS = Path(__file__).with_name("forms")
 # The language columns as ODK and Kobo name them: "label::<Language name> (<code>)".
@@ -62,10 +64,11 @@ class Form:
         return next(q for q in self.questions if q.name == name)
 
 
+@functools.cache
 def load(kind: str) -> Form:
     if kind not in KINDS:
         raise ValueError(f"unknown survey form {kind!r}: {' or '.join(KINDS)}")
-    spec = yaml.safe_load((FORMS / f"{kind}.yaml").read_text(encoding="utf-8"))
+    spec = yaml.load((FORMS / f"{kind}.yaml").read_text(encoding="utf-8"), Loader=_Loader)
     questions: list[Question] = []
 
     def walk(items: list[dict], groups: tuple[str, ...]) -> None:
@@ -85,8 +88,8 @@ def channel_choices() -> list[dict]:
     """The schema's channels, each named as the documents name it (so a form and a report agree)."""
     from cluster_reports.inputs.schema import Channel
 
-    labels = {lang: yaml.safe_load((resources.shipped("templates") / "labels" / f"{lang}.yaml")
-                                   .read_text(encoding="utf-8"))["channel"] for lang in LANGUAGES}
+    labels = {lang: yaml.load((resources.shipped("templates") / "labels" / f"{lang}.yaml")
+                              .read_text(encoding="utf-8"), Loader=_Loader)["channel"] for lang in LANGUAGES}
     return [{"name": c.value, "label": {lang: labels[lang][c.value] for lang in LANGUAGES}} for c in Channel]
 
 

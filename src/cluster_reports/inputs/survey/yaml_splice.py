@@ -45,8 +45,16 @@ def flow(entry: dict, quoted: frozenset[str] = frozenset()) -> str:
     return "{" + ", ".join(items) + "}"
 
 
-def block(entry: dict, indent: int) -> str:
-    lines = yaml.safe_dump(entry, allow_unicode=True, sort_keys=False, width=4096).rstrip("\n").split("\n")
+def block(entry: dict, indent: int, quoted: frozenset[str] = frozenset()) -> str:
+    """A mapping in block style, its first line to follow "- " and the others at ``indent``; the
+    params' values are one line each (Line, Label), nested one level at most (products: {en, id})."""
+    lines = []
+    for key, value in entry.items():
+        if isinstance(value, dict):
+            lines.append(f"{key}:")
+            lines += [f"  {k}: {scalar(v)}" for k, v in value.items()]
+        else:
+            lines.append(f"{key}: {scalar(value, key in quoted)}")
     return ("\n" + " " * indent).join(lines)
 
 
@@ -73,7 +81,7 @@ def splice(text: str, sequence: yaml.SequenceNode, replace: dict[int, dict], add
         return offsets[mark.line] + mark.column
 
     def render(entry: dict, like: yaml.Node) -> str:
-        return flow(entry, quoted) if like.flow_style else block(entry, like.start_mark.column)
+        return flow(entry, quoted) if like.flow_style else block(entry, like.start_mark.column, quoted)
 
     pieces = []
     cursor = 0
