@@ -30,7 +30,7 @@ from cluster_reports.inputs import files, params_io
 from cluster_reports.inputs.schema import Firm
 from cluster_reports.inputs.schema.monitoring import FirmObservation
 from cluster_reports.inputs.workbook.reasons import reason
-from cluster_reports.inputs.yaml_io import ParamsError, Problem, parse_yaml
+from cluster_reports.inputs.yaml_io import ParamsError, Problem, parse_yaml, read_bytes
 
 from . import export as exports
 from . import forms, yaml_splice
@@ -136,15 +136,28 @@ def import_export(export: Path, params_file: Path, kind: str | None, lang: str) 
     if shape:
         outcome.problems = shape
         return outcome
-    loaded, problems = params_io.check_file(params_file)
-    if loaded is None:
-        outcome.problems = [p for p in problems if p.severity == "error"] or problems
+    # Read, not validated: the cluster is validated once, as a whole, as it will be (an invalid
+    # file's own problems are then reported too, and nothing written).
+    try:
+        data = parse_yaml(read_bytes(params_file, root=files.params_root(params_file)), params_file)
+    except ParamsError as exc:
+        outcome.problems = exc.problems
         return outcome
+    firms = data.get("firms") if isinstance(data.get("firms"), dict) else {}
+    rows = [f for f in firms.get("table") or [] if isinstance(f, dict)]
+    loaded = _Cluster(params_file, str(data.get("id")), rows)
     if kind == "firms":
         _import_firms(table, form, loaded, lang, outcome)
     else:
         _import_monitoring(table, form, loaded, lang, outcome)
     return outcome
+
+
+@dataclass(frozen=True)
+class _Cluster:
+    path: Path
+    id: str
+    table: list[dict]  # the firm table as the file gives it
 
 
 def _check_shape(table: exports.Export, form: forms.Form, lang: str) -> list[Problem]:
@@ -252,12 +265,12 @@ def _schema_problems(exc: ValidationError, table: exports.Export, form: forms.Fo
 # --- the firm table ---
 
 
-def _import_firms(table: exports.Export, form: forms.Form, loaded: params_io.LoadedParams, lang: str,
+def _import_firms(table: exports.Export, form: forms.Form, loaded: _Cluster, lang: str,
                   outcome: Outcome) -> None:
     firms: list[Firm] = []
     seen: dict[str, int] = {}
     for number, cells in table.rows:
-        data, _, problems = _row_values(table, form, number, cells, lang, loaded.params.id, loaded.path)
+        data, _, problems = _row_values(table, form, number, cells, lang, loaded.id, loaded.path)
         firm_id = data.get("id")
         if isinstance(firm_id, str) and firm_id in seen:
             problems.append(Problem(str(table.path), table.where(number, "firm_id", lang), _say(
@@ -284,9 +297,8 @@ def _import_firms(table: exports.Export, form: forms.Form, loaded: params_io.Loa
         outcome.comments_kept = document.layout_kept
         _check_and_write(loaded.path, {loaded.path: document.dump()}, outcome)
         return
-    table = loaded.params.firms.table or []
-    by_id = {f.id: n for n, f in enumerate(table) if f.id}
-    by_name = {f.name: n for n, f in enumerate(table) if not f.id}
+    by_id = {f["id"]: n for n, f in enumerate(loaded.table) if f.get("id")}
+    by_name = {f.get("name"): n for n, f in enumerate(loaded.table) if not f.get("id")}
     replace, add = {}, []
     for firm in firms:
         n = by_id.get(firm.id, by_name.get(firm.name))
@@ -315,7 +327,7 @@ def _quoted(sequence, key: str) -> bool:
 # --- the monitoring file's firm observations ---
 
 
-def _import_monitoring(table: exports.Export, form: forms.Form, loaded: params_io.LoadedParams, lang: str,
+def _import_monitoring(table: exports.Export, form: forms.Form, loaded: _Cluster, lang: str,
                        outcome: Outcome) -> None:
     side = params_io.sidecar_path(loaded.path, "monitoring")
     if side is None:
@@ -325,11 +337,11 @@ def _import_monitoring(table: exports.Export, form: forms.Form, loaded: params_i
     raw = side.read_bytes()
     data = parse_yaml(raw, side)
     periods = [p.get("id") for p in data.get("periods") or [] if isinstance(p, dict)]
-    names = {f.id: f.name for f in loaded.params.firms.table or [] if f.id}
+    names = {f["id"]: f.get("name") for f in loaded.table if isinstance(f.get("id"), str)}
     observations: list[FirmObservation] = []
     seen: dict[tuple[str, str], int] = {}
     for number, cells in table.rows:
-        values, roles, problems = _row_values(table, form, number, cells, lang, loaded.params.id, loaded.path)
+        values, roles, problems = _row_values(table, form, number, cells, lang, loaded.id, loaded.path)
         firm_id = roles.get("firm_id")
         if firm_id is not None and firm_id not in names:
             problems.append(Problem(str(table.path), table.where(number, "firm_id", lang), _say(
@@ -346,7 +358,7 @@ def _import_monitoring(table: exports.Export, form: forms.Form, loaded: params_i
             seen.setdefault((firm_id, period), number)
         values["firm"] = names.get(firm_id) or "?"  # not found: said above
         try:
-            obs = FirmObservation.model_validate(values, context={"cluster": loaded.params})
+            obs = FirmObservation.model_validate(values)  # against the table: in the check as a whole
             if not problems:
                 observations.append(obs)
         except ValidationError as exc:
@@ -369,8 +381,8 @@ def _import_monitoring(table: exports.Export, form: forms.Form, loaded: params_i
         outcome.comments_kept = document.layout_kept
         _check_and_write(loaded.path, {side: document.dump()}, outcome)
         return
-    listed = loaded.monitoring.firms if loaded.monitoring is not None else []
-    index = {(o.firm, o.period): n for n, o in enumerate(listed)}
+    listed = [o if isinstance(o, dict) else {} for o in data.get("firms") or []]
+    index = {(o.get("firm"), o.get("period")): n for n, o in enumerate(listed)}
     replace, add = {}, []
     for obs in observations:
         entry = obs.model_dump(mode="json", exclude_none=True)
