@@ -193,3 +193,26 @@ def test_an_import_that_breaks_the_cluster_as_a_whole_writes_nothing(tmp_path: P
     result = run(export, params, "--lang", "en")
     assert result.exit_code == 1 and "firm names repeat" in result.output
     assert snapshot(tmp_path / "params") == files
+
+
+def test_only_the_surveyed_firms_lines_change(tmp_path: Path):
+    params = copy_cluster(tmp_path, "jawa-tengah", "kebumen-roof-tile")
+    before = params.read_text(encoding="utf-8").split("\n")
+    firm = dict(table_of(params)[4], workers=table_of(params)[4]["workers"] + 1)
+    export = write("firms", [sample_export.answers_of_firm(firm, "kebumen-roof-tile")], "kobo", "csv",
+                   tmp_path / "one.csv")
+    assert importing.import_export(export, params, None, "en").problems == []
+    after = params.read_text(encoding="utf-8").split("\n")
+    changed = [n for n, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    assert len(changed) == 1 and firm["id"] in after[changed[0]]
+    line = f'    - {{id: {firm["id"]}, name: "{firm["name"]}", workers: {firm["workers"]},'
+    assert after[changed[0]].startswith(line)  # in the style of its neighbours: one line, name quoted
+
+
+def test_is_survey_export_tells_an_export_from_other_files(tmp_path: Path):
+    other = tmp_path / "budget.csv"
+    other.write_text("item,amount\nkiln,1000\n", encoding="utf-8")
+    assert not importing.is_survey_export(other)
+    assert not importing.is_survey_export(tmp_path / "missing.csv")
+    export = write("monitoring", [observation_answers("waru-001", "q2")], "odk", "xlsx", tmp_path / "m.xlsx")
+    assert importing.is_survey_export(export)
