@@ -6,7 +6,8 @@ surveyed again (every firm's sales, address and telephone changed); the survey's
 KoboToolbox writes it (CSV with semicolons, XLSX), is imported. Prints, for CSV and XLSX: the
 seconds of the import (read, every row checked, the cluster checked as a whole, the YAML updated
 with its comments, written), of a plain pandas read of the same file in the same run, and the ratio.
-Target: under 2 s. Asserts that the firm table after the import equals the surveyed one.
+Target: under 2 s. The CPU seconds are printed beside: on a shared machine the wall time is longer.
+Asserts that the firm table after the import equals the surveyed one.
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ def params_tree(root: Path, n_firms: int) -> tuple[Path, list[dict]]:
 
 
 def timed(call) -> tuple[float, object]:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = call()
+    timed.cpu = time.process_time() - cpu  # the CPU seconds: on a shared machine, below the wall time
     return time.perf_counter() - start, result
 
 
@@ -83,7 +85,7 @@ def main(n_firms: int) -> None:
             table = yaml.safe_load(cluster.read_text(encoding="utf-8"))["firms"]["table"]
             assert table == surveyed, "the firm table differs from the surveyed firms"
             verdict = "within" if seconds < TARGET_S else "OVER"
-            print(f"  {fmt:4}: import {seconds:.2f} s, pandas read {baseline:.3f} s, "
+            print(f"  {fmt:4}: import {seconds:.2f} s ({timed.cpu:.2f} s CPU), pandas read {baseline:.3f} s, "
                   f"ratio {seconds / baseline:.0f}x; {verdict} the {TARGET_S:g} s target; "
                   f"{outcome.updated} firms updated, table equal")
 

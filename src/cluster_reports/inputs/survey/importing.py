@@ -139,7 +139,7 @@ def import_export(export: Path, params_file: Path, kind: str | None, lang: str) 
     # Read, not validated: the cluster is validated once, as a whole, as it will be (an invalid
     # file's own problems are then reported too, and nothing written).
     try:
-        data = parse_yaml(read_bytes(params_file, root=files.params_root(params_file)), params_file)
+        data = _quick_parse(read_bytes(params_file, root=files.params_root(params_file)), params_file)
     except ParamsError as exc:
         outcome.problems = exc.problems
         return outcome
@@ -151,6 +151,19 @@ def import_export(export: Path, params_file: Path, kind: str | None, lang: str) 
     else:
         _import_monitoring(table, form, loaded, lang, outcome)
     return outcome
+
+
+def _quick_parse(raw: bytes, path: Path) -> dict:
+    """A params file's data by libyaml alone (its ids and names are all the import reads before the
+    check as a whole, which reads it as validate does); a file it cannot read is read by parse_yaml,
+    whose message names the line and the fault."""
+    import yaml
+
+    try:
+        data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        data = None
+    return data if isinstance(data, dict) else parse_yaml(raw, path)
 
 
 @dataclass(frozen=True)
@@ -335,7 +348,11 @@ def _import_monitoring(table: exports.Export, form: forms.Form, loaded: _Cluster
             "no_monitoring", lang, name=f"{loaded.path.stem}.monitoring.yaml")))
         return
     raw = side.read_bytes()
-    data = parse_yaml(raw, side)
+    try:
+        data = _quick_parse(raw, side)
+    except ParamsError as exc:
+        outcome.problems += exc.problems
+        return
     periods = [p.get("id") for p in data.get("periods") or [] if isinstance(p, dict)]
     names = {f["id"]: f.get("name") for f in loaded.table if isinstance(f.get("id"), str)}
     observations: list[FirmObservation] = []
