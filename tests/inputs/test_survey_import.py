@@ -216,3 +216,17 @@ def test_is_survey_export_tells_an_export_from_other_files(tmp_path: Path):
     assert not importing.is_survey_export(tmp_path / "missing.csv")
     export = write("monitoring", [observation_answers("waru-001", "q2")], "odk", "xlsx", tmp_path / "m.xlsx")
     assert importing.is_survey_export(export)
+
+
+def test_an_export_of_another_cluster_and_an_unknown_period_in_indonesian(tmp_path: Path):
+    params = copy_cluster(tmp_path, "jawa-timur", "waru-sidoarjo-metalwork")
+    answers = dict(observation_answers("waru-001", "q9"), cluster="kebumen-roof-tile")
+    export = write("monitoring", [answers], "kobo", "csv", tmp_path / "m.csv")
+    files = snapshot(tmp_path / "params")
+    result = run(export, params)
+    assert result.exit_code == 1
+    assert ("baris 2, cluster: 'kebumen-roof-tile' bukan sentra berkas waru-sidoarjo-metalwork.yaml "
+            "(waru-sidoarjo-metalwork)") in result.output
+    assert "baris 2, period: 'q9' bukan periode dalam berkas pemantauan" in result.output
+    assert "2 masalah; tidak ada berkas yang ditulis" in result.output
+    assert snapshot(tmp_path / "params") == files
