@@ -684,5 +684,77 @@ def new_command(
     raise typer.Exit(new_cluster.main(request, out, err))
 
 
+# --- field surveys: the XLSForms and the import of their exports (issue 16) ---
+
+
+@app.command("survey-form")
+@_clear_ends
+def survey_form_command(
+    kind: Annotated[str, typer.Argument(metavar="firms|monitoring", help="The firm survey or the monitoring "
+                                        "survey")],
+    out_file: Annotated[Path, typer.Option("--out", help="The XLSForm to write (.xlsx), to upload to "
+                                           "KoboToolbox or ODK Central")],
+) -> None:
+    """Write a survey's XLSForm (labels and hints in Bahasa Indonesia and English) for ODK Collect or
+    KoboToolbox; `import-survey` reads its exports back into the params files."""
+    from cluster_reports.inputs.survey import forms
+
+    if kind not in forms.KINDS:
+        err.print(f"[red]error[/red] {escape(repr(kind))} is neither firms nor monitoring")
+        raise typer.Exit(2)
+    forms.write(kind, out_file)
+    out.print(f"written {escape(str(out_file))}")
+
+
+SURVEY_WORDS = {
+    "problems": {"id": "{n} masalah; tidak ada berkas yang ditulis", "en": "{n} {problems}; nothing written"},
+    "written": {"id": "ditulis {path}: {added} ditambahkan, {updated} diperbarui",
+                "en": "written {path}: {added} added, {updated} updated"},
+    "layout": {"id": "; komentarnya dipertahankan, tetapi tata letak sebagian baris berubah",
+               "en": "; its comments are kept, but some lines are laid out anew"},
+    "unchanged": {"id": "tidak berubah: berkas sudah memuat isian ekspor ini",
+                  "en": "unchanged: the files already hold this export's answers"},
+}
+
+
+@app.command("import-survey")
+@_clear_ends
+def import_survey_command(
+    export: Annotated[Path, typer.Argument(help="The export of ODK Central or KoboToolbox (.csv or .xlsx, "
+                                           "with XML values)")],
+    cluster: Annotated[str, typer.Option("--cluster", help="Cluster id or its params file")],
+    kind: Annotated[str | None, typer.Option("--kind", help="firms or monitoring; default: told by the "
+                                             "export's columns")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the problem reports: id or en")] = "id",
+    params_root: Annotated[
+        Path, typer.Option("--params-root", help="Where cluster ids are looked up")] = DEFAULT_PARAMS,
+) -> None:
+    """Import a survey export into a cluster: the firm survey updates the firm table by firm id, the
+    monitoring survey the monitoring file's firm observations. Every problem is named by the export's
+    row and column, and then nothing is written."""
+    from cluster_reports.inputs.survey import importing
+
+    lang = _workbook_lang(lang)
+    if kind is not None and kind not in ("firms", "monitoring"):
+        err.print(f"[red]error[/red] --kind: {escape(repr(kind))} is neither firms nor monitoring")
+        raise typer.Exit(2)
+    paths, problems = _resolve([cluster], params_root)
+    if problems:
+        _report(problems)
+        raise typer.Exit(1)
+    outcome = importing.import_export(export, params_io.cluster_of(paths[0]), kind, lang)
+    words = {k: v[lang] for k, v in SURVEY_WORDS.items()}
+    if outcome.problems:
+        _report(outcome.problems)
+        n = len([p for p in outcome.problems if p.severity == "error"])
+        out.print(words["problems"].format(n=n, problems="problem" if n == 1 else "problems"))
+        raise typer.Exit(1)
+    for path in outcome.written:
+        said = words["written"].format(path=escape(str(path)), added=outcome.added, updated=outcome.updated)
+        out.print(said + ("" if outcome.comments_kept else words["layout"]))
+    if not outcome.written:
+        out.print(words["unchanged"])
+
+
 if __name__ == "__main__":
     app()

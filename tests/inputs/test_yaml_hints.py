@@ -40,8 +40,8 @@ def problems_after(params: Path, name: str, old: str, new: str) -> tuple[Path, l
 
 def test_a_comma_that_splits_a_flow_mapping_value(params: Path):
     path, lines = problems_after(params, "kebumen-roof-tile.yaml",
-                                 '{name: "UD Genteng Kedawung Indah", workers',
-                                 "{name: UD Genteng Kedawung, Indah, workers")
+                                 'name: "UD Genteng Kedawung Indah", workers',
+                                 "name: UD Genteng Kedawung, Indah, workers")
     assert lines == [
         f"{path}: firms.table[3].Indah: unknown key (misspelt, or not part of the schema) "
         f"(line {line_of('UD Genteng Kedawung Indah')}); hint: "

@@ -88,8 +88,12 @@ def load_file(path: Path, programmes_dir: Path | None = None) -> LoadedParams:
     return loaded
 
 
-def check_file(path: Path, programmes_dir: Path | None = None) -> tuple[LoadedParams | None, list[Problem]]:
+def check_file(path: Path, programmes_dir: Path | None = None,
+               replaced: dict[Path, bytes] | None = None) -> tuple[LoadedParams | None, list[Problem]]:
     """Check a cluster's params file and every sidecar beside it, each as far as it can be checked.
+
+    ``replaced`` gives the bytes of files (by resolved path) as they are about to be written: an
+    import checks the whole cluster as it will be, before writing anything.
 
     A sidecar is checked even when the cluster file (or the plan, or the programme library it refers
     to) is invalid, without the checks that need it: a note says which. The loaded params come back
@@ -98,7 +102,7 @@ def check_file(path: Path, programmes_dir: Path | None = None) -> tuple[LoadedPa
     problems: list[Problem] = []
     params, raw = None, b""
     try:
-        raw = read_bytes(path, root=files.params_root(path))
+        raw = _read(replaced, path, root=files.params_root(path))
         params = validate(ClusterParams, parse_yaml(raw, path), path, {"folder": path.parent})
         problems += untranslated.problems(params, path)
     except ParamsError as exc:
@@ -129,7 +133,7 @@ def check_file(path: Path, programmes_dir: Path | None = None) -> tuple[LoadedPa
             # The cluster has a plan, reported invalid above: the model is not to say it has none.
             skipped.append((NEEDS_PLAN, plan_file))
             context["plan_invalid"] = True
-        loaded, digest, found = _load_part(side, model, context)
+        loaded, digest, found = _load_part(side, model, context, replaced)
         problems += found
         problems += [
             Problem(str(side), "(file)", f"{what} could not be checked: {where} is invalid", severity="note")
@@ -150,14 +154,20 @@ def check_file(path: Path, programmes_dir: Path | None = None) -> tuple[LoadedPa
                         cover, programmes.folder_for(path, programmes_dir)), problems
 
 
+def _read(replaced: dict[Path, bytes] | None, path: Path, *args, **kwargs) -> bytes:
+    if replaced and (given := replaced.get(path.resolve())) is not None:
+        return given
+    return read_bytes(path, *args, **kwargs)
+
+
 def _load_part(
-    path: Path, model: type[BaseModel], context: dict
+    path: Path, model: type[BaseModel], context: dict, replaced: dict[Path, bytes] | None = None
 ) -> tuple[BaseModel | None, str, list[Problem]]:
     """A sidecar validated (None when it has problems), the hash of its bytes (and its CSV's), and
     every problem found, those of CSV-given firm observations at their row and column."""
     root = files.params_root(path)
     try:
-        raw = read_bytes(path, root=root)
+        raw = _read(replaced, path, root=root)
         data = parse_yaml(raw, path)
     except ParamsError as exc:
         return None, "", exc.problems
@@ -172,7 +182,7 @@ def _load_part(
             pass  # names no file: the schema refuses its control character, once
         else:
             try:  # inside the params root, a regular file, within the limit: else refused, unread
-                csv_raw = read_bytes(given, files.CSV_LIMIT, root, named_by=(path, "firms_csv"))
+                csv_raw = _read(replaced, given, files.CSV_LIMIT, root, named_by=(path, "firms_csv"))
                 firms, rows, shape = read_csv(csv_raw, given, FIRM_COLUMNS, FIRM_NAME_COLUMNS)
                 if not any(p.field == "header" for p in shape):
                     csv_path = given

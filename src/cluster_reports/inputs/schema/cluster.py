@@ -44,7 +44,7 @@ from .common import (
     small,
     source_of,
 )
-from .contacts import Contact, SupportService
+from .contacts import Contact, SupportService, check_phone
 from .facilitation import Facilitation, check_facilitation
 from .publication import Publication
 
@@ -180,6 +180,9 @@ class SizeCounts(Strict):
 
 
 class Firm(Strict):
+    # A stable id lets a survey (ODK Collect, KoboToolbox) find the firm again when its name is
+    # spelt differently; the monitoring file still matches firms by name.
+    id: Slug | None = Field(None, description="Stable id of the firm, unique in the table, e.g. kbm-001")
     name: Line
     workers: FirmWorkers
     annual_sales: Rupiah
@@ -192,6 +195,15 @@ class Firm(Strict):
     women_workers: WorkerCount | None = Field(
         None, description="Women among the firm's workers (at most 'workers')"
     )
+    address: Line | None = Field(None, description="The firm's address, as written in Indonesian")
+    phone: Line | None = Field(
+        None, description="Telephone with the area code, e.g. '(0287) 381234' or '+62 812 2345 6789'"
+    )
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        return None if value is None else check_phone(value)
 
     @model_validator(mode="after")
     def _women_within_workers(self) -> Firm:
@@ -231,6 +243,7 @@ class Firms(Strict):
         if self.table:
             names = [f.name for f in self.table]
             check_unique(names, "firm names")
+            check_unique((f.id for f in self.table if f.id is not None), "firm ids")
         if self.by_size is not None and self.table:
             for size in SIZE_CLASSES:
                 listed = sum(1 for f in self.table if size_class(f.workers) == size)
