@@ -602,19 +602,33 @@ def workbook_command(
 @app.command("import")
 @_clear_ends
 def import_command(
-    workbook: Annotated[Path, typer.Argument(help="A workbook written by `workbook` (.xlsx)")],
+    workbook: Annotated[Path, typer.Argument(
+        metavar="FILE", help="A workbook written by `workbook` (.xlsx), or the export of a survey from "
+        "ODK Central or KoboToolbox (.csv or .xlsx, with XML values)")],
+    cluster: Annotated[str | None, typer.Option(
+        "--cluster", help="For a survey export: the cluster it goes into (id or params file)")] = None,
+    kind: Annotated[str | None, typer.Option(
+        "--kind", help="For a survey export: firms or monitoring; default: told by its columns")] = None,
     out_dir: Annotated[Path | None, typer.Option(
-        "--out", help="Params folder to write into (<province>/<id>.yaml below it); default: the params "
-        "root, params/clusters")] = None,
+        "--out", help="For a workbook: params folder to write into (<province>/<id>.yaml below it); "
+        "default: the params root, params/clusters")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Language of the problem reports: id or en")] = "id",
     programmes_dir: ProgrammesOption = None,
+    params_root: Annotated[
+        Path, typer.Option("--params-root", help="Where cluster ids are looked up")] = DEFAULT_PARAMS,
 ) -> None:
-    """Read a cluster's workbook and write its params files (the cluster and its sidecars).
+    """Read a cluster's workbook, or a survey's export, into its params files.
 
-    Everything is checked first: a problem is named by sheet, cell and reason, and then nothing is
-    written. A file replaced loses its YAML comments."""
+    A workbook gives the cluster and its sidecars. A firm survey's export updates the cluster's firm
+    table by firm id; a monitoring survey's export, the monitoring file's firm observations.
+    Everything is checked first: a problem is named by sheet and cell (or row and column) and reason,
+    and then nothing is written."""
+    from cluster_reports.inputs.survey import importing as surveys
     from cluster_reports.inputs.workbook import importing, read
 
+    if cluster is not None or kind is not None or surveys.is_survey_export(workbook):
+        _import_survey(workbook, cluster, kind, lang, params_root)
+        return
     lang = _workbook_lang(lang)
     words = {k: v[lang] for k, v in WORKBOOK_WORDS.items()}
     try:
@@ -696,7 +710,7 @@ def survey_form_command(
                                            "KoboToolbox or ODK Central")],
 ) -> None:
     """Write a survey's XLSForm (labels and hints in Bahasa Indonesia and English) for ODK Collect or
-    KoboToolbox; `import-survey` reads its exports back into the params files."""
+    KoboToolbox; `import EXPORT --cluster ID` reads its exports back into the params files."""
     from cluster_reports.inputs.survey import forms
 
     if kind not in forms.KINDS:
@@ -717,24 +731,16 @@ SURVEY_WORDS = {
 }
 
 
-@app.command("import-survey")
-@_clear_ends
-def import_survey_command(
-    export: Annotated[Path, typer.Argument(help="The export of ODK Central or KoboToolbox (.csv or .xlsx, "
-                                           "with XML values)")],
-    cluster: Annotated[str, typer.Option("--cluster", help="Cluster id or its params file")],
-    kind: Annotated[str | None, typer.Option("--kind", help="firms or monitoring; default: told by the "
-                                             "export's columns")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Language of the problem reports: id or en")] = "id",
-    params_root: Annotated[
-        Path, typer.Option("--params-root", help="Where cluster ids are looked up")] = DEFAULT_PARAMS,
-) -> None:
-    """Import a survey export into a cluster: the firm survey updates the firm table by firm id, the
-    monitoring survey the monitoring file's firm observations. Every problem is named by the export's
-    row and column, and then nothing is written."""
+def _import_survey(export: Path, cluster: str | None, kind: str | None, lang: str,
+                   params_root: Path) -> None:
+    """A survey export into the cluster named: the firm table or the firm observations."""
     from cluster_reports.inputs.survey import importing
 
     lang = _workbook_lang(lang)
+    if cluster is None:
+        err.print(f"[red]error[/red] {escape(str(export))}: a survey export goes into a cluster: name it "
+                  "with --cluster ID (or the cluster's params file)")
+        raise typer.Exit(2)
     if kind is not None and kind not in ("firms", "monitoring"):
         err.print(f"[red]error[/red] --kind: {escape(repr(kind))} is neither firms nor monitoring")
         raise typer.Exit(2)

@@ -126,7 +126,7 @@ def snapshot(folder: Path) -> dict[Path, bytes]:
 
 
 def run(export: Path, params: Path, *extra: str):
-    return CliRunner().invoke(app, ["import-survey", str(export), "--cluster", str(params), *extra])
+    return CliRunner().invoke(app, ["import", str(export), "--cluster", str(params), *extra])
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
