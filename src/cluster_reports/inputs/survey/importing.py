@@ -160,8 +160,8 @@ def _quick_parse(raw: bytes, path: Path) -> dict:
     import yaml
 
     try:
-        data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
+        data = yaml_splice.data_of(raw.decode("utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError):
         data = None
     return data if isinstance(data, dict) else parse_yaml(raw, path)
 
