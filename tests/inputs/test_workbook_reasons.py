@@ -430,9 +430,14 @@ def test_numbers_typed_as_text_say_what_to_change():
 
 
 def test_one_line_or_label_messages():
-    said = both(one(common.DataSource, {"id": "bps", "title": {"en": "Statistics"}, "author": "BPS",
+    # A pair may give one language (a text to translate); it must give one.
+    common.DataSource.model_validate({"id": "bps", "title": {"en": "Statistics"}, "author": "BPS",
+                                      "kind": "survey"})
+    said = both(one(common.DataSource, {"id": "bps", "title": {"en": " "}, "author": "BPS",
                                         "kind": "survey"}))
-    assert said == ("id: wajib diisi", "id: required field is missing")
+    assert said == ("isi teks ini sekurang-kurangnya dalam satu bahasa: id (bahasa Indonesia), en (bahasa "
+                    "Inggris), atau keduanya",
+                    "give the text in at least one language: en (English), id (Indonesian), or both")
     said = both(one(common.DataSource, {"id": "bps", "title": 2015, "author": "BPS", "kind": "survey"}))
     assert said[0] == "isi satu baris teks, atau teks dalam kedua bahasa sebagai {en: ..., id: ...}"
     said = both(one(common.DataSource, {"id": "bps", "title": {"en": "a", "id": "b", "fr": "c"},

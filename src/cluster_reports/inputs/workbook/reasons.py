@@ -297,6 +297,9 @@ _FAMILIES: list[tuple[str, Callable[[re.Match], str | None]]] = [
     (r"must be one line: remove the line break \(U\+(?P<cp>[0-9A-F]+) at position (?P<n>\d+)\)",
      _fixed("harus satu baris: hapus jeda baris (U+{cp} pada posisi {n})")),
     # common.py
+    (r"give the text in at least one language: en \(English\), id \(Indonesian\), or both",
+     _fixed("isi teks ini sekurang-kurangnya dalam satu bahasa: id (bahasa Indonesia), en (bahasa "
+            "Inggris), atau keduanya")),
     (r"give one line of text, or the text in both languages as \{en: \.\.\., id: \.\.\.\}",
      _fixed("isi satu baris teks, atau teks dalam kedua bahasa sebagai {{en: ..., id: ...}}")),
     (r"required field is missing", _fixed("wajib diisi")),
