@@ -290,7 +290,9 @@ BAD = {
     "transformation-backwards": ("transformation",
                                  "target 'informal-network' comes before current 'consortium'"),
     "lead-also-supports": ("responsibilities[0]", "is the lead and cannot also be listed in support"),
-    "one-language-only": ("three_c.competition", "give this text in both languages"),
+    # A plain string where a text is asked for (one language is a mapping with one key).
+    "one-language-only": ("three_c.competition",
+                          "give this text as a mapping with keys 'en' (English) and 'id' (Indonesian)"),
 }
 
 
